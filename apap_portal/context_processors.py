@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The sections of the portal, in the order the header shows them. A section
+# whose URL is not installed yet is left out rather than linked to a 404.
+SECTIONS = [
+    ("about", _("About")),
+    ("activities:activity_list", _("Activities")),
+    ("members:organization_list", _("Members")),
+    ("members:protectedarea_list", _("Protected areas")),
+    ("members:transboundary_list", _("Transboundary")),
+    ("knowledge:index", _("Knowledge")),
+    ("knowledge:story_list", _("Stories")),
+    ("in_numbers", _("In numbers")),
+]
+
+
+def navigation_links() -> list[dict]:
+    links = []
+    for url_name, label in SECTIONS:
+        try:
+            links.append({"url": reverse(url_name), "label": label})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def site(request):
+    """Values every page's layout needs."""
+    path = request.path
+    links = navigation_links()
+    for link in links:
+        link["current"] = path.startswith(link["url"])
+    return {"SITE_NAME": settings.SITE_NAME, "nav_links": links}

@@ -1,0 +1,51 @@
+"""Site-wide pages: home, about and the health check."""
+
+import logging
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from members.models import Country, Organization, ProtectedArea
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    members = Organization.objects.members().filter(membership__status="active")
+    context = {
+        "member_count": members.count(),
+        "country_count": Country.objects.filter(organizations__in=members).distinct().count(),
+        "protected_area_count": ProtectedArea.objects.visible_to(request.user).count(),
+    }
+    return render(request, "home.html", context)
+
+
+@require_GET
+def about(request):
+    memberships = (
+        Organization.objects.members()
+        .values("membership__category")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    totals = {row["membership__category"]: row["total"] for row in memberships}
+    return render(request, "about.html", {"membership_totals": totals})
+
+
+@never_cache
+@transaction.non_atomic_requests
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,209 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from apap_portal.admin_actions import export_as_csv
+from members.forms import TransboundaryAreaAdminForm
+from members.models import (
+    Country,
+    FocalPoint,
+    Membership,
+    Organization,
+    ProtectedArea,
+    TransboundaryArea,
+    User,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso3", "subregion"]
+    list_filter = ["subregion"]
+    search_fields = ["name", "iso3"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "get_full_name", "organization", "is_staff", "is_active"]
+    list_filter = [*BaseUserAdmin.list_filter, "organization__membership__category"]
+    list_select_related = ["organization"]
+    search_fields = [*BaseUserAdmin.search_fields, "organization__name", "organization__acronym"]
+    autocomplete_fields = ["organization"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Member agency"), {"fields": ["organization"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Member agency"), {"fields": ["email", "organization"]}),
+    ]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    extra = 0
+    max_num = 1
+    fields = ["category", "status", "joined_on", "letter_of_intent_on", "notes"]
+
+
+DIRECTORY_COLUMNS = [
+    ("Name", "name"),
+    ("Acronym", "acronym"),
+    ("Kind", "kind"),
+    ("Country", "country__name"),
+    ("ISO3", "country__iso3"),
+    ("Subregion", "country__subregion"),
+    ("Membership category", "membership__category"),
+    ("Membership status", "membership__status"),
+    ("Joined on", "membership__joined_on"),
+    ("Letter of intent", "membership__letter_of_intent_on"),
+    ("Website", "website"),
+]
+
+
+class HasMembershipFilter(admin.SimpleListFilter):
+    title = _("APAP membership")
+    parameter_name = "member"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Members")), ("no", _("Partners (not members)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(membership__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(membership__isnull=True)
+        return queryset
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "membership_category", "user_count"]
+    list_filter = [HasMembershipFilter, "kind", "membership__category", "country__subregion"]
+    list_select_related = ["country", "membership"]
+    search_fields = ["name", "acronym", "local_name", "country__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    inlines = [MembershipInline]
+    actions = [export_as_csv(DIRECTORY_COLUMNS)]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(user_total=Count("users"))
+
+    @admin.display(description=_("membership"), ordering="membership__category")
+    def membership_category(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.get_category_display() if membership else "—"
+
+    @admin.display(description=_("accounts"), ordering="user_total")
+    def user_count(self, obj):
+        return obj.user_total
+
+
+class FocalPointInline(admin.TabularInline):
+    model = FocalPoint
+    extra = 1
+    fields = ["name", "role", "email", "order"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["organization", "country", "category", "status", "joined_on"]
+    list_filter = ["category", "status", "organization__country__subregion"]
+    list_select_related = ["organization__country"]
+    search_fields = ["organization__name", "organization__acronym", "focal_points__name"]
+    autocomplete_fields = ["organization"]
+    date_hierarchy = "joined_on"
+    inlines = [FocalPointInline]
+    actions = [
+        export_as_csv(
+            [
+                ("Organization", "organization__name"),
+                ("Country", "organization__country__name"),
+                ("Category", "category"),
+                ("Status", "status"),
+                ("Joined on", "joined_on"),
+                ("Letter of intent", "letter_of_intent_on"),
+            ]
+        )
+    ]
+
+    @admin.display(description=_("country"), ordering="organization__country__name")
+    def country(self, obj):
+        return obj.organization.country or "—"
+
+
+@admin.register(ProtectedArea)
+class ProtectedAreaAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "country",
+        "wdpa_id",
+        "designation",
+        "iucn_category",
+        "realm",
+        "reported_area_km2",
+        "visibility",
+    ]
+    list_filter = ["country__subregion", "iucn_category", "realm", "governance_type", "visibility"]
+    list_select_related = ["country"]
+    search_fields = ["name", "original_name", "=wdpa_id", "designation", "country__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "management_authority"]
+    fieldsets = [
+        (None, {"fields": ["name", "original_name", "slug", "country", "visibility"]}),
+        (
+            _("WDPA record"),
+            {
+                "fields": [
+                    "wdpa_id",
+                    "designation",
+                    "designation_type",
+                    "iucn_category",
+                    "governance_type",
+                    "realm",
+                    "status",
+                    "status_year",
+                    "reported_area_km2",
+                    "management_authority",
+                    "management_authority_name",
+                ]
+            },
+        ),
+        (_("Location"), {"fields": ["latitude", "longitude"]}),
+        (_("Description"), {"fields": ["description"]}),
+    ]
+    actions = [
+        export_as_csv(
+            [
+                ("WDPAID", "wdpa_id"),
+                ("Name", "name"),
+                ("Original name", "original_name"),
+                ("ISO3", "country__iso3"),
+                ("Designation", "designation"),
+                ("IUCN category", "iucn_category"),
+                ("Governance", "governance_type"),
+                ("Realm", "realm"),
+                ("Reported area km2", "reported_area_km2"),
+                ("Latitude", "latitude"),
+                ("Longitude", "longitude"),
+            ]
+        )
+    ]
+
+
+@admin.register(TransboundaryArea)
+class TransboundaryAreaAdmin(admin.ModelAdmin):
+    form = TransboundaryAreaAdminForm
+    list_display = ["name", "area_count"]
+    search_fields = ["name", "protected_areas__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["protected_areas"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(area_total=Count("protected_areas"))
+
+    @admin.display(description=_("protected areas"), ordering="area_total")
+    def area_count(self, obj):
+        return obj.area_total

@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from members.reference import ASIAN_COUNTRIES
+
+
+def add_countries(apps, schema_editor):
+    Country = apps.get_model("members", "Country")
+    for iso3, name, subregion in ASIAN_COUNTRIES:
+        Country.objects.update_or_create(
+            iso3=iso3, defaults={"name": name, "subregion": subregion}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("members", "0002_postgres_extensions")]
+
+    operations = [migrations.RunPython(add_countries, migrations.RunPython.noop)]

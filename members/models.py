@@ -1,0 +1,464 @@
+"""Members of the partnership, their agencies and the protected areas they manage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Subregion(models.TextChoices):
+    EAST_ASIA = "east", _("East Asia")
+    SOUTH_EAST_ASIA = "south-east", _("South-East Asia")
+    SOUTH_ASIA = "south", _("South Asia")
+    CENTRAL_ASIA = "central", _("Central Asia")
+    WEST_ASIA = "west", _("West Asia")
+    OUTSIDE_ASIA = "outside", _("Outside Asia")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+
+
+def is_member_or_staff(user) -> bool:
+    """Whether a user may see members-only content: staff, or a member agency's user."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.organization_id is not None
+
+
+class Country(models.Model):
+    iso3 = models.CharField(_("ISO3 code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    subregion = models.CharField(_("subregion"), max_length=16, choices=Subregion.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: secretariat staff, or a member agency's staff."""
+
+    organization = models.ForeignKey(
+        "members.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The agency this person works for; it makes them a member."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_member(self) -> bool:
+        return self.organization_id is not None
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def members(self) -> OrganizationQuerySet:
+        """Organizations that hold (or held) an APAP membership."""
+        return self.filter(membership__isnull=False)
+
+    def for_directory(self) -> OrganizationQuerySet:
+        """A queryset optimized for the member directory: one query per page."""
+        return self.members().select_related("country", "membership")
+
+    def for_detail(self) -> OrganizationQuerySet:
+        return self.select_related("country", "membership").prefetch_related(
+            "membership__focal_points",
+            Prefetch(
+                "managed_areas",
+                queryset=ProtectedArea.objects.public().select_related("country"),
+            ),
+        )
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL_AGENCY = "national", _("National agency")
+        SUBNATIONAL_AGENCY = "subnational", _("Sub-national agency")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+        NGO = "ngo", _("Non-governmental organization")
+        ACADEMIC = "academic", _("Academic or training institution")
+        DONOR = "donor", _("Donor")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    local_name = models.CharField(
+        _("name in the local language"), max_length=255, blank=True
+    )
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        help_text=_("Leave blank for regional and international bodies."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organization_detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Category(models.TextChoices):
+        COUNTRY = "country", _("Country Member")
+        ASSOCIATE = "associate", _("Associate Member")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    letter_of_intent_on = models.DateField(_("letter of intent dated"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Visible to staff only."))
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_category_display()}"
+
+
+class FocalPoint(models.Model):
+    """A contact person of a member agency; their email is for members and staff only."""
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="focal_points",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class IucnCategory(models.TextChoices):
+    """IUCN protected area management categories, as the WDPA spells them."""
+
+    IA = "Ia", _("Ia — Strict nature reserve")
+    IB = "Ib", _("Ib — Wilderness area")
+    II = "II", _("II — National park")
+    III = "III", _("III — Natural monument or feature")
+    IV = "IV", _("IV — Habitat/species management area")
+    V = "V", _("V — Protected landscape/seascape")
+    VI = "VI", _("VI — Protected area with sustainable use of natural resources")
+    NOT_APPLICABLE = "Not Applicable", _("Not applicable")
+    NOT_ASSIGNED = "Not Assigned", _("Not assigned")
+    NOT_REPORTED = "Not Reported", _("Not reported")
+
+
+class GovernanceType(models.TextChoices):
+    """IUCN governance types, as the WDPA's GOV_TYPE spells them (groups A–D)."""
+
+    FEDERAL = "Federal or national ministry or agency", _(
+        "A. Federal or national ministry or agency"
+    )
+    SUBNATIONAL = "Sub-national ministry or agency", _("A. Sub-national ministry or agency")
+    DELEGATED = "Government-delegated management", _("A. Government-delegated management")
+    TRANSBOUNDARY = "Transboundary governance", _("B. Transboundary governance")
+    COLLABORATIVE = "Collaborative governance", _("B. Collaborative governance")
+    JOINT = "Joint governance", _("B. Joint governance")
+    INDIVIDUALS = "Individual landowners", _("C. Individual landowners")
+    NON_PROFIT = "Non-profit organisations", _("C. Non-profit organisations")
+    FOR_PROFIT = "For-profit organisations", _("C. For-profit organisations")
+    INDIGENOUS = "Indigenous peoples", _("D. Indigenous peoples")
+    LOCAL_COMMUNITIES = "Local communities", _("D. Local communities")
+    NOT_REPORTED = "Not Reported", _("Not reported")
+
+    @classmethod
+    def group_of(cls, value: str) -> str:
+        """The governance group (A–D) of a type, or an empty string when unreported."""
+        label = str(cls(value).label)
+        return label[0] if value != cls.NOT_REPORTED else ""
+
+
+class Realm(models.TextChoices):
+    TERRESTRIAL = "terrestrial", _("Terrestrial")
+    COASTAL = "coastal", _("Coastal")
+    MARINE = "marine", _("Marine")
+
+
+class DesignationType(models.TextChoices):
+    NATIONAL = "National", _("National")
+    REGIONAL = "Regional", _("Regional")
+    INTERNATIONAL = "International", _("International")
+    NOT_APPLICABLE = "Not Applicable", _("Not applicable")
+
+
+class ProtectedAreaStatus(models.TextChoices):
+    DESIGNATED = "Designated", _("Designated")
+    INSCRIBED = "Inscribed", _("Inscribed")
+    ADOPTED = "Adopted", _("Adopted")
+    ESTABLISHED = "Established", _("Established")
+    PROPOSED = "Proposed", _("Proposed")
+    NOT_REPORTED = "Not Reported", _("Not reported")
+
+
+class ProtectedAreaQuerySet(models.QuerySet):
+    def public(self) -> ProtectedAreaQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user) -> ProtectedAreaQuerySet:
+        """The one rule for who sees which protected area."""
+        if is_member_or_staff(user):
+            return self.all()
+        return self.public()
+
+    def for_list(self) -> ProtectedAreaQuerySet:
+        """A queryset optimized for the protected-area list: one query per page."""
+        return self.select_related("country").annotate(
+            is_transboundary=Exists(
+                TransboundaryArea.protected_areas.through.objects.filter(
+                    protectedarea_id=OuterRef("pk")
+                )
+            )
+        )
+
+    def for_detail(self) -> ProtectedAreaQuerySet:
+        return self.select_related("country", "management_authority").prefetch_related(
+            Prefetch(
+                "transboundary_areas",
+                queryset=TransboundaryArea.objects.order_by("name"),
+            )
+        )
+
+    def with_location(self) -> ProtectedAreaQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+class ProtectedArea(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    original_name = models.CharField(
+        _("original name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The name in the local script, e.g. Vườn quốc gia Cúc Phương."),
+    )
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="protected_areas",
+    )
+    wdpa_id = models.PositiveBigIntegerField(
+        _("WDPA ID"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The site's identifier in the World Database on Protected Areas."),
+    )
+    designation = models.CharField(
+        _("designation"),
+        max_length=255,
+        blank=True,
+        help_text=_('The national name of the designation, e.g. "National Park".'),
+    )
+    designation_type = models.CharField(
+        _("designation type"), max_length=20, choices=DesignationType.choices, blank=True
+    )
+    iucn_category = models.CharField(
+        _("IUCN category"),
+        max_length=20,
+        choices=IucnCategory.choices,
+        default=IucnCategory.NOT_REPORTED,
+    )
+    governance_type = models.CharField(
+        _("governance type"),
+        max_length=64,
+        choices=GovernanceType.choices,
+        default=GovernanceType.NOT_REPORTED,
+    )
+    realm = models.CharField(
+        _("realm"), max_length=16, choices=Realm.choices, default=Realm.TERRESTRIAL
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProtectedAreaStatus.choices,
+        default=ProtectedAreaStatus.DESIGNATED,
+    )
+    status_year = models.PositiveSmallIntegerField(
+        _("status year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    reported_area_km2 = models.DecimalField(
+        _("reported area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    management_authority = models.ForeignKey(
+        Organization,
+        verbose_name=_("management authority"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_areas",
+    )
+    management_authority_name = models.CharField(
+        _("management authority as reported"),
+        max_length=255,
+        blank=True,
+        help_text=_("The WDPA's MANG_AUTH text, kept when no organization record matches."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProtectedAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("protected area")
+        verbose_name_plural = _("protected areas")
+        indexes = [
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["iucn_category"]),
+            models.Index(fields=["realm"]),
+            models.Index(fields=["governance_type"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="protected_area_location_complete",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:protectedarea_detail", kwargs={"slug": self.slug})
+
+    @property
+    def protected_planet_url(self) -> str:
+        if self.wdpa_id is None:
+            return ""
+        return f"{settings.PROTECTED_PLANET_URL}{self.wdpa_id}"
+
+    @property
+    def governance_group(self) -> str:
+        return GovernanceType.group_of(self.governance_type)
+
+
+class TransboundaryAreaQuerySet(models.QuerySet):
+    def for_list(self) -> TransboundaryAreaQuerySet:
+        """Each area with its protected areas and their countries, in three queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "protected_areas",
+                queryset=ProtectedArea.objects.public().select_related("country"),
+            )
+        )
+
+
+class TransboundaryArea(models.Model):
+    """Protected areas in two or more countries managed in cooperation."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    protected_areas = models.ManyToManyField(
+        ProtectedArea,
+        verbose_name=_("protected areas"),
+        related_name="transboundary_areas",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TransboundaryAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("transboundary area")
+        verbose_name_plural = _("transboundary areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('members:transboundary_list')}#{self.slug}"
+
+    def countries(self) -> list[Country]:
+        """The countries its (prefetched) protected areas lie in, each once, by name."""
+        seen = {area.country_id: area.country for area in self.protected_areas.all()}
+        return sorted(seen.values(), key=lambda country: country.name)

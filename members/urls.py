@@ -1,0 +1,34 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("members/", views.OrganizationListView.as_view(), name="organization_list"),
+    path(
+        "members/<slug:slug>/",
+        views.OrganizationDetailView.as_view(),
+        name="organization_detail",
+    ),
+    path(
+        "protected-areas/",
+        views.ProtectedAreaListView.as_view(),
+        name="protectedarea_list",
+    ),
+    path(
+        "protected-areas/map.geojson",
+        views.protected_area_geojson,
+        name="protectedarea_geojson",
+    ),
+    path(
+        "protected-areas/<slug:slug>/",
+        views.ProtectedAreaDetailView.as_view(),
+        name="protectedarea_detail",
+    ),
+    path(
+        "transboundary/",
+        views.TransboundaryAreaListView.as_view(),
+        name="transboundary_list",
+    ),
+]

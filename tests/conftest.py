@@ -1,0 +1,79 @@
+"""Personas and shared fixtures.
+
+- Anna is an anonymous visitor of the public site.
+- Minh is a member: he works for Viet Nam's protected-area agency.
+- Oyuna is a member too, of another organization (Mongolia's agency).
+- Emma is a secretariat editor; Mark is a secretariat manager.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import MemberOrganizationFactory, UserFactory, country
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member_org(db):
+    return MemberOrganizationFactory(
+        name="Department of Protected Forest Management",
+        acronym="VNFOREST",
+        country=country("VNM"),
+    )
+
+
+@pytest.fixture
+def other_org(db):
+    return MemberOrganizationFactory(
+        name="Protected Areas Administration of Mongolia", country=country("MNG")
+    )
+
+
+@pytest.fixture
+def anonymous_client():
+    return Client()
+
+
+@pytest.fixture
+def member(member_org):
+    return UserFactory(username="minh", organization=member_org)
+
+
+@pytest.fixture
+def other_member(other_org):
+    return UserFactory(username="oyuna", organization=other_org)
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="emma", is_staff=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="mark", is_staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(member):
+    return _client_for(member)
+
+
+@pytest.fixture
+def other_member_client(other_member):
+    return _client_for(other_member)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)

@@ -1,0 +1,88 @@
+"""factory_boy factories for the portal's models."""
+
+import factory
+from django.utils.text import slugify
+
+from members.models import (
+    Country,
+    FocalPoint,
+    Membership,
+    Organization,
+    ProtectedArea,
+    TransboundaryArea,
+    User,
+)
+
+
+def country(iso3: str) -> Country:
+    """A country of the reference data (the data migration ships them)."""
+    return Country.objects.get(iso3=iso3)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Department of Protected Areas {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Organization.Kind.NATIONAL_AGENCY
+    country = factory.LazyFunction(lambda: country("NPL"))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    category = Membership.Category.COUNTRY
+    status = Membership.Status.ACTIVE
+
+
+class MemberOrganizationFactory(OrganizationFactory):
+    membership = factory.RelatedFactory(MembershipFactory, factory_related_name="organization")
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    membership = factory.SubFactory(MembershipFactory)
+    name = factory.Faker("name")
+    role = "Director"
+    email = factory.Sequence(lambda n: f"focal{n}@agency.example")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("a long passphrase for tests")
+
+
+class ProtectedAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProtectedArea
+
+    name = factory.Sequence(lambda n: f"Protected Area {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    country = factory.LazyFunction(lambda: country("NPL"))
+    designation = "National Park"
+    latitude = 27.5
+    longitude = 84.3
+
+
+class TransboundaryAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransboundaryArea
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Transboundary Landscape {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+    @factory.post_generation
+    def protected_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.protected_areas.set(extracted)
