@@ -41,4 +41,5 @@ def export_as_csv(columns: list[tuple[str, str]]):
             ([value_of(obj, path) for _header, path in columns] for obj in queryset),
         )
 
+    action.__name__ = "export_csv"
     return action

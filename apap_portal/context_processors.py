@@ -32,4 +32,9 @@ def site(request):
     links = navigation_links()
     for link in links:
         link["current"] = path.startswith(link["url"])
-    return {"SITE_NAME": settings.SITE_NAME, "nav_links": links}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "nav_links": links,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

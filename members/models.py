@@ -80,12 +80,12 @@ class OrganizationQuerySet(models.QuerySet):
         """A queryset optimized for the member directory: one query per page."""
         return self.members().select_related("country", "membership")
 
-    def for_detail(self) -> OrganizationQuerySet:
+    def for_detail(self, user) -> OrganizationQuerySet:
         return self.select_related("country", "membership").prefetch_related(
             "membership__focal_points",
             Prefetch(
                 "managed_areas",
-                queryset=ProtectedArea.objects.public().select_related("country"),
+                queryset=ProtectedArea.objects.visible_to(user).select_related("country"),
             ),
         )
 
@@ -421,12 +421,12 @@ class ProtectedArea(models.Model):
 
 
 class TransboundaryAreaQuerySet(models.QuerySet):
-    def for_list(self) -> TransboundaryAreaQuerySet:
-        """Each area with its protected areas and their countries, in three queries."""
+    def for_list(self, user) -> TransboundaryAreaQuerySet:
+        """Each area with the protected areas the user may see, and their countries."""
         return self.prefetch_related(
             Prefetch(
                 "protected_areas",
-                queryset=ProtectedArea.objects.public().select_related("country"),
+                queryset=ProtectedArea.objects.visible_to(user).select_related("country"),
             )
         )
 

@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -32,7 +31,7 @@ class OrganizationDetailView(DetailView):
     """A member's (or partner's) profile."""
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return Organization.objects.for_detail()
+        return Organization.objects.for_detail(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -48,12 +47,6 @@ class ProtectedAreaListView(FilterView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_list()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["map_tile_url"] = settings.MAP_TILE_URL
-        context["map_tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
-        return context
-
 
 class ProtectedAreaDetailView(DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
@@ -62,7 +55,7 @@ class ProtectedAreaDetailView(DetailView):
 
 class TransboundaryAreaListView(ListView):
     def get_queryset(self) -> QuerySet[TransboundaryArea]:
-        return TransboundaryArea.objects.for_list()
+        return TransboundaryArea.objects.for_list(self.request.user)
 
 
 @require_GET

@@ -39,6 +39,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 class MemberOrganizationFactory(OrganizationFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     membership = factory.RelatedFactory(MembershipFactory, factory_related_name="organization")
 
 

@@ -1,0 +1,60 @@
+# The APAP portal's commands. `make run` serves the portal, `make test` tests it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: help install run test lint check-db lock bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# The virtual environment, rebuilt when the lock file changes.
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV) || { echo "Could not create $(VENV) with $$python."; exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@touch $@
+
+# Front-end libraries (Leaflet) from the npm registry, served as our own static files.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install the map library (Node.js 18 or newer)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed ## Create .venv and install everything
+
+check-db: install
+	@$(MANAGE) ensure_database
+
+run: install check-db ## Migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install ## ruff check, ruff format --check, makemigrations --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run --no-input
+
+test: lint check-db ## The whole test suite against PostgreSQL (lint included)
+	$(BIN)/pytest --create-db
+
+lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock
+	@python=$$(scripts/find-python) || exit 1; \
+	tmp=$$(mktemp -d) && "$$python" -m venv $$tmp && \
+	$$tmp/bin/python -m pip install --quiet --upgrade pip && \
+	$$tmp/bin/python -m pip install --quiet ".[dev]" && \
+	{ echo "# Exact versions the tests passed with. Regenerate with: make lock"; \
+	  $$tmp/bin/python -m pip freeze --exclude apap-portal; } > requirements.lock && \
+	rm -rf $$tmp
+	npm install --package-lock-only --no-audit --no-fund --loglevel=error
+
+clean: ## Remove the virtual environment and installed front-end libraries
+	rm -rf $(VENV) node_modules staticfiles

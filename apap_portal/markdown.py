@@ -1,0 +1,30 @@
+"""Markdown written by staff and members, rendered to HTML that is safe to show.
+
+The Markdown library renders; nh3 (an allow-list sanitiser) then keeps only the
+tags and attributes below: no script, no event handler, no `javascript:` URL.
+"""
+
+import markdown as markdown_library
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li",
+    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to sanitised HTML; links get rel="noopener noreferrer"."""
+    if not text:
+        return ""
+    html = markdown_library.markdown(text, extensions=["extra", "sane_lists"])
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
