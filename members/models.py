@@ -101,9 +101,7 @@ class Organization(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=255, unique=True)
-    local_name = models.CharField(
-        _("name in the local language"), max_length=255, blank=True
-    )
+    local_name = models.CharField(_("name in the local language"), max_length=255, blank=True)
     acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -208,8 +206,9 @@ class IucnCategory(models.TextChoices):
 class GovernanceType(models.TextChoices):
     """IUCN governance types, as the WDPA's GOV_TYPE spells them (groups A–D)."""
 
-    FEDERAL = "Federal or national ministry or agency", _(
-        "A. Federal or national ministry or agency"
+    FEDERAL = (
+        "Federal or national ministry or agency",
+        _("A. Federal or national ministry or agency"),
     )
     SUBNATIONAL = "Sub-national ministry or agency", _("A. Sub-national ministry or agency")
     DELEGATED = "Government-delegated management", _("A. Government-delegated management")

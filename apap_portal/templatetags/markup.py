@@ -9,4 +9,4 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     """Render Markdown to sanitised HTML (see apap_portal.markdown)."""
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+    return mark_safe(render_markdown(text))

@@ -15,9 +15,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MEMBERS_MODELS = [
-    model for model in admin.site._registry if model._meta.app_label == "members"
-]
+MEMBERS_MODELS = [model for model in admin.site._registry if model._meta.app_label == "members"]
 
 
 def _admin_url(model, view: str, *args) -> str:

@@ -190,9 +190,10 @@ def test_detail_links_to_protected_planet_when_the_wdpa_id_is_set(client):
     chitwan = ProtectedAreaFactory(name="Chitwan National Park", wdpa_id=10905)
     khao_yai = ProtectedAreaFactory(name="Khao Yai National Park", country=country("THA"))
 
-    assert 'href="https://www.protectedplanet.net/10905"' in client.get(
-        chitwan.get_absolute_url()
-    ).text
+    assert (
+        'href="https://www.protectedplanet.net/10905"'
+        in client.get(chitwan.get_absolute_url()).text
+    )
     assert "protectedplanet.net" not in client.get(khao_yai.get_absolute_url()).text
 
 
@@ -204,9 +205,7 @@ def test_detail_shows_the_local_script_name(client):
 
 
 @pytest.mark.parametrize("links", [1, 20])
-def test_protected_area_detail_query_count_does_not_grow(
-    client, django_assert_num_queries, links
-):
+def test_protected_area_detail_query_count_does_not_grow(client, django_assert_num_queries, links):
     """Intended to prevent an n+1 issue on an area's transboundary links."""
     area = ProtectedAreaFactory(management_authority=OrganizationFactory())
     for _ in range(links):
@@ -222,9 +221,7 @@ def test_protected_area_detail_query_count_does_not_grow(
 
 def test_geojson_is_a_feature_collection_of_points_honouring_filters(client):
     ProtectedAreaFactory(name="Chitwan National Park", latitude=27.5, longitude=84.33)
-    ProtectedAreaFactory(
-        name="Shiretoko", country=country("JPN"), latitude=44.07, longitude=145.12
-    )
+    ProtectedAreaFactory(name="Shiretoko", country=country("JPN"), latitude=44.07, longitude=145.12)
     ProtectedAreaFactory(name="Unmapped Reserve", latitude=None, longitude=None)
 
     response = client.get("/protected-areas/map.geojson", {"country": "JPN"})
@@ -264,9 +261,7 @@ def test_transboundary_page_lists_areas_and_countries(client, django_assert_num_
     for number in range(count):
         bangladesh = ProtectedAreaFactory(name=f"Forest {number} BD", country=country("BGD"))
         india = ProtectedAreaFactory(name=f"Forest {number} IN", country=country("IND"))
-        TransboundaryAreaFactory(
-            name=f"Landscape {number}", protected_areas=[bangladesh, india]
-        )
+        TransboundaryAreaFactory(name=f"Landscape {number}", protected_areas=[bangladesh, india])
     # 1. transboundary areas   2. their protected areas with countries
     with django_assert_num_queries(4):
         response = client.get(reverse("members:transboundary_list"))

@@ -46,6 +46,5 @@ class Command(BaseCommand):
         except psycopg.OperationalError as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
             raise CommandError(
-                f"PostgreSQL is not reachable at {where} ({reason}). "
-                "Start it, or set DATABASE_URL."
+                f"PostgreSQL is not reachable at {where} ({reason}). Start it, or set DATABASE_URL."
             ) from error

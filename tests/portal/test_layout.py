@@ -1,0 +1,89 @@
+"""The base layout every page shares: landmarks, navigation, i18n, no inline code."""
+
+import re
+
+import pytest
+
+from tests.factories import MemberOrganizationFactory, ProtectedAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages():
+    organization = MemberOrganizationFactory()
+    area = ProtectedAreaFactory()
+    return [
+        "/",
+        "/about/",
+        "/members/",
+        organization.get_absolute_url(),
+        "/protected-areas/",
+        area.get_absolute_url(),
+        "/transboundary/",
+        "/accounts/login/",
+    ]
+
+
+def test_every_page_has_landmarks_skip_link_and_navigation(client, pages):
+    for url in pages:
+        html = client.get(url).text
+        assert '<a class="skip-link" href="#main">' in html, url
+        assert '<main id="main"' in html, url
+        assert "<header" in html, url
+        assert "<footer" in html, url
+        assert '<nav class="site-nav" aria-label="Main">' in html, url
+        for section in ("/about/", "/members/", "/protected-areas/", "/transboundary/"):
+            assert f'href="{section}"' in html, (url, section)
+        assert len(re.findall(r"<h1[ >]", html)) == 1, url
+
+
+def test_no_inline_script_or_style_anywhere(client, pages):
+    for url in pages:
+        html = client.get(url).text
+        assert " style=" not in html, url
+        assert "<style" not in html, url
+        for script in re.findall(r"<script[^>]*>", html):
+            assert "src=" in script, (url, script)
+        assert re.search(r"<script[^>]*>\s*[^<\s]", html) is None, url
+        assert re.search(r"<[a-z][^>]*\son[a-z]+=", html) is None, url
+
+
+def test_no_asset_comes_from_another_server(client, pages):
+    for url in pages:
+        html = client.get(url).text
+        for asset in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
+            assert not asset.endswith((".js", ".css")), (url, asset)
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_vietnamese_pages_live_under_vi_and_english_at_the_root(client):
+    english = client.get("/members/")
+    vietnamese = client.get("/vi/members/")
+    assert english.status_code == 200
+    assert '<html lang="en">' in english.text
+    assert vietnamese.status_code == 200
+    assert '<html lang="vi">' in vietnamese.text
+    assert client.get("/en/members/").status_code == 404
+
+
+def test_language_switcher_keeps_the_visitor_on_the_same_page(client):
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": "/members/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/members/"
+
+
+def test_home_counts_what_the_visitor_may_see(client, member_client):
+    MemberOrganizationFactory.create_batch(2)
+    ProtectedAreaFactory(visibility="public")
+    ProtectedAreaFactory(visibility="members")
+    assert client.get("/").context["protected_area_count"] == 1
+    assert member_client.get("/").context["protected_area_count"] == 2
+    # The two agencies and Minh's own.
+    assert client.get("/").context["member_count"] == 3
