@@ -239,6 +239,8 @@ LOGGING = {
 }
 
 # The portal's own settings.
+# load_demo creates accounts whose passwords the README prints: development only.
+ALLOW_DEMO_DATA = env.bool("DJANGO_ALLOW_DEMO_DATA", default=DEBUG)
 SITE_NAME = "Asia Protected Areas Partnership"
 PAGINATE_BY = 24
 PROTECTED_PLANET_URL = "https://www.protectedplanet.net/"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -456,7 +456,7 @@ def _read_valid_rows(
             reason = str(error)
             if last_line > first_line:
                 # A record spanning many lines usually means an unbalanced quote.
-                reason += f" (the record spans lines {first_line}–{last_line})"
+                reason += f" (the record spans lines {first_line} to {last_line})"
             result.skipped.append(SkippedRow(first_line, reason))
             continue
         wdpa_id = values["wdpa_id"]
@@ -478,9 +478,7 @@ def _read_valid_rows(
 
 def _plan(rows: list[_ValidRow]) -> None:
     """Tell updates from creations and give each creation a free slug."""
-    pks = dict(
-        ProtectedArea.objects.filter(wdpa_id__isnull=False).values_list("wdpa_id", "pk")
-    )
+    pks = dict(ProtectedArea.objects.filter(wdpa_id__isnull=False).values_list("wdpa_id", "pk"))
     taken = set(ProtectedArea.objects.values_list("slug", flat=True))
     for row in rows:
         wdpa_id = row.values["wdpa_id"]
@@ -489,10 +487,6 @@ def _plan(rows: list[_ValidRow]) -> None:
         if row.pk is None:
             row.slug = _unique_slug(str(row.values["name"]), wdpa_id, taken)
             taken.add(row.slug)
-
-
-def _field_name(attname: str) -> str:
-    return attname.removesuffix("_id") if attname in {"country_id", "management_authority_id"} else attname
 
 
 def _write(rows: list[_ValidRow]) -> ImportResult:
@@ -508,7 +502,8 @@ def _write(rows: list[_ValidRow]) -> ImportResult:
     updates = [row for row in rows if row.pk is not None]
     if not updates:
         return result
-    # Locked, so that an edit made meanwhile is neither lost nor overwritten blindly.
+    # Read afresh and locked: bulk_update() writes the union of the changed fields for
+    # every row of the batch, which must not undo an edit made since the plan.
     current = ProtectedArea.objects.select_for_update().in_bulk([row.pk for row in updates])
     now = timezone.now()
     changed: list[ProtectedArea] = []
@@ -527,7 +522,8 @@ def _write(rows: list[_ValidRow]) -> ImportResult:
         # bulk_update() skips pre_save(), which is what maintains auto_now.
         area.updated_at = now
         changed.append(area)
-        changed_fields.update(_field_name(name) for name in changes)
+        # bulk_update() accepts attnames such as country_id.
+        changed_fields.update(changes)
     if changed:
         ProtectedArea.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
         result.updated = len(changed)
@@ -538,14 +534,14 @@ def _write_batch(rows: list[_ValidRow]) -> ImportResult:
     try:
         with transaction.atomic():
             return _write(rows)
-    except DatabaseError:
+    except (IntegrityError, DataError):
         pass  # e.g. a slug taken meanwhile: find the row to blame, one at a time
     result = ImportResult()
     for row in rows:
         try:
             with transaction.atomic():
                 result.add(_write([row]))
-        except DatabaseError as error:
+        except (IntegrityError, DataError) as error:
             reason = str(error).strip().splitlines()[0]
             result.skipped.append(SkippedRow(row.line, f"the database refused it: {reason}"))
     return result

@@ -263,21 +263,21 @@ def test_coordinate_columns_are_imported_when_present(tmp_path):
 def test_malformed_rows_are_reported_with_their_line_and_skipped(tmp_path):
     path = write_csv(
         tmp_path,
-        LEGACY_HEADER + ["LAT", "LON"],
+        [*LEGACY_HEADER, "LAT", "LON"],
         [
             # Line 2, three physical lines: later line numbers must count them.
-            legacy_row("1", "Good One", MANG_AUTH="Board\nof\nManagement") + ["", ""],
-            legacy_row("abc", "Bad Id") + ["", ""],  # line 5
-            legacy_row("3", "Bad Country", ISO3="XXX") + ["", ""],  # line 6
-            legacy_row("4", "Negative Area", REP_AREA="-5") + ["", ""],  # line 7
-            legacy_row("5", "Wordy Area", REP_AREA="large") + ["", ""],  # line 8
-            legacy_row("6", "Bad Year", STATUS_YR="19x5") + ["", ""],  # line 9
-            legacy_row("7", "") + ["", ""],  # line 10
-            legacy_row("8", "Off The Map") + ["95", "80"],  # line 11
-            legacy_row("9", "Half Located") + ["27", ""],  # line 12
-            legacy_row("1", "Good One Again") + ["", ""],  # line 13
-            legacy_row("10", "Good Two") + ["27.5", "84.3"],  # line 14
-            legacy_row("11", "Two Faults", ISO3="XXX", STATUS_YR="1500") + ["", ""],  # line 15
+            [*legacy_row("1", "Good One", MANG_AUTH="Board\nof\nManagement"), "", ""],
+            [*legacy_row("abc", "Bad Id"), "", ""],  # line 5
+            [*legacy_row("3", "Bad Country", ISO3="XXX"), "", ""],  # line 6
+            [*legacy_row("4", "Negative Area", REP_AREA="-5"), "", ""],  # line 7
+            [*legacy_row("5", "Wordy Area", REP_AREA="large"), "", ""],  # line 8
+            [*legacy_row("6", "Bad Year", STATUS_YR="19x5"), "", ""],  # line 9
+            [*legacy_row("7", ""), "", ""],  # line 10
+            [*legacy_row("8", "Off The Map"), "95", "80"],  # line 11
+            [*legacy_row("9", "Half Located"), "27", ""],  # line 12
+            [*legacy_row("1", "Good One Again"), "", ""],  # line 13
+            [*legacy_row("10", "Good Two"), "27.5", "84.3"],  # line 14
+            [*legacy_row("11", "Two Faults", ISO3="XXX", STATUS_YR="1500"), "", ""],  # line 15
             ["12", "Too Short"],  # line 16
         ],
     )
@@ -450,3 +450,44 @@ def test_a_row_the_database_refuses_does_not_stop_the_others(tmp_path, monkeypat
     ]
     assert "line 2: the database refused it" in output
     assert "created 1, updated 0, unchanged 0, skipped 1" in output
+
+
+@pytest.mark.django_db
+def test_reimport_updates_country_and_links_the_authority(tmp_path):
+    authority = OrganizationFactory(name="Department of National Parks", acronym="DNP")
+    ProtectedAreaFactory(wdpa_id=100, name="Khao Yai", country=country("NPL"))
+    path = write_csv(
+        tmp_path,
+        ["WDPAID", "NAME", "ISO3", "MANG_AUTH"],
+        [["100", "Khao Yai", "THA", "Department of National Parks"]],
+    )
+
+    output = run_import(path)
+
+    khao_yai = ProtectedArea.objects.get(wdpa_id=100)
+    assert khao_yai.country == country("THA")
+    assert khao_yai.management_authority == authority
+    assert "updated 1" in output
+
+
+@pytest.mark.django_db
+def test_an_unbalanced_quote_is_reported_with_the_lines_it_swallowed(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('WDPAID,NAME,ISO3\n1,"Chitwan,NPL\n2,Bardia,NPL\n', encoding="utf-8")
+
+    output = run_import(path)
+
+    assert not ProtectedArea.objects.exists()
+    assert "line 2: it has 2 fields where the header has 3 (the record spans lines 2 to 3)" in (
+        output
+    )
+
+
+@pytest.mark.django_db
+def test_overlong_text_is_refused_rather_than_cut(tmp_path):
+    path = write_csv(tmp_path, ["WDPAID", "NAME", "ISO3"], [["1", "x" * 256, "NPL"]])
+
+    output = run_import(path)
+
+    assert not ProtectedArea.objects.exists()
+    assert "line 2: the name is longer than 255 characters" in output
