@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("members.urls")),
+    path("", include("activities.urls")),
     prefix_default_language=False,
 )
 

@@ -1,5 +1,7 @@
 """factory_boy factories for the portal's models."""
 
+import datetime
+
 import factory
 from django.utils.text import slugify
 
@@ -89,3 +91,51 @@ class TransboundaryAreaFactory(factory.django.DjangoModelFactory):
     def protected_areas(self, create, extracted, **kwargs):
         if create and extracted:
             self.protected_areas.set(extracted)
+
+
+# Activities
+
+
+def work_area(slug: str = "knowledge-capacity"):
+    """A work area of the reference data (the data migration ships them)."""
+    from activities.models import WorkArea
+
+    return WorkArea.objects.get(slug=slug)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.Activity"
+        skip_postgeneration_save = True
+
+    kind = "workshop"
+    title = factory.Sequence(lambda n: f"Regional workshop on protected-area management {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    work_area = factory.LazyFunction(work_area)
+    start_date = datetime.date(2023, 4, 27)
+    city = "Dehradun"
+    country = factory.LazyFunction(lambda: country("IND"))
+    status = "completed"
+    visibility = "public"
+    summary = "Member agencies shared how they manage their protected areas."
+
+
+class ActivityOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.ActivityOrganization"
+
+    activity = factory.SubFactory(ActivityFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "organizer"
+
+
+class FundingProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.FundingProposal"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Transboundary cooperation proposal {n}")
+    lead_organization = factory.SubFactory(OrganizationFactory)
+    currency = "USD"
+    amount_requested = 50000
+    status = "submitted"

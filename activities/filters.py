@@ -1,0 +1,64 @@
+"""Filters of the activity list, shared by the page and its iCalendar feed."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, FocalActivity, WorkArea
+from knowledge.models import GbfTarget
+from members.filters import CountryChoiceFilter
+
+
+class ActivityFilter(django_filters.FilterSet):
+    work_area = django_filters.ModelChoiceFilter(
+        queryset=WorkArea.objects.all(),
+        to_field_name="slug",
+        label=_("Work area"),
+        empty_label=_("All work areas"),
+    )
+    focal_activity = django_filters.ModelChoiceFilter(
+        field_name="focal_activities",
+        queryset=FocalActivity.objects.select_related("work_area"),
+        label=_("Focal activity"),
+        empty_label=_("All focal activities"),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Activity.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    country = CountryChoiceFilter(method="filter_country")
+    year = django_filters.NumberFilter(
+        label=_("Year"), method="filter_year", min_value=1900, max_value=2200
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        empty_label=_("Any time"),
+        method="filter_when",
+    )
+    gbf_target = django_filters.ModelChoiceFilter(
+        field_name="gbf_targets",
+        queryset=GbfTarget.objects.all(),
+        to_field_name="number",
+        label=_("GBF target"),
+        empty_label=_("All GBF targets"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["work_area", "focal_activity", "kind", "country", "year", "when", "gbf_target"]
+
+    def filter_country(self, queryset, name, country):
+        return queryset.in_country(country)
+
+    def filter_year(self, queryset, name, year):
+        year = int(year)
+        return queryset.filter(
+            Q(start_date__year=year) | Q(start_date__year__lt=year, end_date__year__gte=year)
+        )
+
+    def filter_when(self, queryset, name, when):
+        today = timezone.localdate()
+        if when == "upcoming":
+            return queryset.upcoming(today).order_by("start_date", "title")
+        return queryset.past(today)

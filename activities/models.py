@@ -1,0 +1,465 @@
+"""What APAP does: its work areas, activities and funding proposals."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Country, Organization, Visibility, is_member_or_staff
+
+
+class WorkArea(models.Model):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("work area")
+        verbose_name_plural = _("work areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:workarea_detail", kwargs={"slug": self.slug})
+
+
+class FocalActivity(models.Model):
+    work_area = models.ForeignKey(
+        WorkArea,
+        verbose_name=_("work area"),
+        on_delete=models.CASCADE,
+        related_name="focal_activities",
+    )
+    description = models.TextField(_("description"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["work_area__order", "order", "id"]
+        verbose_name = _("focal activity")
+        verbose_name_plural = _("focal activities")
+
+    def __str__(self) -> str:
+        text = self.description.rstrip(".")
+        return text if len(text) <= 90 else f"{text[:87].rstrip()}…"
+
+
+class OrganizationRole(models.TextChoices):
+    ORGANIZER = "organizer", _("Organizer")
+    CO_ORGANIZER = "co-organizer", _("Co-organizer")
+    HOST = "host", _("Host")
+    PARTNER = "partner", _("Partner")
+    DONOR = "donor", _("Donor")
+    PARTICIPANT = "participant", _("Participant")
+
+
+def _activity_ends(today: datetime.date) -> Q:
+    """Activities still running or to come on `today` (a missing end date means one day)."""
+    return Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+
+
+class ActivityQuerySet(models.QuerySet):
+    def public(self) -> ActivityQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user) -> ActivityQuerySet:
+        """The one rule for who sees which activity: members-only ones need a member or staff."""
+        if is_member_or_staff(user):
+            return self.all()
+        return self.public()
+
+    def upcoming(self, today: datetime.date) -> ActivityQuerySet:
+        return self.filter(_activity_ends(today)).exclude(status=Activity.Status.CANCELLED)
+
+    def past(self, today: datetime.date) -> ActivityQuerySet:
+        return self.exclude(_activity_ends(today))
+
+    def overlapping(self, start: datetime.date, end: datetime.date) -> ActivityQuerySet:
+        """Activities that took place, at least in part, between two dates (inclusive)."""
+        return self.filter(start_date__lte=end).filter(
+            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+        )
+
+    def in_country(self, country: Country) -> ActivityQuerySet:
+        """Held in a country, or with that country among the participants."""
+        participated = Activity.participating_countries.through.objects.filter(
+            activity_id=OuterRef("pk"), country_id=country.pk
+        )
+        return self.filter(Q(country=country) | Exists(participated))
+
+    def with_organization(self, organization: Organization) -> ActivityQuerySet:
+        return self.filter(
+            Exists(
+                ActivityOrganization.objects.filter(
+                    activity_id=OuterRef("pk"), organization_id=organization.pk
+                )
+            )
+        )
+
+    def for_list(self) -> ActivityQuerySet:
+        """A queryset optimized for activity lists: one query per page."""
+        return self.select_related("work_area", "country")
+
+    def for_detail(self) -> ActivityQuerySet:
+        return self.select_related("work_area", "country").prefetch_related(
+            "focal_activities",
+            "participating_countries",
+            "gbf_targets",
+            "documents",
+            Prefetch(
+                "organization_roles",
+                queryset=ActivityOrganization.objects.select_related("organization").order_by(
+                    "role", "organization__name"
+                ),
+            ),
+        )
+
+    def for_calendar(self) -> ActivityQuerySet:
+        return self.select_related("country").exclude(status=Activity.Status.CANCELLED)
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        WORKSHOP = "workshop", _("Workshop")
+        TECHNICAL_WORKSHOP = "technical-workshop", _("Technical workshop")
+        FORUM = "forum", _("Forum")
+        STEERING_COMMITTEE = "steering-committee", _("Steering committee meeting")
+        WEBINAR = "webinar", _("Webinar")
+        EXCHANGE_VISIT = "exchange-visit", _("Exchange visit")
+        DIALOGUE = "dialogue", _("Dialogue")
+        STUDY = "study", _("Study")
+        POLICY_INTERVENTION = "policy-intervention", _("Policy intervention")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CONFIRMED = "confirmed", _("Confirmed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class DatePrecision(models.TextChoices):
+        """How much of the dates is known: the record keeps "November 2014" as it is."""
+
+        DAY = "day", _("Exact days")
+        MONTH = "month", _("Month only")
+        YEAR = "year", _("Year only")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    work_area = models.ForeignKey(
+        WorkArea,
+        verbose_name=_("work area"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    focal_activities = models.ManyToManyField(
+        FocalActivity,
+        verbose_name=_("focal activities"),
+        related_name="activities",
+        blank=True,
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave blank for a one-day activity.")
+    )
+    date_precision = models.CharField(
+        _("dates known to"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "When only the month or year is known, give its first day as start "
+            "(and its last as end)."
+        ),
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    city = models.CharField(_("city or place"), max_length=200, blank=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities_held",
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("organizers and partners"),
+        through="ActivityOrganization",
+        related_name="activities",
+        blank=True,
+    )
+    participating_countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("participating countries"),
+        related_name="activities_participated",
+        blank=True,
+    )
+    participants_count = models.PositiveIntegerField(
+        _("number of participants"), null=True, blank=True
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences, shown in lists.")
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    outcomes = models.TextField(_("outcomes"), blank=True, help_text=_("Markdown."))
+    gbf_targets = models.ManyToManyField(
+        "knowledge.GbfTarget",
+        verbose_name=_("GBF targets"),
+        related_name="activities",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["visibility", "-start_date"]),
+            models.Index(fields=["work_area", "-start_date"]),
+            models.Index(fields=["kind", "-start_date"]),
+            models.Index(fields=["end_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="activity_ends_after_it_starts",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:activity_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_online and not self.country_id and not self.city:
+            raise ValidationError(
+                {"country": _("Give the place (city and country), or mark it as online.")}
+            )
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end_date or self.start_date
+
+    @property
+    def place(self) -> str:
+        if self.is_online:
+            return str(_("Online"))
+        parts = [self.city, self.country.name if self.country_id else ""]
+        return ", ".join(part for part in parts if part)
+
+    def dates_label(self) -> str:
+        """The dates as people write them: "13–17 November 2013", "November 2014", "2017–2018"."""
+        start, end = self.start_date, self.last_day
+        if self.date_precision == self.DatePrecision.YEAR:
+            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        if self.date_precision == self.DatePrecision.MONTH:
+            if (start.year, start.month) == (end.year, end.month):
+                return format_date(start, "F Y")
+            return f"{format_date(start, 'F Y')} – {format_date(end, 'F Y')}"
+        if start == end:
+            return format_date(start, "j F Y")
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{format_date(end, 'j F Y')}"
+        if start.year == end.year:
+            return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
+        return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
+
+    def organizations_in_role(self, *roles: str) -> list[Organization]:
+        """Organizations in the given roles, from the prefetched roles of `for_detail()`."""
+        return [link.organization for link in self.organization_roles.all() if link.role in roles]
+
+
+class ActivityOrganization(models.Model):
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="organization_roles",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="activity_roles",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=OrganizationRole.choices)
+
+    class Meta:
+        ordering = ["role", "organization__name"]
+        verbose_name = _("organizer or partner")
+        verbose_name_plural = _("organizers and partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organization", "role"],
+                name="activity_organization_role_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_role_display()}"
+
+
+DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "xls", "xlsx", "csv", "txt"]
+
+
+class ActivityDocument(models.Model):
+    """An agenda, report or presentation of an activity: an uploaded file or a link."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(
+        _("file"),
+        upload_to="activities/documents/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+    )
+    url = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.file and not self.url:
+            raise ValidationError(_("Upload a file or give a link."))
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
+
+
+class FundingProposalQuerySet(models.QuerySet):
+    def for_pipeline(self) -> FundingProposalQuerySet:
+        """A queryset optimized for the staff pipeline page."""
+        return self.select_related("lead_organization", "donor").prefetch_related("countries")
+
+
+class FundingProposal(models.Model):
+    """A proposal for a transboundary or regional project. Staff only."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idea")
+        DRAFTING = "drafting", _("Drafting")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        IN_IMPLEMENTATION = "in-implementation", _("In implementation")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=255)
+    lead_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("lead organization"),
+        on_delete=models.PROTECT,
+        related_name="led_proposals",
+    )
+    partner_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("partner organizations"),
+        related_name="partner_proposals",
+        blank=True,
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="funding_proposals", blank=True
+    )
+    donor = models.ForeignKey(
+        Organization,
+        verbose_name=_("donor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_proposals",
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", validators=[currency_code]
+    )
+    amount_requested = models.DecimalField(
+        _("amount requested"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_awarded = models.DecimalField(
+        _("amount awarded"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IDEA
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    start_date = models.DateField(_("project start"), null=True, blank=True)
+    end_date = models.DateField(_("project end"), null=True, blank=True)
+    related_activities = models.ManyToManyField(
+        Activity,
+        verbose_name=_("related activities"),
+        related_name="funding_proposals",
+        blank=True,
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FundingProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("funding proposal")
+        verbose_name_plural = _("funding proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gte=0),
+                name="funding_requested_not_negative",
+                violation_error_message=_("The amount requested cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_awarded__isnull=True) | Q(amount_awarded__gte=0),
+                name="funding_awarded_not_negative",
+                violation_error_message=_("The amount awarded cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="funding_project_ends_after_it_starts",
+                violation_error_message=_("The project cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,72 @@
+"""Public pages of the activities section."""
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from activities.calendar import activities_calendar
+from activities.filters import ActivityFilter
+from activities.models import Activity, WorkArea
+
+
+class ActivityListView(FilterView):
+    filterset_class = ActivityFilter
+    paginate_by = settings.PAGINATE_BY
+    template_name = "activities/activity_list.html"
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return Activity.objects.visible_to(self.request.user).for_list()
+
+
+class ActivityDetailView(DetailView):
+    def get_queryset(self) -> QuerySet[Activity]:
+        return Activity.objects.visible_to(self.request.user).for_detail()
+
+
+class WorkAreaDetailView(DetailView):
+    """A work area, its focal activities and its latest activities."""
+
+    latest_count = 10
+
+    def get_queryset(self) -> QuerySet[WorkArea]:
+        return WorkArea.objects.prefetch_related("focal_activities")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = Activity.objects.visible_to(self.request.user).filter(
+            work_area=self.object
+        )
+        context["activities"] = activities.for_list()[: self.latest_count]
+        context["activity_count"] = activities.count()
+        context["kinds"] = [
+            (Activity.Kind(row["kind"]).label, row["total"])
+            for row in activities.values("kind").annotate(total=Count("id")).order_by("-total")
+        ]
+        return context
+
+
+CALENDAR_LIMIT = 2000
+
+
+@require_GET
+def activity_calendar(request):
+    """The public activities as an iCalendar feed; the filters of the list apply.
+
+    Calendar applications fetch it without signing in, so it holds public activities only.
+    """
+    filterset = ActivityFilter(request.GET, queryset=Activity.objects.public().for_calendar())
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+        )
+        return HttpResponseBadRequest(f"Invalid filter: {errors}\n", content_type="text/plain")
+    activities = filterset.qs.order_by("-start_date", "pk")[:CALENDAR_LIMIT]
+    body = activities_calendar(
+        activities, lambda activity: request.build_absolute_uri(activity.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="apap-activities.ics"'
+    return response
