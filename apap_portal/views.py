@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from activities.models import WorkArea
 from members.models import Country, Organization, ProtectedArea
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ def home(request):
         "member_count": members.count(),
         "country_count": Country.objects.filter(organizations__in=members).distinct().count(),
         "protected_area_count": ProtectedArea.objects.visible_to(request.user).count(),
+        "work_areas": WorkArea.objects.prefetch_related("focal_activities"),
     }
     return render(request, "home.html", context)
 
@@ -34,7 +36,8 @@ def about(request):
         .order_by()
     )
     totals = {row["membership__category"]: row["total"] for row in memberships}
-    return render(request, "about.html", {"membership_totals": totals})
+    context = {"membership_totals": totals, "work_areas": WorkArea.objects.all()}
+    return render(request, "about.html", context)
 
 
 @never_cache

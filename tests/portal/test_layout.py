@@ -87,3 +87,11 @@ def test_home_counts_what_the_visitor_may_see(client, member_client):
     assert member_client.get("/").context["protected_area_count"] == 2
     # The two agencies and Minh's own.
     assert client.get("/").context["member_count"] == 3
+
+
+def test_home_and_about_lead_to_the_three_work_areas(client):
+    for url in ("/", "/about/"):
+        html = client.get(url).text
+        for slug in ("knowledge-capacity", "transboundary-cooperation", "awareness-advocacy"):
+            assert f'href="/work-areas/{slug}/"' in html, (url, slug)
+    assert "Facilitate dialogue between countries" in client.get("/").text
