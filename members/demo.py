@@ -437,7 +437,7 @@ USERS = [
 ]
 
 
-class _Loader:
+class DemoLoader:
     """Brings records to the demo facts, counting what it created, updated or left."""
 
     def __init__(self, stdout: TextIO | None) -> None:
@@ -511,7 +511,7 @@ def _matches(obj: models.Model, name: str, value: Any) -> bool:
 def load_members_demo(stdout: TextIO | None = None) -> dict[str, dict[str, int]]:
     """Load the members section's demo data; return, per kind of record, how many were
     created, updated and left unchanged. Lines about each change go to `stdout`."""
-    loader = _Loader(stdout)
+    loader = DemoLoader(stdout)
     countries = Country.objects.in_bulk(field_name="iso3")
 
     def country(iso3: str | None) -> Country | None:

@@ -53,7 +53,7 @@ def test_loading_twice_changes_nothing():
     assert snapshot() == first
     assert "0 created, 0 updated" in output
     assert {model: len(rows) for model, rows in first.items()} == {
-        "members.Organization": 13,
+        "members.Organization": 14,
         "members.Membership": 11,
         "members.ProtectedArea": 13,
         "members.TransboundaryArea": 1,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from activities.demo import load_activities_demo
 from members.demo import load_members_demo
 
 # Each section's loader, in dependency order (activities and knowledge refer to members).
@@ -15,11 +16,12 @@ from members.demo import load_members_demo
 # created, updated and unchanged: {"organizations": {"created": 13, ...}, ...}.
 DEMO_LOADERS = [
     ("members", load_members_demo),
+    ("activities", load_activities_demo),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (members, protected areas, demo accounts); safe to re-run."
+    help = "Load the demo data (members, activities, demo accounts); safe to re-run."
 
     def handle(self, *args, verbosity=1, **options):
         if not settings.ALLOW_DEMO_DATA:
