@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("members.urls")),
     path("", include("activities.urls")),
+    path("", include("activities.report_urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,65 @@
+"""Staff reports: the cooperation report for a partner and the funding-proposal pipeline."""
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from activities.forms import CooperationReportForm
+from activities.models import Activity
+from activities.reports import (
+    COOPERATION_CSV_HEADER,
+    cooperation_csv_rows,
+    cooperation_report,
+    funding_pipeline,
+)
+from apap_portal.admin_actions import csv_response
+
+
+class StaffRequiredMixin(UserPassesTestMixin):
+    """Secretariat staff only: visitors are sent to sign in, members are refused (403)."""
+
+    def test_func(self) -> bool:
+        return self.request.user.is_staff
+
+
+class CooperationReportView(StaffRequiredMixin, View):
+    """The activities a partner cooperated on during a period, as a page or as CSV."""
+
+    template_name = "activities/cooperation_report.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        wants_csv = request.GET.get("format") == "csv"
+        asked = wants_csv or any(name in request.GET for name in CooperationReportForm.base_fields)
+        form = CooperationReportForm(request.GET if asked else None)
+        if not asked:
+            return self.page(request, form)
+        if not form.is_valid():
+            # A CSV of nothing would be mistaken for "no cooperation": show what is wrong.
+            return self.page(request, form, status=400)
+        report = cooperation_report(
+            Activity.objects.visible_to(request.user),
+            form.cleaned_data["partner"],
+            form.cleaned_data["start"],
+            form.cleaned_data["end"],
+        )
+        if wants_csv:
+            return csv_response(
+                report.filename,
+                COOPERATION_CSV_HEADER,
+                cooperation_csv_rows(report, request.build_absolute_uri),
+            )
+        return self.page(request, form, report=report)
+
+    def page(self, request, form, report=None, status=200) -> HttpResponse:
+        context = {"form": form, "report": report}
+        return render(request, self.template_name, context, status=status)
+
+
+class FundingPipelineView(StaffRequiredMixin, View):
+    """Funding proposals by status, with their totals per currency."""
+
+    template_name = "activities/fundingproposal_pipeline.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"pipeline": funding_pipeline()})

@@ -1,0 +1,163 @@
+"""The funding-proposal pipeline: the secretariat's proposals by status, with their totals.
+
+Emma (editor) follows the proposals; members and visitors have no access.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+
+from activities.models import FundingProposal
+from tests.factories import FundingProposalFactory, OrganizationFactory, country
+
+pytestmark = pytest.mark.django_db
+
+URL = "/reports/funding-proposals/"
+
+# Query counts include the savepoint and its release that wrap each request in
+# tests (ATOMIC_REQUESTS), and the session and user of the signed-in editor.
+
+
+def section(response, status: str) -> str:
+    """The part of the page about one status."""
+    return response.text.split(
+        f'<section class="pipeline-status" aria-labelledby="status-{status}">'
+    )[1].split("</section>")[0]
+
+
+def test_only_staff_see_the_pipeline(client, member_client, other_member_client, editor_client):
+    FundingProposalFactory()
+
+    anonymous = client.get(URL)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/accounts/login/?next=/reports/funding-proposals/"
+    assert member_client.get(URL).status_code == 403
+    assert other_member_client.get(URL).status_code == 403
+    assert editor_client.get(URL).status_code == 200
+
+
+def test_proposals_are_grouped_by_status_in_order_with_a_count_each(editor_client):
+    FundingProposalFactory(title="Kailash landscape, phase II", status="approved")
+    FundingProposalFactory(title="Mekong wetlands", status="idea")
+    FundingProposalFactory(title="Heart of Borneo exchange", status="idea")
+
+    response = editor_client.get(URL)
+
+    groups = [
+        (group.status, sorted(proposal.title for proposal in group.proposals))
+        for group in response.context["pipeline"].groups
+    ]
+    assert groups == [
+        ("idea", ["Heart of Borneo exchange", "Mekong wetlands"]),
+        ("drafting", []),
+        ("submitted", []),
+        ("approved", ["Kailash landscape, phase II"]),
+        ("rejected", []),
+        ("in-implementation", []),
+        ("closed", []),
+    ]
+    headings = re.findall(
+        r'<h2 id="status-[^"]+">([^<]+) <span class="badge">([^<]+)</span>', response.text
+    )
+    assert headings == [
+        ("Idea", "2 proposals"),
+        ("Drafting", "0 proposals"),
+        ("Submitted", "0 proposals"),
+        ("Approved", "1 proposal"),
+        ("Rejected", "0 proposals"),
+        ("In implementation", "0 proposals"),
+        ("Closed", "0 proposals"),
+    ]
+    assert "All statuses: 3 proposals" in response.text
+
+
+def test_each_proposal_links_to_the_admin_with_its_details(editor_client):
+    donor = OrganizationFactory(name="Global Environment Facility", kind="donor", country=None)
+    lead = OrganizationFactory(name="Department of National Parks, Wildlife and Plant Conservation")
+    proposal = FundingProposalFactory(
+        title="Dong Phayayen–Khao Yai and Cambodia transboundary cooperation",
+        lead_organization=lead,
+        donor=donor,
+        amount_requested=Decimal("1250000.00"),
+        amount_awarded=Decimal("900000.00"),
+        status="approved",
+        submitted_on=datetime.date(2023, 3, 15),
+        decided_on=datetime.date(2023, 9, 1),
+    )
+    proposal.countries.set([country("THA"), country("KHM")])
+
+    text = section(editor_client.get(URL), "approved")
+
+    assert (
+        f'<a href="/admin/activities/fundingproposal/{proposal.pk}/change/">'
+        "Dong Phayayen–Khao Yai and Cambodia transboundary cooperation</a>"
+    ) in text
+    assert "Department of National Parks, Wildlife and Plant Conservation" in text
+    assert "Global Environment Facility" in text
+    assert "Cambodia, Thailand" in text
+    assert "USD 1,250,000.00" in text
+    assert "USD 900,000.00" in text
+    assert "Submitted 15 Mar 2023" in text
+    assert "Decided 1 Sep 2023" in text
+
+
+def test_totals_are_per_currency_never_across_currencies(editor_client):
+    FundingProposalFactory(status="submitted", currency="USD", amount_requested=Decimal("1000"))
+    FundingProposalFactory(
+        status="submitted",
+        currency="USD",
+        amount_requested=Decimal("2500.50"),
+        amount_awarded=Decimal("2000"),
+    )
+    FundingProposalFactory(status="submitted", currency="EUR", amount_requested=Decimal("700"))
+    FundingProposalFactory(status="approved", currency="USD", amount_requested=Decimal("10000"))
+
+    response = editor_client.get(URL)
+
+    pipeline = response.context["pipeline"]
+    submitted = next(group for group in pipeline.groups if group.status == "submitted")
+    assert [(t.currency, t.requested, t.awarded, t.count) for t in submitted.totals] == [
+        ("EUR", Decimal("700.00"), None, 1),
+        ("USD", Decimal("3500.50"), Decimal("2000.00"), 2),
+    ]
+    assert [(t.currency, t.requested, t.awarded, t.count) for t in pipeline.totals] == [
+        ("EUR", Decimal("700.00"), None, 1),
+        ("USD", Decimal("13500.50"), Decimal("2000.00"), 3),
+    ]
+    text = section(response, "submitted")
+    assert "Total in USD (2 proposals)" in text
+    assert "USD 3,500.50" in text
+    assert "Total in EUR (1 proposal)" in text
+    assert "EUR 700.00" in text
+    assert "4,200.50" not in response.text
+    assert "USD 13,500.50" in response.text
+
+
+def test_an_empty_pipeline_says_so(editor_client):
+    response = editor_client.get(URL)
+
+    assert response.status_code == 200
+    assert "No funding proposal yet." in response.text
+    assert response.text.count("No proposal with this status.") == len(FundingProposal.Status)
+
+
+@pytest.mark.parametrize("proposals", [3, 40])
+def test_query_count_does_not_grow(editor_client, django_assert_num_queries, proposals):
+    """Intended to prevent an n+1 issue on the organizations and countries of proposals."""
+    donor = OrganizationFactory(kind="donor", country=None)
+    statuses = FundingProposal.Status.values
+    for number in range(proposals):
+        proposal = FundingProposalFactory(
+            status=statuses[number % len(statuses)],
+            currency=["USD", "EUR"][number % 2],
+            donor=donor,
+        )
+        proposal.countries.set([country("VNM"), country("LAO")])
+    # 1. savepoint  2. session  3. user  4. proposals with lead organization and donor
+    # 5. their countries  6. totals per status and currency  7. totals per currency
+    # 8. release savepoint
+    with django_assert_num_queries(8):
+        response = editor_client.get(URL)
+    assert response.context["pipeline"].count == proposals
