@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.search import search_vector_field
 from members.models import Country, Organization, Visibility, is_member_or_staff
 
 
@@ -229,6 +231,9 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("title", "A"), ("summary", "B"), ("body", "C"), ("outcomes", "C"), ("city", "D")
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -241,6 +246,8 @@ class Activity(models.Model):
             models.Index(fields=["work_area", "-start_date"]),
             models.Index(fields=["kind", "-start_date"]),
             models.Index(fields=["end_date"]),
+            GinIndex(fields=["search_vector"], name="activity_search"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="activity_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

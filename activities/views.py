@@ -36,9 +36,7 @@ class WorkAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        activities = Activity.objects.visible_to(self.request.user).filter(
-            work_area=self.object
-        )
+        activities = Activity.objects.visible_to(self.request.user).filter(work_area=self.object)
         context["activities"] = activities.for_list()[: self.latest_count]
         context["activity_count"] = activities.count()
         context["kinds"] = [

@@ -8,6 +8,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=HYPERLINK(…)) is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     """A CSV download: UTF-8 with a byte-order mark, which spreadsheets need for ư and ộ."""
@@ -16,7 +25,7 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 

@@ -1,8 +1,45 @@
-"""The knowledge library: best practices, resources and stories (and the GBF targets they serve)."""
+"""The knowledge library: best practices, resources and stories, and what they are tagged with."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apap_portal.search import search_vector_field
+from knowledge.validators import validate_cover_image, validate_document
+from members.models import Country, Organization, ProtectedArea, Visibility, is_member_or_staff
+
+
+class Language(models.TextChoices):
+    """The language a record is written in (content stays in its own language)."""
+
+    ENGLISH = "en", _("English")
+    VIETNAMESE = "vi", _("Vietnamese")
+    THAI = "th", _("Thai")
+    CHINESE = "zh", _("Chinese")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+    MONGOLIAN = "mn", _("Mongolian")
+    KHMER = "km", _("Khmer")
+    LAO = "lo", _("Lao")
+    MALAY = "ms", _("Malay")
+    INDONESIAN = "id", _("Indonesian")
+    BURMESE = "my", _("Burmese")
+    HINDI = "hi", _("Hindi")
+    BENGALI = "bn", _("Bengali")
+    NEPALI = "ne", _("Nepali")
+    SINHALA = "si", _("Sinhala")
+    DZONGKHA = "dz", _("Dzongkha")
+    URDU = "ur", _("Urdu")
+    DHIVEHI = "dv", _("Dhivehi")
+    RUSSIAN = "ru", _("Russian")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
 
 
 class GbfTarget(models.Model):
@@ -22,3 +59,435 @@ class GbfTarget(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('activities:activity_list')}?gbf_target={self.number}"
+
+
+class Taxonomy(models.Model):
+    """An editable list of tags: themes, ecosystems, challenges."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class Ecosystem(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("ecosystem")
+        verbose_name_plural = _("ecosystems")
+
+
+class Challenge(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+
+def _published_for(user) -> Q:
+    """Published items the user may see: public ones, members-only ones for members and staff."""
+    if is_member_or_staff(user):
+        return Q()
+    return Q(visibility=Visibility.PUBLIC)
+
+
+class BestPracticeQuerySet(models.QuerySet):
+    def published(self) -> BestPracticeQuerySet:
+        return self.filter(status=BestPractice.Status.PUBLISHED)
+
+    def public(self) -> BestPracticeQuerySet:
+        return self.published().filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user) -> BestPracticeQuerySet:
+        """The one rule for who sees which best practice.
+
+        Published and public: everyone. Published and members-only: members and staff.
+        Drafts, submissions and archived items: staff, and members of their organization.
+        """
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        published = Q(status=BestPractice.Status.PUBLISHED) & _published_for(user)
+        if user.is_authenticated and user.organization_id:
+            return self.filter(published | Q(organization_id=user.organization_id))
+        return self.filter(published)
+
+    def editable_by(self, user) -> BestPracticeQuerySet:
+        """What a member may edit: their organization's drafts and items sent back to them."""
+        if not (user.is_authenticated and user.organization_id):
+            return self.none()
+        return self.filter(
+            organization_id=user.organization_id,
+            status__in=[BestPractice.Status.DRAFT, BestPractice.Status.CHANGES_REQUESTED],
+        )
+
+    def for_list(self) -> BestPracticeQuerySet:
+        """A queryset optimized for best-practice lists: one query per page."""
+        return self.select_related("protected_area__country", "organization").defer(
+            "context", "challenge_description", "impacts", "lessons_learned"
+        )
+
+    def for_detail(self) -> BestPracticeQuerySet:
+        return self.select_related(
+            "protected_area__country", "organization", "submitted_by"
+        ).prefetch_related(
+            "building_blocks", "countries", "themes", "ecosystems", "challenges", "gbf_targets"
+        )
+
+
+class BestPractice(models.Model):
+    """A solution that worked in a protected area, told so that others can adapt it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes-requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("Two or three sentences: what was done, where, with what result.")
+    )
+    context = models.TextField(
+        _("context"), blank=True, help_text=_("The place and the situation. Markdown.")
+    )
+    challenge_description = models.TextField(
+        _("challenges addressed"), blank=True, help_text=_("What problem it solved. Markdown.")
+    )
+    impacts = models.TextField(
+        _("impacts"), blank=True, help_text=_("What changed, for nature and people. Markdown.")
+    )
+    lessons_learned = models.TextField(_("lessons learned"), blank=True, help_text=_("Markdown."))
+    protected_area = models.ForeignKey(
+        ProtectedArea,
+        verbose_name=_("protected area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="best_practices",
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="best_practices", blank=True
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="best_practices", blank=True
+    )
+    ecosystems = models.ManyToManyField(
+        Ecosystem, verbose_name=_("ecosystems"), related_name="best_practices", blank=True
+    )
+    challenges = models.ManyToManyField(
+        Challenge, verbose_name=_("challenges"), related_name="best_practices", blank=True
+    )
+    gbf_targets = models.ManyToManyField(
+        GbfTarget, verbose_name=_("GBF targets"), related_name="best_practices", blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="best-practices/%Y/",
+        blank=True,
+        validators=[validate_cover_image],
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+    )
+    cover_image_alt = models.CharField(
+        _("cover image description"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    contributors = models.CharField(
+        _("contributors"), max_length=500, blank=True, help_text=_("Names, comma-separated.")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="best_practices",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_best_practices",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    review_message = models.TextField(
+        _("message from the reviewer"),
+        blank=True,
+        help_text=_("The latest changes the secretariat asked for."),
+    )
+    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("title", "A"),
+        ("summary", "B"),
+        ("context", "C"),
+        ("challenge_description", "C"),
+        ("impacts", "C"),
+        ("lessons_learned", "D"),
+    )
+
+    objects = BestPracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("best practice")
+        verbose_name_plural = _("best practices")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="bestpractice_search"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="bestpractice_title_trgm"),
+            models.Index(fields=["status", "visibility", "-published_at"]),
+            models.Index(fields=["organization", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:bestpractice_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class BuildingBlock(models.Model):
+    """One reusable component of a best practice, in the order it is told."""
+
+    best_practice = models.ForeignKey(
+        BestPractice,
+        verbose_name=_("best practice"),
+        on_delete=models.CASCADE,
+        related_name="building_blocks",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), help_text=_("Markdown."))
+    enabling_factors = models.TextField(
+        _("enabling factors"),
+        blank=True,
+        help_text=_("What had to be in place for it to work. Markdown."),
+    )
+    lessons_learned = models.TextField(_("lessons learned"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("building block")
+        verbose_name_plural = _("building blocks")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResourceQuerySet(models.QuerySet):
+    def public(self) -> ResourceQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user) -> ResourceQuerySet:
+        """The one rule for who sees which resource."""
+        return self.filter(_published_for(user))
+
+    def for_list(self) -> ResourceQuerySet:
+        return self.select_related("translation_of")
+
+    def for_detail(self) -> ResourceQuerySet:
+        return self.select_related("translation_of", "work_area").prefetch_related(
+            "themes", "gbf_targets", "translations"
+        )
+
+
+class Resource(models.Model):
+    """Guidance and publications: guidelines, studies, policy briefs, toolkits…"""
+
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", _("Guideline")
+        STUDY = "study", _("Study")
+        POLICY_BRIEF = "policy-brief", _("Policy brief")
+        TOOLKIT = "toolkit", _("Toolkit")
+        TRAINING_MATERIAL = "training-material", _("Training material")
+        PROCEEDINGS = "proceedings", _("Proceedings")
+        NEWSLETTER = "newsletter", _("Newsletter")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    authors = models.CharField(_("authors"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text=_("The original, when this is a translation."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="resources/%Y/",
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF or office document, at most 25 MB."),
+    )
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), related_name="resources", blank=True
+    )
+    gbf_targets = models.ManyToManyField(
+        GbfTarget, verbose_name=_("GBF targets"), related_name="resources", blank=True
+    )
+    work_area = models.ForeignKey(
+        "activities.WorkArea",
+        verbose_name=_("work area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resources",
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("title", "A"), ("authors", "B"), ("publisher", "C"), ("summary", "B")
+    )
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="resource_search"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="resource_title_trgm"),
+            models.Index(fields=["visibility", "-year"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""),
+                name="resource_has_file_or_link",
+                violation_error_message=_("Upload a file or give a link."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:resource_detail", kwargs={"slug": self.slug})
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self) -> StoryQuerySet:
+        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+    def visible_to(self, user) -> StoryQuerySet:
+        """The one rule for who sees which story: published ones; staff see drafts too."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published().filter(_published_for(user))
+
+    def for_list(self) -> StoryQuerySet:
+        return self.select_related("work_area").defer("body")
+
+    def for_detail(self) -> StoryQuerySet:
+        return self.select_related("work_area", "related_activity")
+
+
+class Story(models.Model):
+    """Public awareness: news, features and advocacy statements."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        FEATURE = "feature", _("Feature")
+        STATEMENT = "statement", _("Advocacy statement")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    lead = models.TextField(_("lead"), help_text=_("The opening paragraph, shown in lists."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    image = models.ImageField(
+        _("image"), upload_to="stories/%Y/", blank=True, validators=[validate_cover_image]
+    )
+    image_alt = models.CharField(_("image description"), max_length=255, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    work_area = models.ForeignKey(
+        "activities.WorkArea",
+        verbose_name=_("work area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    related_activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name=_("related activity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, help_text=_("Leave blank to keep it a draft.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(("title", "A"), ("lead", "B"), ("body", "C"))
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="story_search"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="story_title_trgm"),
+            models.Index(fields=["visibility", "-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:story_detail", kwargs={"slug": self.slug})

@@ -55,3 +55,56 @@ GBF_TARGETS = [
 
 def gbf_code(number: int) -> str:
     return f"GBF-TARGET-{number:02d}"
+
+
+# Starting taxonomies of the library, in the words of the protected-area community;
+# the secretariat edits them in the admin.
+THEMES = [
+    "Protected area management planning",
+    "Management effectiveness and the IUCN Green List",
+    "Collaborative management and governance",
+    "Community engagement and livelihoods",
+    "Human-wildlife conflict",
+    "Sustainable tourism",
+    "Transboundary conservation",
+    "Other effective area-based conservation measures (OECMs)",
+    "Capacity building and staff exchange",
+    "Law enforcement and patrolling",
+    "Ecological restoration",
+    "Climate change adaptation",
+    "Sustainable financing",
+    "Monitoring and research",
+    "Communication and awareness",
+]
+ECOSYSTEMS = [
+    "Tropical forest",
+    "Temperate forest",
+    "Mountain",
+    "Grassland and steppe",
+    "Desert",
+    "Wetland",
+    "Freshwater",
+    "Mangrove",
+    "Coastal",
+    "Coral reef",
+    "Marine",
+    "Karst and caves",
+    "Agricultural landscape",
+    "Urban",
+]
+CHALLENGES = [
+    "Habitat loss and fragmentation",
+    "Poaching and illegal wildlife trade",
+    "Human-wildlife conflict",
+    "Unsustainable tourism",
+    "Climate change",
+    "Invasive species",
+    "Pollution",
+    "Infrastructure development",
+    "Lack of funding",
+    "Lack of capacity",
+    "Weak governance",
+    "Land-use conflicts",
+    "Natural disasters",
+    "Pandemics and visitor loss",
+]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from apap_portal.search import search_vector_field
 
 
 class Subregion(models.TextChoices):
@@ -380,6 +383,9 @@ class ProtectedArea(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("name", "A"), ("original_name", "A"), ("designation", "C"), ("description", "D")
+    )
 
     objects = ProtectedAreaQuerySet.as_manager()
 
@@ -392,6 +398,8 @@ class ProtectedArea(models.Model):
             models.Index(fields=["iucn_category"]),
             models.Index(fields=["realm"]),
             models.Index(fields=["governance_type"]),
+            GinIndex(fields=["search_vector"], name="protectedarea_search"),
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="protectedarea_name_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,9 +16,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    model
-    for model in admin.site._registry
-    if model._meta.app_label in ("activities", "knowledge")
+    model for model in admin.site._registry if model._meta.app_label in ("activities", "knowledge")
 ]
 
 

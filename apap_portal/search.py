@@ -1,0 +1,118 @@
+"""Full-text search over PostgreSQL, shared by every searchable model.
+
+Each searchable model stores a weighted `search_vector` (a generated column with a GIN
+index, built by `weighted_search_vector`). Queries use the websearch syntax ("quoted
+phrases", OR, -exclusions), are ranked, and come with highlighted snippets. When the
+full-text search finds nothing, a trigram match on the title catches misspellings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Left
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "apap"
+MAX_QUERY_LENGTH = 200
+# Snippets are marked with control characters, escaped, then given <mark> tags, so
+# whatever HTML the text holds stays inert.
+_START, _STOP = "\x02", "\x03"
+
+
+def weighted_search_vector(*fields: tuple[str, str]) -> SearchVector:
+    """A search vector of (field, weight) pairs, e.g. ("title", "A"), ("summary", "B")."""
+    # SearchVector coalesces each field to text itself, so empty fields are fine.
+    vectors = [SearchVector(field, weight=weight, config=SEARCH_CONFIG) for field, weight in fields]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def search_vector_field(*fields: tuple[str, str]) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=weighted_search_vector(*fields),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+
+
+def clean_query(text: str | None) -> str:
+    """The query as typed, without NUL bytes or runaway length."""
+    return (text or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
+def _text(field: str) -> Coalesce:
+    return Coalesce(F(field), Value(""), output_field=models.TextField())
+
+
+@dataclass
+class SearchResults:
+    queryset: models.QuerySet
+    approximate: bool  # True when only the misspelling-tolerant fallback matched
+
+
+def search(
+    queryset: models.QuerySet,
+    text: str,
+    *,
+    snippet_field: str,
+    title_field: str = "title",
+) -> SearchResults:
+    """Rank `queryset` against `text`; annotates `rank` and `snippet` (see `snippet_html`)."""
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    snippet = SearchHeadline(
+        Left(_text(snippet_field), 4000),
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    matches = (
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query), snippet=snippet)
+        .order_by("-rank", "pk")
+    )
+    if matches.exists() or not _plain_words(text):
+        return SearchResults(matches, approximate=False)
+    # The trigram_word_similar lookup (the %> operator) can use a trigram GIN index on the
+    # title; pg_trgm's word_similarity_threshold (0.6 by default) decides what is close.
+    similar = (
+        queryset.filter(**{f"{title_field}__trigram_word_similar": text})
+        .annotate(rank=TrigramWordSimilarity(text, title_field))
+        .annotate(
+            snippet=Left(
+                Coalesce(F(snippet_field), Value(""), output_field=models.TextField()), 240
+            )
+        )
+        .order_by("-rank", "pk")
+    )
+    return SearchResults(similar, approximate=True)
+
+
+def _plain_words(text: str) -> bool:
+    """Whether the query is words only: a misspelling fallback would betray "phrases" and -not."""
+    return not any(mark in text for mark in ('"', "-", " or ", " OR "))
+
+
+def snippet_html(snippet: str | None) -> SafeString:
+    """A snippet from `search()` as HTML: escaped, with the matched words in <mark>."""
+    text = escape(snippet or "")
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # escaped above
