@@ -25,6 +25,10 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("members.urls")),
     path("", include("activities.urls")),
+    # Before the library's URLs: /knowledge/best-practices/submit/ is not a slug.
+    path("", include("knowledge.submission_urls")),
+    path("", include("knowledge.urls")),
+    path("", include("apap_portal.search_urls")),
     path("", include("activities.report_urls")),
     prefix_default_language=False,
 )

@@ -139,3 +139,63 @@ class FundingProposalFactory(factory.django.DjangoModelFactory):
     currency = "USD"
     amount_requested = 50000
     status = "submitted"
+
+
+# Knowledge
+
+
+def theme(slug: str):
+    """A theme of the reference taxonomies (the data migration ships them)."""
+    from knowledge.models import Theme
+
+    return Theme.objects.get(slug=slug)
+
+
+class BestPracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.BestPractice"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Community patrols that reduced poaching {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Rangers and villagers patrolled together and poaching fell."
+    context = "A national park surrounded by farming villages."
+    organization = factory.SubFactory(OrganizationFactory)
+    status = "published"
+    visibility = "public"
+    published_at = factory.LazyFunction(lambda: datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC))
+
+
+class BuildingBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.BuildingBlock"
+
+    best_practice = factory.SubFactory(BestPracticeFactory)
+    order = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Building block {n}")
+    description = "Joint patrol routes agreed with the village councils."
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.Resource"
+        skip_postgeneration_save = True
+
+    kind = "guideline"
+    title = factory.Sequence(lambda n: f"Best Practice Guidelines No. {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    publisher = "IUCN"
+    year = 2015
+    url = "https://example.org/guidelines.pdf"
+    summary = "Guidance for protected-area managers."
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.Story"
+
+    title = factory.Sequence(lambda n: f"Rangers share what works {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    lead = "Protected-area staff from across Asia met to compare notes."
+    body = "They agreed to keep **sharing**."
+    published_at = factory.LazyFunction(lambda: datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))

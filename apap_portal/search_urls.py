@@ -1,0 +1,3 @@
+"""The site-wide search page."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Member submission of best practices and the member dashboard."""
+
+app_name = "submissions"
+
+urlpatterns = []
