@@ -95,3 +95,9 @@ def test_home_and_about_lead_to_the_three_work_areas(client):
         for slug in ("knowledge-capacity", "transboundary-cooperation", "awareness-advocacy"):
             assert f'href="/work-areas/{slug}/"' in html, (url, slug)
     assert "Facilitate dialogue between countries" in client.get("/").text
+
+
+def test_staff_find_their_reports_in_the_footer(client, editor_client):
+    assert 'href="/reports/cooperation/"' in editor_client.get("/").text
+    assert 'href="/reports/funding-proposals/"' in editor_client.get("/").text
+    assert "/reports/" not in client.get("/").text
