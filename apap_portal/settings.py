@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apap_portal.context_processors.site",
+                "apap_portal.seo.seo",
             ],
         },
     },

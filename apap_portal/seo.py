@@ -1,0 +1,21 @@
+"""What search engines and link previews need on every page: canonical and language URLs."""
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def seo(request):
+    """The page's canonical URL (without its query) and the same page in each language."""
+    base = f"{request.scheme}://{request.get_host()}"
+    path = request.path
+    current = get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        alternates.append({"code": code, "url": f"{base}{translated}"})
+    return {
+        "canonical_url": f"{base}{path}",
+        "alternate_urls": alternates,
+        "og_locale": {"en": "en_GB", "vi": "vi_VN"}.get(current, current),
+    }
