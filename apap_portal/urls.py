@@ -12,6 +12,11 @@ admin.site.site_header = "APAP secretariat"
 admin.site.site_title = "APAP portal admin"
 admin.site.index_title = "Records of the partnership"
 
+handler400 = "apap_portal.errors.bad_request"
+handler403 = "apap_portal.errors.permission_denied"
+handler404 = "apap_portal.errors.page_not_found"
+handler500 = "apap_portal.errors.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
