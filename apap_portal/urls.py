@@ -4,9 +4,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from apap_portal import views
+from apap_portal.sitemaps import SITEMAPS
+from knowledge import feeds
 
 admin.site.site_header = "APAP secretariat"
 admin.site.site_title = "APAP portal admin"
@@ -21,6 +24,27 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("feeds/stories/", feeds.StoryFeed(), name="feed_stories"),
+    path("feeds/stories/atom/", feeds.StoryAtomFeed(), name="feed_stories_atom"),
+    path("feeds/best-practices/", feeds.BestPracticeFeed(), name="feed_best_practices"),
+    path(
+        "feeds/best-practices/atom/",
+        feeds.BestPracticeAtomFeed(),
+        name="feed_best_practices_atom",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

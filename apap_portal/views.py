@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,6 +39,27 @@ def about(request):
     totals = {row["membership__category"]: row["total"] for row in memberships}
     context = {"membership_totals": totals, "work_areas": WorkArea.objects.all()}
     return render(request, "about.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read every public page; private areas are named and the sitemap given."""
+    sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /my/",
+        "Disallow: /reports/",
+        "Disallow: /search/",
+        "Disallow: /vi/my/",
+        "Disallow: /vi/reports/",
+        "Disallow: /vi/search/",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @never_cache

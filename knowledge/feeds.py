@@ -1,0 +1,77 @@
+"""RSS and Atom feeds of the library's public items, with Django's syndication framework."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from apap_portal.markdown import render_markdown
+from knowledge.models import BestPractice, Story
+
+FEED_SIZE = 30
+
+
+class LanguageNeutralFeed(Feed):
+    """Feeds live outside the language prefixes: links always point at the default language."""
+
+    def __call__(self, request, *args, **kwargs):
+        with translation.override(None):
+            return super().__call__(request, *args, **kwargs)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class StoryFeed(LanguageNeutralFeed):
+    title = _("APAP stories")
+    link = reverse_lazy("knowledge:story_list")
+    description = _("News, features and statements of the Asia Protected Areas Partnership.")
+
+    def items(self):
+        return Story.objects.visible_to(AnonymousUser())[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+
+class BestPracticeFeed(LanguageNeutralFeed):
+    title = _("APAP best practices")
+    link = reverse_lazy("knowledge:bestpractice_list")
+    description = _("Solutions that worked in Asia's protected areas, shared by APAP members.")
+
+    def items(self):
+        return (
+            BestPractice.objects.visible_to(AnonymousUser())
+            .for_list()
+            .order_by("-published_at")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return render_markdown(item.summary)
+
+    def item_author_name(self, item):
+        return item.organization.name if item.organization else None
+
+
+class StoryAtomFeed(StoryFeed):
+    feed_type = Atom1Feed
+    subtitle = StoryFeed.description
+
+
+class BestPracticeAtomFeed(BestPracticeFeed):
+    feed_type = Atom1Feed
+    subtitle = BestPracticeFeed.description
