@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apap_portal.admin_actions import export_as_csv
+from knowledge.forms import RequestChangesForm
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -11,6 +17,14 @@ from knowledge.models import (
     Story,
     Theme,
 )
+from knowledge.services import (
+    REVIEWABLE_STATUSES,
+    best_practice_publish,
+    best_practice_request_changes,
+)
+
+REVIEW_ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+CHANGE_FORM_ACTION_FIELD = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
 
 
 @admin.register(GbfTarget)
@@ -35,19 +49,48 @@ class BuildingBlockInline(admin.StackedInline):
     fields = ["order", "title", "description", "enabling_factors", "lessons_learned"]
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The secretariat's to-do list: what waits for a review, oldest submission first."""
+
+    title = _("review queue")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Waiting for review")),
+            ("sent-back", _("Sent back to the submitter")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status=BestPractice.Status.SUBMITTED)
+        if self.value() == "sent-back":
+            return queryset.filter(status=BestPractice.Status.CHANGES_REQUESTED)
+        return queryset
+
+
 @admin.register(BestPractice)
 class BestPracticeAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "organization",
         "status",
+        "submitted_by",
         "visibility",
         "language",
         "submitted_at",
         "published_at",
     ]
-    list_filter = ["status", "visibility", "is_featured", "language", "themes", "ecosystems"]
-    list_select_related = ["organization"]
+    list_filter = [
+        ReviewQueueFilter,
+        "status",
+        "visibility",
+        "is_featured",
+        "language",
+        "themes",
+        "ecosystems",
+    ]
+    list_select_related = ["organization", "submitted_by"]
     search_fields = ["title", "summary", "organization__name", "protected_area__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = [
@@ -85,8 +128,115 @@ class BestPracticeAdmin(admin.ModelAdmin):
                 ("Language", "language"),
                 ("Published", "published_at"),
             ]
-        )
+        ),
+        "publish_selected",
+        "request_changes",
     ]
+
+    def get_ordering(self, request):
+        # In the review queue, the longest-waiting submission comes first.
+        if request.GET.get(ReviewQueueFilter.parameter_name):
+            return ["submitted_at", "pk"]
+        return super().get_ordering(request)
+
+    def _reviewable(self, queryset):
+        """The selected items a reviewer may act on, locked against a concurrent review."""
+        return queryset.filter(status__in=REVIEWABLE_STATUSES).select_for_update(of=("self",))
+
+    @admin.action(
+        description=_("Publish this best practice"),
+        description_plural=_("Publish selected best practices"),
+        permissions=["change"],
+        location=REVIEW_ACTION_LOCATIONS,
+    )
+    def publish_selected(self, request, queryset):
+        base_url = request.build_absolute_uri("/")
+        with transaction.atomic():
+            reviewable = list(self._reviewable(queryset).select_related("submitted_by"))
+            for best_practice in reviewable:
+                best_practice_publish(best_practice, request.user, base_url=base_url)
+                self.log_change(request, best_practice, "Published; the submitter was emailed.")
+        self._report(
+            request,
+            queryset,
+            len(reviewable),
+            ngettext(
+                "%(count)d best practice published; its submitter is emailed.",
+                "%(count)d best practices published; their submitters are emailed.",
+                len(reviewable),
+            ),
+        )
+
+    @admin.action(
+        description=_("Request changes to this best practice…"),
+        description_plural=_("Request changes to selected best practices…"),
+        permissions=["change"],
+        location=REVIEW_ACTION_LOCATIONS,
+    )
+    def request_changes(self, request, queryset):
+        """An intermediate page asks for the message; confirming sends it to each submitter."""
+        form = RequestChangesForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            base_url = request.build_absolute_uri("/")
+            with transaction.atomic():
+                reviewable = list(self._reviewable(queryset).select_related("submitted_by"))
+                for best_practice in reviewable:
+                    best_practice_request_changes(
+                        best_practice,
+                        request.user,
+                        form.cleaned_data["message"],
+                        base_url=base_url,
+                    )
+                    self.log_change(
+                        request, best_practice, "Changes requested; the submitter was emailed."
+                    )
+            self._report(
+                request,
+                queryset,
+                len(reviewable),
+                ngettext(
+                    "Changes requested to %(count)d best practice; its submitter is emailed.",
+                    "Changes requested to %(count)d best practices; their submitters are emailed.",
+                    len(reviewable),
+                ),
+            )
+            return None
+        selected = list(queryset.select_related("organization"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Request changes"),
+            "opts": self.opts,
+            "form": form,
+            "selected": selected,
+            "reviewable_statuses": REVIEWABLE_STATUSES,
+            "has_reviewable": any(obj.status in REVIEWABLE_STATUSES for obj in selected),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            # The change form prefixes its action field; the changelist does not.
+            "action_field_name": (
+                CHANGE_FORM_ACTION_FIELD if CHANGE_FORM_ACTION_FIELD in request.POST else "action"
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/knowledge/bestpractice/request_changes.html", context
+        )
+
+    def _report(self, request, queryset, done: int, done_message: str) -> None:
+        skipped = queryset.count() - done
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected best practice was skipped: only submitted or sent-back "
+                    "ones are reviewed.",
+                    "%(count)d selected best practices were skipped: only submitted or sent-back "
+                    "ones are reviewed.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 @admin.register(Resource)

@@ -1,0 +1,192 @@
+"""Forms members use to share best practices, and the reviewer's message form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import BestPractice, BuildingBlock
+from members.models import ProtectedArea
+
+# Paths under /knowledge/best-practices/ that are pages, not best practices.
+RESERVED_SLUGS = frozenset({"submit"})
+FALLBACK_SLUG = "best-practice"
+# Leaves room for a "-NNN" suffix within the field's 255 characters.
+SLUG_BASE_MAX_LENGTH = 240
+MAX_BUILDING_BLOCKS = 30
+
+
+def unique_best_practice_slug(title: str) -> str:
+    """A slug made from the title, not yet used by any best practice nor by a page.
+
+    Titles in scripts that do not transliterate (Thai, Chinese…) fall back to a
+    generic base; a number keeps each slug unique.
+    """
+    base = slugify(title)[:SLUG_BASE_MAX_LENGTH].strip("-") or FALLBACK_SLUG
+    taken = set(BestPractice.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+class ProtectedAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ProtectedArea) -> str:
+        # Names repeat across countries ("Khao Yai", "Phong Nha"…): say which country.
+        return f"{obj.name} ({obj.country})" if obj.country_id else obj.name
+
+
+class BestPracticeForm(forms.ModelForm):
+    """What a member tells about a best practice; status and ownership are not theirs to set."""
+
+    protected_area = ProtectedAreaChoiceField(
+        label=_("Protected area"),
+        queryset=ProtectedArea.objects.none(),
+        required=False,
+        help_text=_("Leave blank when the practice is not tied to one protected area."),
+    )
+
+    class Meta:
+        model = BestPractice
+        fields = [
+            "title",
+            "summary",
+            "context",
+            "challenge_description",
+            "impacts",
+            "lessons_learned",
+            "protected_area",
+            "countries",
+            "themes",
+            "ecosystems",
+            "challenges",
+            "gbf_targets",
+            "language",
+            "cover_image",
+            "cover_image_alt",
+            "contributors",
+        ]
+        help_texts = {
+            "cover_image_alt": _(
+                "What the image shows, for people who cannot see it. Needed with an image."
+            ),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "context": forms.Textarea(attrs={"rows": 6}),
+            "challenge_description": forms.Textarea(attrs={"rows": 6}),
+            "impacts": forms.Textarea(attrs={"rows": 6}),
+            "lessons_learned": forms.Textarea(attrs={"rows": 6}),
+            "countries": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "ecosystems": forms.CheckboxSelectMultiple,
+            "challenges": forms.CheckboxSelectMultiple,
+            "gbf_targets": forms.CheckboxSelectMultiple,
+            "cover_image": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protected_area"].queryset = (
+            ProtectedArea.objects.visible_to(user).select_related("country").order_by("name")
+        )
+
+    def clean_title(self) -> str:
+        # One line: the title becomes the slug and the subject of emails.
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # An existing image counts; a cleared (False) or rejected upload does not.
+        has_image = "cover_image" not in self.errors and bool(cleaned_data.get("cover_image"))
+        if has_image and not cleaned_data.get("cover_image_alt"):
+            self.add_error(
+                "cover_image_alt",
+                forms.ValidationError(
+                    _("Describe what the image shows, for people who cannot see it."),
+                    code="alt_required",
+                ),
+            )
+        return cleaned_data
+
+
+class BuildingBlockForm(forms.ModelForm):
+    class Meta:
+        model = BuildingBlock
+        fields = ["title", "description", "enabling_factors", "lessons_learned"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "enabling_factors": forms.Textarea(attrs={"rows": 3}),
+            "lessons_learned": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class BaseBuildingBlockFormSet(forms.BaseInlineFormSet):
+    """Building blocks in the order the member lists them.
+
+    `require_blocks` is set when the practice is submitted for review: a draft may
+    have none yet, a submission needs at least one.
+    """
+
+    def __init__(self, *args, require_blocks: bool = False, **kwargs):
+        self.require_blocks = require_blocks
+        super().__init__(*args, **kwargs)
+
+    def kept_forms(self) -> list[forms.ModelForm]:
+        """The forms that hold a building block after saving, in their order on the page."""
+        return [
+            form
+            for form in self.forms
+            if not (self.can_delete and self._should_delete_form(form))
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        if self.require_blocks and not self.kept_forms():
+            raise forms.ValidationError(
+                _("Describe at least one building block before submitting for review."),
+                code="no_building_block",
+            )
+
+    def save_in_order(self) -> None:
+        """Save the kept blocks numbered by their position, delete the removed ones."""
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk:
+                form.instance.delete()
+        for position, form in enumerate(self.kept_forms()):
+            block = form.save(commit=False)
+            block.best_practice = self.instance
+            block.order = position
+            block.save()
+
+
+BuildingBlockFormSet = forms.inlineformset_factory(
+    BestPractice,
+    BuildingBlock,
+    form=BuildingBlockForm,
+    formset=BaseBuildingBlockFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_BUILDING_BLOCKS,
+    validate_max=True,
+    absolute_max=MAX_BUILDING_BLOCKS + 10,
+)
+
+
+class RequestChangesForm(forms.Form):
+    """The reviewer's message to the submitters of the selected best practices."""
+
+    message = forms.CharField(
+        label=_("Message to the submitter"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text=_("What to change before the practice can be published. It is emailed."),
+        error_messages={"required": _("Write the changes you ask for.")},
+    )

@@ -1,0 +1,150 @@
+"""The review workflow of best practices: submit, request changes, publish.
+
+Each step changes the status and tells the other side by email. Emails leave only
+once the transaction commits, so a rolled-back save sends nothing. Links in emails
+are absolute, built on `base_url` (the site's root as the request saw it, e.g.
+`request.build_absolute_uri("/")`), and in the site's default language: we do not
+know which language each reader prefers.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from knowledge.models import BestPractice
+from members.models import User
+
+logger = logging.getLogger(__name__)
+
+Status = BestPractice.Status
+
+# A member sends these for review; a reviewer publishes or sends back these.
+SUBMITTABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+REVIEWABLE_STATUSES = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED})
+
+
+class InvalidTransition(ValueError):
+    """The best practice is not in a status this step starts from."""
+
+
+def _require_status(best_practice: BestPractice, allowed: frozenset[str], step: str) -> None:
+    if best_practice.status not in allowed:
+        raise InvalidTransition(
+            f"Cannot {step} best practice {best_practice.pk} from status {best_practice.status!r}."
+        )
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return urljoin(base_url, path)
+
+
+def _one_line(text: str) -> str:
+    # Email subjects must not contain line breaks.
+    return " ".join(str(text).split())
+
+
+def _send_after_commit(subject: str, template: str, context: dict, recipient: str) -> None:
+    """Render the email now (in the default language) and send it once the data is committed."""
+    if not recipient:
+        logger.warning("No address to send %r to; not sent.", subject)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, context)
+        subject = _one_line(subject)
+
+    def send() -> None:
+        send_mail(subject, body, None, [recipient])
+
+    # robust: the records are saved by then; a mail server failure is logged, not a 500.
+    transaction.on_commit(send, robust=True)
+
+
+def _submitter_email(best_practice: BestPractice) -> str:
+    submitter = best_practice.submitted_by
+    return submitter.email if submitter is not None else ""
+
+
+def best_practice_submit(best_practice: BestPractice, user: User, *, base_url: str) -> None:
+    """A member sends a best practice to the secretariat for review."""
+    _require_status(best_practice, SUBMITTABLE_STATUSES, "submit")
+    best_practice.status = Status.SUBMITTED
+    best_practice.submitted_at = timezone.now()
+    best_practice.submitted_by = user
+    best_practice.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        review_url = _absolute(
+            base_url, reverse("admin:knowledge_bestpractice_change", args=[best_practice.pk])
+        )
+        subject = _("Best practice submitted for review: %(title)s") % {
+            "title": best_practice.title
+        }
+    _send_after_commit(
+        subject,
+        "knowledge/emails/submitted.txt",
+        {
+            "best_practice": best_practice,
+            "organization": best_practice.organization,
+            "user": user,
+            "review_url": review_url,
+        },
+        settings.SECRETARIAT_EMAIL,
+    )
+
+
+def best_practice_request_changes(
+    best_practice: BestPractice, reviewer: User, message: str, *, base_url: str
+) -> None:
+    """A reviewer sends a best practice back to its submitter with what to change."""
+    _require_status(best_practice, REVIEWABLE_STATUSES, "request changes to")
+    message = message.strip()
+    if not message:
+        raise ValueError("A request for changes needs a message.")
+    best_practice.status = Status.CHANGES_REQUESTED
+    best_practice.review_message = message
+    best_practice.save(update_fields=["status", "review_message", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        edit_url = _absolute(
+            base_url,
+            reverse("submissions:bestpractice_edit", kwargs={"slug": best_practice.slug}),
+        )
+        dashboard_url = _absolute(base_url, reverse("submissions:dashboard"))
+        subject = _("Changes requested: %(title)s") % {"title": best_practice.title}
+    _send_after_commit(
+        subject,
+        "knowledge/emails/changes_requested.txt",
+        {
+            "best_practice": best_practice,
+            "reviewer": reviewer,
+            "message": message,
+            "edit_url": edit_url,
+            "dashboard_url": dashboard_url,
+        },
+        _submitter_email(best_practice),
+    )
+
+
+def best_practice_publish(best_practice: BestPractice, reviewer: User, *, base_url: str) -> None:
+    """A reviewer publishes a best practice; its submitter learns where to find it."""
+    _require_status(best_practice, REVIEWABLE_STATUSES, "publish")
+    best_practice.status = Status.PUBLISHED
+    if best_practice.published_at is None:
+        best_practice.published_at = timezone.now()
+    best_practice.save(update_fields=["status", "published_at", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        public_url = _absolute(base_url, best_practice.get_absolute_url())
+        subject = _("Published: %(title)s") % {"title": best_practice.title}
+    _send_after_commit(
+        subject,
+        "knowledge/emails/published.txt",
+        {"best_practice": best_practice, "reviewer": reviewer, "public_url": public_url},
+        _submitter_email(best_practice),
+    )

@@ -1,0 +1,185 @@
+"""Members share best practices and follow their review; the member dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
+from knowledge.models import BestPractice
+from knowledge.services import best_practice_submit
+
+FORM_TEMPLATE = "knowledge/bestpractice_form.html"
+FORMSET_PREFIX = "blocks"
+SUBMIT_FOR_REVIEW = "submit"  # the value of the "Submit for review" button
+
+
+@login_required
+def bestpractice_submit(request: HttpRequest) -> HttpResponse:
+    if not request.user.organization_id:
+        return render(request, FORM_TEMPLATE, {"not_a_member": True}, status=403)
+    best_practice = BestPractice(organization=request.user.organization)
+    return _edit(request, best_practice)
+
+
+@login_required
+def bestpractice_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    editable = BestPractice.objects.editable_by(request.user)
+    if request.method == "POST":
+        # Lock the row: a reviewer publishing it meanwhile makes it no longer editable.
+        editable = editable.select_for_update(of=("self",))
+    best_practice = get_object_or_404(editable.select_related("organization"), slug=slug)
+    return _edit(request, best_practice)
+
+
+def _edit(request: HttpRequest, best_practice: BestPractice) -> HttpResponse:
+    """The form and its building blocks: show, validate, save, and maybe submit for review."""
+    creating = best_practice.pk is None
+    if request.method != "POST":
+        form = BestPracticeForm(instance=best_practice, user=request.user)
+        formset = BuildingBlockFormSet(instance=best_practice, prefix=FORMSET_PREFIX)
+        return _render_form(request, best_practice, form, formset)
+
+    submitting = request.POST.get("action") == SUBMIT_FOR_REVIEW
+    form = BestPracticeForm(request.POST, request.FILES, instance=best_practice, user=request.user)
+    formset = BuildingBlockFormSet(
+        request.POST, instance=best_practice, prefix=FORMSET_PREFIX, require_blocks=submitting
+    )
+    form_is_valid = form.is_valid()  # both validated, so that every error shows at once
+    try:
+        formset_is_valid = formset.is_valid()
+    except ValidationError:
+        formset_is_valid = False
+    if _blocks_unreadable(formset):
+        # Start the blocks afresh so that the next post is readable again.
+        formset = BuildingBlockFormSet(instance=best_practice, prefix=FORMSET_PREFIX)
+        error = _(
+            "The building blocks could not be read: the form was changed or is out of "
+            "date. The other fields are kept; enter the building blocks again."
+        )
+        return _render_form(request, best_practice, form, formset, blocks_error=error, status=400)
+    if not (form_is_valid and formset_is_valid):
+        return _render_form(request, best_practice, form, formset)
+
+    with transaction.atomic():
+        best_practice = form.save(commit=False)
+        if creating:
+            best_practice.slug = unique_best_practice_slug(best_practice.title)
+            best_practice.organization = request.user.organization
+            best_practice.submitted_by = request.user
+        best_practice.save()
+        form.save_m2m()
+        formset.instance = best_practice
+        formset.save_in_order()
+        if submitting:
+            best_practice_submit(
+                best_practice, request.user, base_url=request.build_absolute_uri("/")
+            )
+    if submitting:
+        messages.success(
+            request,
+            _("“%(title)s” is submitted. The secretariat will review it and write to you.")
+            % {"title": best_practice.title},
+        )
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is saved as a draft.") % {"title": best_practice.title},
+        )
+    return redirect("submissions:dashboard")
+
+
+def _blocks_unreadable(formset) -> bool:
+    """The hidden form counts were changed or lost: the blocks sent cannot be matched up."""
+    management = formset.management_form
+    return (
+        not management.is_valid()
+        or management.cleaned_data[TOTAL_FORM_COUNT] > formset.absolute_max
+    )
+
+
+def _error_summary(form: BestPracticeForm, formset) -> list[dict]:
+    """Every error on the page, each linked to where it is shown, for the summary at the top."""
+    summary = []
+    for name, errors in form.errors.items():
+        field = form[name] if name in form.fields else None
+        for message in errors:
+            summary.append(
+                {
+                    "anchor": field.auto_id if field is not None else "main-fields",
+                    "label": field.label if field is not None else "",
+                    "message": message,
+                }
+            )
+    for number, block_form in enumerate(formset.forms, start=1):
+        for name, errors in block_form.errors.items():
+            field = block_form[name] if name in block_form.fields else None
+            visible = field is not None and not field.is_hidden
+            label = _("Building block %(number)s") % {"number": number}
+            for message in errors:
+                summary.append(
+                    {
+                        "anchor": field.auto_id if visible else f"block-{number}",
+                        "label": f"{label}, {field.label}" if visible else label,
+                        "message": message,
+                    }
+                )
+    summary.extend(
+        {"anchor": "blocks", "label": _("Building blocks"), "message": message}
+        for message in formset.non_form_errors()
+    )
+    return summary
+
+
+def _render_form(
+    request: HttpRequest,
+    best_practice: BestPractice,
+    form: BestPracticeForm,
+    formset,
+    *,
+    blocks_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "best_practice": best_practice,
+        "creating": best_practice.pk is None,
+        "form": form,
+        "formset": formset,
+        "blocks_error": blocks_error,
+        "error_summary": _error_summary(form, formset) if form.is_bound else [],
+        # Browsers never send a chosen file again after an error: say so.
+        "image_not_kept": form.is_bound and bool(request.FILES.get("cover_image")),
+    }
+    if blocks_error:
+        context["error_summary"].append(
+            {"anchor": "blocks", "label": _("Building blocks"), "message": blocks_error}
+        )
+    return render(request, FORM_TEMPLATE, context, status=status)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """A member's page: their organization and its best practices, with their review status."""
+    organization = request.user.organization
+    best_practices = []
+    if organization is not None:
+        editable = BestPractice.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
+        best_practices = (
+            BestPractice.objects.filter(organization=organization)
+            .annotate(is_editable=Exists(editable))
+            .only("title", "slug", "status", "review_message", "submitted_at", "published_at",
+                  "updated_at", "visibility")
+            .order_by("-updated_at")
+        )  # fmt: skip
+    return render(
+        request,
+        "knowledge/dashboard.html",
+        {"organization": organization, "best_practices": best_practices},
+    )
