@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, FocalActivity, WorkArea
 from knowledge.models import GbfTarget
-from members.filters import CountryChoiceFilter
+from members.filters import CountryChoiceFilter, SearchFilterSet
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(SearchFilterSet):
+    search_snippet_field = "summary"
+
     work_area = django_filters.ModelChoiceFilter(
         queryset=WorkArea.objects.all(),
         to_field_name="slug",
@@ -46,7 +48,16 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["work_area", "focal_activity", "kind", "country", "year", "when", "gbf_target"]
+        fields = [
+            "q",
+            "work_area",
+            "focal_activity",
+            "kind",
+            "country",
+            "year",
+            "when",
+            "gbf_target",
+        ]
 
     def filter_country(self, queryset, name, country):
         return queryset.in_country(country)
