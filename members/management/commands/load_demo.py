@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities.demo import load_activities_demo
+from knowledge.demo import load_knowledge_demo
 from members.demo import load_members_demo
 
 # Each section's loader, in dependency order (activities and knowledge refer to members).
@@ -17,6 +18,7 @@ from members.demo import load_members_demo
 DEMO_LOADERS = [
     ("members", load_members_demo),
     ("activities", load_activities_demo),
+    ("knowledge", load_knowledge_demo),
 ]
 
 
