@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint check-db lock bench clean
+.PHONY: help install run test lint check-db messages makemessages lock bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +33,17 @@ install: $(BIN)/.installed node_modules/.installed ## Create .venv and install e
 check-db: install
 	@$(MANAGE) ensure_database
 
-run: install check-db ## Migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+# The Vietnamese catalogue, compiled from locale/vi/LC_MESSAGES/django.po (needs GNU gettext).
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed to compile the translations (apt-get install gettext)."; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+messages: locale/vi/LC_MESSAGES/django.mo ## Compile the translations
+
+makemessages: install ## Update the Vietnamese catalogue from the code and templates
+	$(MANAGE) makemessages --locale vi --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
+
+run: install check-db messages ## Migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -43,7 +53,7 @@ lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --no-input
 
-test: lint check-db ## The whole test suite against PostgreSQL (lint included)
+test: lint check-db messages ## The whole test suite against PostgreSQL (lint included)
 	$(BIN)/pytest --create-db
 
 lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock

@@ -7,23 +7,43 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from activities.models import WorkArea
+from activities.models import Activity, WorkArea
+from knowledge.models import BestPractice, Story
 from members.models import Country, Organization, ProtectedArea
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
-def home(request):
+def partnership_counters(user) -> dict[str, int]:
+    """The headline figures, counting only what the user may see."""
     members = Organization.objects.members().filter(membership__status="active")
-    context = {
+    return {
         "member_count": members.count(),
         "country_count": Country.objects.filter(organizations__in=members).distinct().count(),
-        "protected_area_count": ProtectedArea.objects.visible_to(request.user).count(),
+        "protected_area_count": ProtectedArea.objects.visible_to(user).count(),
+        "best_practice_count": BestPractice.objects.visible_to(user).published().count(),
+    }
+
+
+@require_GET
+def home(request):
+    user = request.user
+    context = {
+        **partnership_counters(user),
         "work_areas": WorkArea.objects.prefetch_related("focal_activities"),
+        "latest_stories": Story.objects.visible_to(user).published().for_list()[:3],
+        "upcoming_activities": Activity.objects.visible_to(user)
+        .upcoming(timezone.localdate())
+        .for_list()
+        .order_by("start_date", "title")[:4],
+        "featured_best_practices": BestPractice.objects.visible_to(user)
+        .published()
+        .filter(is_featured=True)
+        .for_list()[:3],
     }
     return render(request, "home.html", context)
 
