@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, FocalActivity, WorkArea
+from apap_portal.filters import SearchFilterSet
 from knowledge.models import GbfTarget
-from members.filters import CountryChoiceFilter, SearchFilterSet
+from members.filters import CountryChoiceFilter
 
 
 class ActivityFilter(SearchFilterSet):

@@ -65,16 +65,14 @@ class SearchResults:
     approximate: bool  # True when only the misspelling-tolerant fallback matched
 
 
-def search(
-    queryset: models.QuerySet,
-    text: str,
-    *,
-    snippet_field: str,
-    title_field: str = "title",
-) -> SearchResults:
-    """Rank `queryset` against `text`; annotates `rank` and `snippet` (see `snippet_html`)."""
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    snippet = SearchHeadline(
+def web_query(text: str) -> SearchQuery:
+    """The query in websearch syntax: "quoted phrases", OR, -exclusions."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def headline(snippet_field: str, query: SearchQuery) -> SearchHeadline:
+    """The passages of a field that match, marked for `snippet_html`."""
+    return SearchHeadline(
         Left(_text(snippet_field), 4000),
         query,
         config=SEARCH_CONFIG,
@@ -85,31 +83,51 @@ def search(
         max_fragments=2,
         fragment_delimiter=" … ",
     )
+
+
+def opening(snippet_field: str) -> Left:
+    """The start of a field: the snippet of a near miss, with nothing to mark."""
+    return Left(_text(snippet_field), 240)
+
+
+def near_misses(queryset: models.QuerySet, text: str, title_field: str) -> models.QuerySet:
+    """Rows whose title is close to the words typed, so misspellings still find their page.
+
+    The trigram_word_similar lookup (the %> operator) can use a trigram GIN index on the
+    title; pg_trgm's word_similarity_threshold (0.6 by default) decides what is close.
+    """
+    return queryset.filter(**{f"{title_field}__trigram_word_similar": text})
+
+
+def allows_near_misses(text: str) -> bool:
+    """Whether the query is words only: a fallback would betray "phrases" and -exclusions."""
+    return not any(mark in text for mark in ('"', "-", " or ", " OR "))
+
+
+def search(
+    queryset: models.QuerySet,
+    text: str,
+    *,
+    snippet_field: str,
+    title_field: str = "title",
+) -> SearchResults:
+    """Rank `queryset` against `text`; annotates `rank` and `snippet` (see `snippet_html`)."""
+    query = web_query(text)
     matches = (
         queryset.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query), snippet=snippet)
-        .order_by("-rank", "pk")
-    )
-    if matches.exists() or not _plain_words(text):
-        return SearchResults(matches, approximate=False)
-    # The trigram_word_similar lookup (the %> operator) can use a trigram GIN index on the
-    # title; pg_trgm's word_similarity_threshold (0.6 by default) decides what is close.
-    similar = (
-        queryset.filter(**{f"{title_field}__trigram_word_similar": text})
-        .annotate(rank=TrigramWordSimilarity(text, title_field))
         .annotate(
-            snippet=Left(
-                Coalesce(F(snippet_field), Value(""), output_field=models.TextField()), 240
-            )
+            rank=SearchRank(F("search_vector"), query), snippet=headline(snippet_field, query)
         )
         .order_by("-rank", "pk")
     )
+    if matches.exists() or not allows_near_misses(text):
+        return SearchResults(matches, approximate=False)
+    similar = (
+        near_misses(queryset, text, title_field)
+        .annotate(rank=TrigramWordSimilarity(text, title_field), snippet=opening(snippet_field))
+        .order_by("-rank", "pk")
+    )
     return SearchResults(similar, approximate=True)
-
-
-def _plain_words(text: str) -> bool:
-    """Whether the query is words only: a misspelling fallback would betray "phrases" and -not."""
-    return not any(mark in text for mark in ('"', "-", " or ", " OR "))
 
 
 def snippet_html(snippet: str | None) -> SafeString:

@@ -13,16 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.db.models import Count, F, Value
-from django.db.models.functions import Left
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,16 +26,15 @@ from django.views.decorators.http import require_GET
 
 from activities.models import Activity
 
-# The snippet markers and the fallback rule are search.py's, so that this page and the
-# filtered lists highlight and fall back alike.
+# The same snippets and fallback rule as the filtered lists (apap_portal.search).
 from apap_portal.search import (
-    _START,
-    _STOP,
-    SEARCH_CONFIG,
-    _plain_words,
-    _text,
+    allows_near_misses,
     clean_query,
+    headline,
+    near_misses,
+    opening,
     snippet_html,
+    web_query,
 )
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea
@@ -140,12 +133,12 @@ class SiteSearch:
     def __init__(self, text: str, user):
         self.text = text
         self.user = user
-        self.query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        self.query = web_query(text)
         self.approximate = False
         self.counts = self._counts()
         # Decided for the whole query: a near miss in one kind is no use beside exact
         # matches in another, and "phrases" or -exclusions must not be loosened.
-        if not any(self.counts.values()) and _plain_words(text):
+        if not any(self.counts.values()) and allows_near_misses(text):
             self.approximate = True
             self.counts = self._counts()
 
@@ -156,8 +149,7 @@ class SiteSearch:
     def _matches(self, kind: SearchableKind) -> models.QuerySet:
         rows = kind.visible_to(self.user).order_by()
         if self.approximate:
-            # pg_trgm's word_similarity_threshold decides what is close (see search.py).
-            return rows.filter(**{f"{kind.title_field}__trigram_word_similar": self.text})
+            return near_misses(rows, self.text, kind.title_field)
         return rows.filter(search_vector=self.query)
 
     def _counts(self) -> dict[str, int]:
@@ -179,20 +171,10 @@ class SiteSearch:
         """The kind's matches as rows of COLUMNS."""
         if self.approximate:
             rank = TrigramWordSimilarity(self.text, kind.title_field)
-            snippet = Left(_text(kind.snippet_field), 240)
+            snippet = opening(kind.snippet_field)
         else:
             rank = SearchRank(F("search_vector"), self.query)
-            snippet = SearchHeadline(
-                Left(_text(kind.snippet_field), 4000),
-                self.query,
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
+            snippet = headline(kind.snippet_field, self.query)
         return (
             self._matches(kind)
             .annotate(

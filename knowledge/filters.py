@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subq
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import WorkArea
+from apap_portal.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
     Challenge,
@@ -23,7 +24,7 @@ from knowledge.models import (
     Story,
     Theme,
 )
-from members.filters import CountryChoiceFilter, SearchFilterSet
+from members.filters import CountryChoiceFilter
 from members.models import Country, IucnCategory
 
 

@@ -317,8 +317,9 @@ class ResourceQuerySet(models.QuerySet):
         return self.select_related("translation_of")
 
     def for_detail(self) -> ResourceQuerySet:
+        # Translations are not prefetched here: each has its own visibility (see the view).
         return self.select_related("translation_of", "work_area").prefetch_related(
-            "themes", "gbf_targets", "translations"
+            "themes", "gbf_targets"
         )
 
 

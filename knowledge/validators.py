@@ -83,6 +83,8 @@ def _is_plain_text(head: bytes) -> bool:
 def validate_document(upload) -> None:
     """A PDF, an office document (OOXML, OpenDocument or legacy) or plain text/CSV."""
     _check_size(upload, DOCUMENT_MAX_BYTES)
+    if not upload.size:
+        raise ValidationError(_("The file is empty."), code="file_empty")
     head = _head(upload)
     if head.startswith(b"%PDF-") or head.startswith(OLE_SIGNATURE):
         return

@@ -524,9 +524,8 @@ def test_resource_detail_query_count_does_not_grow(client, django_assert_num_que
     resource.themes.add(theme("sustainable-tourism"))
     resource.gbf_targets.add(*GbfTarget.objects.all()[:rows])
     # 1. savepoint  2. the resource with its original and work area  3. themes
-    # 4. GBF targets  5. its translations (prefetched by for_detail, whoever may see them:
-    # unused)  6. the other editions the visitor may see  7. release
-    with django_assert_num_queries(7):
+    # 4. GBF targets  5. the other editions the visitor may see  6. release
+    with django_assert_num_queries(6):
         assert client.get(resource.get_absolute_url()).status_code == 200
 
 

@@ -224,15 +224,10 @@ def test_text_with_a_document_name_is_refused():
 
 
 def test_an_empty_document_is_refused():
-    assert refusal_code(validate_document, upload("empty.pdf", b"")) == "document_type"
-    assert refusal_code(validate_document, upload("empty.docx", b"")) == "document_type"
+    assert refusal_code(validate_document, upload("empty.pdf", b"")) == "file_empty"
+    assert refusal_code(validate_document, upload("empty.docx", b"")) == "file_empty"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate_document accepts an empty .txt/.csv file; forms refuse empty uploads "
-    "first (see test_forms_refuse_an_empty_upload), but the validator itself does not",
-)
 def test_the_document_validator_itself_refuses_an_empty_text_file():
     with pytest.raises(ValidationError):
         validate_document(upload("empty.txt", b""))

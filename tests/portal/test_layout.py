@@ -101,3 +101,8 @@ def test_staff_find_their_reports_in_the_footer(client, editor_client):
     assert 'href="/reports/cooperation/"' in editor_client.get("/").text
     assert 'href="/reports/funding-proposals/"' in editor_client.get("/").text
     assert "/reports/" not in client.get("/").text
+
+
+def test_members_find_their_dashboard_in_the_header(client, member_client):
+    assert 'href="/my/"' in member_client.get("/").text
+    assert 'href="/my/"' not in client.get("/").text
