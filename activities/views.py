@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from activities.calendar import activities_calendar
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
+from knowledge.models import Resource, Story
 
 
 class ActivityListView(FilterView):
@@ -27,9 +28,11 @@ class ActivityDetailView(DetailView):
 
 
 class WorkAreaDetailView(DetailView):
-    """A work area, its focal activities and its latest activities."""
+    """A work area: its focal activities, latest activities, resources (studies, guidance)
+    and stories (advocacy statements among them)."""
 
     latest_count = 10
+    related_count = 6
 
     def get_queryset(self) -> QuerySet[WorkArea]:
         return WorkArea.objects.prefetch_related("focal_activities")
@@ -43,6 +46,19 @@ class WorkAreaDetailView(DetailView):
             (Activity.Kind(row["kind"]).label, row["total"])
             for row in activities.values("kind").annotate(total=Count("id")).order_by("-total")
         ]
+        user = self.request.user
+        context["resources"] = (
+            Resource.objects.visible_to(user)
+            .filter(work_area=self.object)
+            .for_list()
+            .order_by("-year", "title")[: self.related_count]
+        )
+        context["stories"] = (
+            Story.objects.visible_to(user)
+            .published()
+            .filter(work_area=self.object)
+            .for_list()[: self.related_count]
+        )
         return context
 
 

@@ -212,8 +212,8 @@ def test_work_area_query_count_does_not_grow(client, django_assert_num_queries, 
     """Intended to prevent an n+1 issue on the work-area page."""
     ActivityFactory.create_batch(rows, work_area=work_area("awareness-advocacy"))
     # 1. savepoint  2. the work area  3. its focal activities  4. the latest activities
-    # 5. their count  6. counts by kind  7. release
-    with django_assert_num_queries(7):
+    # 5. their count  6. counts by kind  7. resources  8. stories  9. release
+    with django_assert_num_queries(9):
         assert client.get("/work-areas/awareness-advocacy/").status_code == 200
 
 
@@ -229,3 +229,20 @@ def test_dates_label_follows_what_is_known():
         "November 2014"
     )
     assert label(datetime.date(2017, 1, 1), datetime.date(2018, 12, 31), "year") == "2017–2018"
+
+
+def test_work_area_page_links_its_studies_and_statements(client):
+    from tests.factories import ResourceFactory, StoryFactory
+
+    area = work_area("awareness-advocacy")
+    ResourceFactory(title="Benefits of protected areas study", kind="study", work_area=area)
+    StoryFactory(title="Statement at CBD COP15", kind="statement", work_area=area)
+    StoryFactory(title="Members-only briefing", work_area=area, visibility="members")
+    ResourceFactory(title="Unrelated toolkit", work_area=work_area("knowledge-capacity"))
+
+    html = client.get("/work-areas/awareness-advocacy/").text
+
+    assert "Benefits of protected areas study" in html
+    assert "Statement at CBD COP15" in html
+    assert "Members-only briefing" not in html
+    assert "Unrelated toolkit" not in html
