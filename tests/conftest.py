@@ -7,9 +7,19 @@
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import MemberOrganizationFactory, UserFactory, country
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /vi/ leaves Vietnamese active in the thread: start each test in English."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
