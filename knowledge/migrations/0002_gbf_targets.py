@@ -6,7 +6,7 @@ from knowledge.reference import GBF_TARGETS, gbf_code
 def add_targets(apps, schema_editor):
     GbfTarget = apps.get_model("knowledge", "GbfTarget")
     for number, short_title in GBF_TARGETS:
-        GbfTarget.objects.get_or_create(
+        GbfTarget.objects.using(schema_editor.connection.alias).get_or_create(
             number=number, defaults={"code": gbf_code(number), "short_title": short_title}
         )
 

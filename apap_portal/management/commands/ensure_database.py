@@ -12,6 +12,8 @@ from psycopg import sql
 
 class Command(BaseCommand):
     help = "Create the configured database if it does not exist (PostgreSQL only)."
+    # The system checks connect to the database this command is about to create.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
