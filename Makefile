@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint check-db messages makemessages lock bench clean
+.PHONY: help install run test lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,8 +53,31 @@ lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --no-input
 
-test: lint check-db messages ## The whole test suite against PostgreSQL (lint included)
+test: lint check-db messages ## The whole test suite against PostgreSQL (lint and audit included)
 	$(BIN)/pytest --create-db
+	@$(MAKE) --no-print-directory audit-if-reachable
+
+# pip-audit asks the PyPI vulnerability service about each pinned version. Where the
+# service is unreachable the audit would pass having checked nothing, so `make audit`
+# fails there; `make test` says so loudly and goes on (CI machines here have no such
+# service), and fails on any known vulnerability wherever the service answers.
+PYPI_PROBE := https://pypi.org/pypi/django/$(shell sed -n 's/^Django==//p' requirements.lock)/json
+VULNERABILITY_DATA := $(BIN)/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=20)' '$(PYPI_PROBE)' 2>/dev/null
+audit: install ## Known vulnerabilities of the locked dependencies (pip-audit; needs pypi.org)
+	@$(VULNERABILITY_DATA) \
+		|| { echo "make audit: pip-audit needs PyPI's vulnerability data and $(PYPI_PROBE) does not answer (no network, or a mirror without it): the dependencies are NOT checked."; exit 1; }
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --strict --progress-spinner off
+
+audit-if-reachable: install
+	@if $(VULNERABILITY_DATA); then $(MAKE) --no-print-directory audit; \
+	else echo "WARNING: dependency audit SKIPPED: PyPI's vulnerability data is unreachable from this machine ($(PYPI_PROBE))."; fi
+
+backup: install ## Back up the database and the media files into backups/
+	$(MANAGE) backup
+
+restore: install ## Restore a backup: make restore BACKUP=backups/apap-backup-… [FORCE=1]
+	@[ -n "$(BACKUP)" ] || { echo "Name the backup folder: make restore BACKUP=backups/apap-backup-…"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(FORCE),--force)
 
 lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock
 	@python=$$(scripts/find-python) || exit 1; \

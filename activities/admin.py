@@ -1,9 +1,10 @@
+import reversion
 from django.contrib import admin, messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
 from activities.models import (
     Activity,
@@ -14,6 +15,8 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.admin_actions import export_as_csv
+from apap_portal.history import revision
+from apap_portal.locking import VersionCheckedAdmin
 
 
 class FocalActivityInline(admin.TabularInline):
@@ -23,7 +26,7 @@ class FocalActivityInline(admin.TabularInline):
 
 
 @admin.register(WorkArea)
-class WorkAreaAdmin(admin.ModelAdmin):
+class WorkAreaAdmin(VersionAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -31,7 +34,7 @@ class WorkAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocalActivity)
-class FocalActivityAdmin(admin.ModelAdmin):
+class FocalActivityAdmin(VersionAdmin):
     list_display = ["__str__", "work_area", "order"]
     list_filter = ["work_area"]
     list_select_related = ["work_area"]
@@ -81,6 +84,7 @@ def duplicate_activity(original: Activity) -> Activity:
     copy.title = _("Copy of %(title)s") % {"title": original.title}
     copy.slug = _unique_slug(slugify(f"{original.slug}-copy")[:240])
     copy.status = Activity.Status.PLANNED
+    copy.version = 1
     copy.save()
     copy.focal_activities.set(original.focal_activities.all())
     copy.participating_countries.set(original.participating_countries.all())
@@ -89,6 +93,9 @@ def duplicate_activity(original: Activity) -> Activity:
         ActivityOrganization(activity=copy, organization_id=link.organization_id, role=link.role)
         for link in original.organization_roles.all()
     )
+    if reversion.is_active():
+        # bulk_create() sends no post_save: record the copy again, with its organizers.
+        reversion.add_to_revision(copy)
     return copy
 
 
@@ -109,7 +116,7 @@ ACTIVITY_COLUMNS = [
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = ["title", "kind", "work_area", "start_date", "place", "status", "visibility"]
     list_filter = [
         "work_area",
@@ -142,8 +149,13 @@ class ActivityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Duplicate the selected activities as planned copies"))
     def duplicate(self, request, queryset):
-        with transaction.atomic():
-            copies = [duplicate_activity(activity) for activity in queryset]
+        originals = list(queryset)
+        titles = ", ".join(f"“{original.title}”" for original in originals)
+        comment = (
+            f"Planned copy of {titles}." if len(originals) == 1 else f"Planned copies of {titles}."
+        )
+        with revision(comment, user=request.user):
+            copies = [duplicate_activity(original) for original in originals]
         self.message_user(
             request,
             ngettext(
@@ -160,7 +172,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingProposal)
-class FundingProposalAdmin(admin.ModelAdmin):
+class FundingProposalAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = [
         "title",
         "lead_organization",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import reversion
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -13,10 +14,12 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.locking import VersionedModel
 from apap_portal.search import search_vector_field
 from members.models import Country, Organization, Visibility, is_member_or_staff
 
 
+@reversion.register(follow=["focal_activities"])
 class WorkArea(models.Model):
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -36,6 +39,7 @@ class WorkArea(models.Model):
         return reverse("activities:workarea_detail", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class FocalActivity(models.Model):
     work_area = models.ForeignKey(
         WorkArea,
@@ -130,7 +134,8 @@ class ActivityQuerySet(models.QuerySet):
         return self.select_related("country").exclude(status=Activity.Status.CANCELLED)
 
 
-class Activity(models.Model):
+@reversion.register(follow=["organization_roles", "documents"], exclude=["search_vector"])
+class Activity(VersionedModel):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         WORKSHOP = "workshop", _("Workshop")
@@ -303,6 +308,7 @@ class Activity(models.Model):
         return [link.organization for link in self.organization_roles.all() if link.role in roles]
 
 
+@reversion.register()
 class ActivityOrganization(models.Model):
     activity = models.ForeignKey(
         Activity,
@@ -336,6 +342,7 @@ class ActivityOrganization(models.Model):
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "xls", "xlsx", "csv", "txt"]
 
 
+@reversion.register()
 class ActivityDocument(models.Model):
     """An agenda, report or presentation of an activity: an uploaded file or a link."""
 
@@ -379,7 +386,8 @@ class FundingProposalQuerySet(models.QuerySet):
         return self.select_related("lead_organization", "donor").prefetch_related("countries")
 
 
-class FundingProposal(models.Model):
+@reversion.register()
+class FundingProposal(VersionedModel):
     """A proposal for a transboundary or regional project. Staff only."""
 
     class Status(models.TextChoices):

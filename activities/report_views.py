@@ -16,16 +16,24 @@ from activities.reports import (
 from apap_portal.admin_actions import csv_response
 
 
-class StaffRequiredMixin(UserPassesTestMixin):
-    """Secretariat staff only: visitors are sent to sign in, members are refused (403)."""
+class StaffPermissionRequiredMixin(UserPassesTestMixin):
+    """Secretariat staff whose group may view the report's records.
+
+    Visitors are sent to sign in; members, and staff without the permission, are
+    refused (403).
+    """
+
+    permission_required: str
 
     def test_func(self) -> bool:
-        return self.request.user.is_staff
+        user = self.request.user
+        return user.is_staff and user.has_perm(self.permission_required)
 
 
-class CooperationReportView(StaffRequiredMixin, View):
+class CooperationReportView(StaffPermissionRequiredMixin, View):
     """The activities a partner cooperated on during a period, as a page or as CSV."""
 
+    permission_required = "activities.view_activity"
     template_name = "activities/cooperation_report.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -56,9 +64,10 @@ class CooperationReportView(StaffRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
 
-class FundingPipelineView(StaffRequiredMixin, View):
+class FundingPipelineView(StaffPermissionRequiredMixin, View):
     """Funding proposals by status, with their totals per currency."""
 
+    permission_required = "activities.view_fundingproposal"
     template_name = "activities/fundingproposal_pipeline.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "apap_portal"
     verbose_name = _("APAP portal")
+
+    def ready(self) -> None:
+        from apap_portal import caching
+
+        caching.connect_content_signals()

@@ -6,6 +6,8 @@ documents each one. Development defaults are safe; production mode
 (`DJANGO_DEBUG=false`) refuses to start without a real secret key and hosts.
 """
 
+from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -54,7 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
     "django_filters",
+    "reversion",
     "apap_portal",
     "members",
     "activities",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "apap_portal.urls"
@@ -113,6 +119,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
+# Passwords as OWASP ASVS level 1 asks: at least 8 characters, not a common password,
+# no composition rules (no "a digit and a capital"), long passphrases welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -120,11 +128,39 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day, and once
+
+# Sign-in throttling (django-axes): after 5 failures for one username from one address,
+# that pair is locked out for 15 minutes. Attempts are kept in PostgreSQL, so every app
+# server sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "apap_portal.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "apap_portal.signin.client_ip_address"
+AXES_USERNAME_CALLABLE = "apap_portal.signin.attempted_username"
+
+# The proxies allowed to tell the client's address in X-Forwarded-For (addresses or
+# networks, e.g. "10.0.0.0/8"). A request from anywhere else is taken at its word:
+# REMOTE_ADDR is the client, whatever X-Forwarded-For says.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _error
 
 # Cache: Redis when REDIS_URL is set, this process's memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -157,6 +193,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The portal serves uploads itself (apap_portal/media.py) in development, or when told
+# to; in production the web server or S3 serves them, with the headers of the README.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from apap_portal import views
+from apap_portal import media, views
 from apap_portal.sitemaps import SITEMAPS
 from knowledge import feeds
 
@@ -52,17 +52,53 @@ urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/account_password_change.html"
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/account_password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt"
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("", include("members.urls")),
     path("", include("activities.urls")),
     # Before the library's URLs: /knowledge/best-practices/submit/ is not a slug.
     path("", include("knowledge.submission_urls")),
     path("", include("knowledge.urls")),
     path("", include("apap_portal.search_urls")),
+    path("", include("apap_portal.numbers_urls")),
     path("", include("activities.report_urls")),
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [path(f"{media_prefix}<path:path>", media.serve, name="media")]

@@ -4,8 +4,10 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
 from apap_portal.admin_actions import export_as_csv
+from apap_portal.locking import VersionCheckedAdmin
 from knowledge.forms import RequestChangesForm
 from knowledge.models import (
     BestPractice,
@@ -28,7 +30,7 @@ CHANGE_FORM_ACTION_FIELD = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
 
 
 @admin.register(GbfTarget)
-class GbfTargetAdmin(admin.ModelAdmin):
+class GbfTargetAdmin(VersionAdmin):
     list_display = ["number", "code", "short_title"]
     list_display_links = ["number", "code"]
     list_editable = ["short_title"]
@@ -36,7 +38,7 @@ class GbfTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme, Ecosystem, Challenge)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(VersionAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "description"]
@@ -70,7 +72,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(BestPractice)
-class BestPracticeAdmin(admin.ModelAdmin):
+class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = [
         "title",
         "organization",
@@ -240,7 +242,7 @@ class BestPracticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = ["title", "kind", "language", "year", "translation_of", "visibility"]
     list_filter = ["kind", "language", "visibility", "year", "work_area"]
     list_select_related = ["translation_of"]
@@ -250,7 +252,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = ["title", "kind", "work_area", "language", "visibility", "published_at"]
     list_filter = ["kind", "work_area", "language", "visibility"]
     list_select_related = ["work_area"]

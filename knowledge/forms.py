@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.locking import VersionCheckedForm
 from knowledge.models import BestPractice, BuildingBlock
 from members.models import ProtectedArea
 
@@ -39,8 +40,12 @@ class ProtectedAreaChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.country})" if obj.country_id else obj.name
 
 
-class BestPracticeForm(forms.ModelForm):
-    """What a member tells about a best practice; status and ownership are not theirs to set."""
+class BestPracticeForm(VersionCheckedForm):
+    """What a member tells about a best practice; status and ownership are not theirs to set.
+
+    It refuses to save over a change made since it was opened (by a colleague, or by
+    the secretariat), keeping what was typed.
+    """
 
     protected_area = ProtectedAreaChoiceField(
         label=_("Protected area"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.locking import VersionedModel
 from apap_portal.search import search_vector_field
 from knowledge.validators import validate_cover_image, validate_document
 from members.models import Country, Organization, ProtectedArea, Visibility, is_member_or_staff
@@ -42,6 +44,7 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+@reversion.register()
 class GbfTarget(models.Model):
     """One of the 23 targets of the Kunming-Montreal Global Biodiversity Framework."""
 
@@ -77,18 +80,21 @@ class Taxonomy(models.Model):
         return self.name
 
 
+@reversion.register()
 class Theme(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
 
+@reversion.register()
 class Ecosystem(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("ecosystem")
         verbose_name_plural = _("ecosystems")
 
 
+@reversion.register()
 class Challenge(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("challenge")
@@ -145,7 +151,8 @@ class BestPracticeQuerySet(models.QuerySet):
         )
 
 
-class BestPractice(models.Model):
+@reversion.register(follow=["building_blocks"], exclude=["search_vector"])
+class BestPractice(VersionedModel):
     """A solution that worked in a protected area, told so that others can adapt it."""
 
     class Status(models.TextChoices):
@@ -277,6 +284,7 @@ class BestPractice(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+@reversion.register()
 class BuildingBlock(models.Model):
     """One reusable component of a best practice, in the order it is told."""
 
@@ -323,7 +331,8 @@ class ResourceQuerySet(models.QuerySet):
         )
 
 
-class Resource(models.Model):
+@reversion.register(exclude=["search_vector"])
+class Resource(VersionedModel):
     """Guidance and publications: guidelines, studies, policy briefs, toolkits…"""
 
     class Kind(models.TextChoices):
@@ -429,7 +438,8 @@ class StoryQuerySet(models.QuerySet):
         return self.select_related("work_area", "related_activity")
 
 
-class Story(models.Model):
+@reversion.register(exclude=["search_vector"])
+class Story(VersionedModel):
     """Public awareness: news, features and advocacy statements."""
 
     class Kind(models.TextChoices):

@@ -5,6 +5,9 @@ once the transaction commits, so a rolled-back save sends nothing. Links in emai
 are absolute, built on `base_url` (the site's root as the request saw it, e.g.
 `request.build_absolute_uri("/")`), and in the site's default language: we do not
 know which language each reader prefers.
+
+Each step is a revision of the practice's history, by the person who took it; inside
+an admin view or the submission form, it joins the revision of that request.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apap_portal.history import revision
 from knowledge.models import BestPractice
 from members.models import User
 
@@ -79,7 +83,8 @@ def best_practice_submit(best_practice: BestPractice, user: User, *, base_url: s
     best_practice.status = Status.SUBMITTED
     best_practice.submitted_at = timezone.now()
     best_practice.submitted_by = user
-    best_practice.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    with revision("Submitted for review.", user=user):
+        best_practice.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     with translation.override(settings.LANGUAGE_CODE):
         review_url = _absolute(
             base_url, reverse("admin:knowledge_bestpractice_change", args=[best_practice.pk])
@@ -110,7 +115,8 @@ def best_practice_request_changes(
         raise ValueError("A request for changes needs a message.")
     best_practice.status = Status.CHANGES_REQUESTED
     best_practice.review_message = message
-    best_practice.save(update_fields=["status", "review_message", "updated_at"])
+    with revision("Changes requested.", user=reviewer):
+        best_practice.save(update_fields=["status", "review_message", "updated_at"])
     with translation.override(settings.LANGUAGE_CODE):
         edit_url = _absolute(
             base_url,
@@ -138,7 +144,8 @@ def best_practice_publish(best_practice: BestPractice, reviewer: User, *, base_u
     best_practice.status = Status.PUBLISHED
     if best_practice.published_at is None:
         best_practice.published_at = timezone.now()
-    best_practice.save(update_fields=["status", "published_at", "updated_at"])
+    with revision("Published.", user=reviewer):
+        best_practice.save(update_fields=["status", "published_at", "updated_at"])
     with translation.override(settings.LANGUAGE_CODE):
         public_url = _absolute(base_url, best_practice.get_absolute_url())
         subject = _("Published: %(title)s") % {"title": best_practice.title}

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apap_portal.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
 from knowledge.models import BestPractice
 from knowledge.services import best_practice_submit
@@ -68,7 +68,9 @@ def _edit(request: HttpRequest, best_practice: BestPractice) -> HttpResponse:
     if not (form_is_valid and formset_is_valid):
         return _render_form(request, best_practice, form, formset)
 
-    with transaction.atomic():
+    # One revision by the member, building blocks included ("Submitted for review." when
+    # the service submits it too).
+    with revision("Created." if creating else "Changed.", user=request.user):
         best_practice = form.save(commit=False)
         if creating:
             best_practice.slug = unique_best_practice_slug(best_practice.title)

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
 
 from apap_portal.admin_actions import export_as_csv
+from apap_portal.locking import VersionCheckedAdmin, VersionCheckedForm
 from members.forms import TransboundaryAreaAdminForm
 from members.models import (
     Country,
@@ -17,7 +19,7 @@ from members.models import (
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(VersionAdmin):
     list_display = ["name", "iso3", "subregion"]
     list_filter = ["subregion"]
     search_fields = ["name", "iso3"]
@@ -78,7 +80,7 @@ class HasMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = ["name", "acronym", "kind", "country", "membership_category", "user_count"]
     list_filter = [HasMembershipFilter, "kind", "membership__category", "country__subregion"]
     list_select_related = ["country", "membership"]
@@ -108,7 +110,7 @@ class FocalPointInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(VersionAdmin):
     list_display = ["organization", "country", "category", "status", "joined_on"]
     list_filter = ["category", "status", "organization__country__subregion"]
     list_select_related = ["organization__country"]
@@ -135,7 +137,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProtectedArea)
-class ProtectedAreaAdmin(admin.ModelAdmin):
+class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = [
         "name",
         "country",
@@ -193,9 +195,13 @@ class ProtectedAreaAdmin(admin.ModelAdmin):
     ]
 
 
+class TransboundaryAreaForm(VersionCheckedForm, TransboundaryAreaAdminForm):
+    """The admin form of transboundary areas, refusing to save over a newer version."""
+
+
 @admin.register(TransboundaryArea)
-class TransboundaryAreaAdmin(admin.ModelAdmin):
-    form = TransboundaryAreaAdminForm
+class TransboundaryAreaAdmin(VersionCheckedAdmin, VersionAdmin):
+    form = TransboundaryAreaForm
     list_display = ["name", "area_count"]
     search_fields = ["name", "protected_areas__name"]
     prepopulated_fields = {"slug": ["name"]}

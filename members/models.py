@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.locking import VersionedModel
 from apap_portal.search import search_vector_field
 
 
@@ -35,6 +37,7 @@ def is_member_or_staff(user) -> bool:
     return user.is_staff or user.organization_id is not None
 
 
+@reversion.register()
 class Country(models.Model):
     iso3 = models.CharField(_("ISO3 code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -93,7 +96,8 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-class Organization(models.Model):
+@reversion.register(follow=["membership"])
+class Organization(VersionedModel):
     class Kind(models.TextChoices):
         NATIONAL_AGENCY = "national", _("National agency")
         SUBNATIONAL_AGENCY = "subnational", _("Sub-national agency")
@@ -136,6 +140,7 @@ class Organization(models.Model):
         return reverse("members:organization_detail", kwargs={"slug": self.slug})
 
 
+@reversion.register(follow=["focal_points"])
 class Membership(models.Model):
     class Category(models.TextChoices):
         COUNTRY = "country", _("Country Member")
@@ -168,6 +173,7 @@ class Membership(models.Model):
         return f"{self.organization} — {self.get_category_display()}"
 
 
+@reversion.register()
 class FocalPoint(models.Model):
     """A contact person of a member agency; their email is for members and staff only."""
 
@@ -286,7 +292,8 @@ class ProtectedAreaQuerySet(models.QuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-class ProtectedArea(models.Model):
+@reversion.register(exclude=["search_vector"])
+class ProtectedArea(VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
         _("original name"),
@@ -438,7 +445,8 @@ class TransboundaryAreaQuerySet(models.QuerySet):
         )
 
 
-class TransboundaryArea(models.Model):
+@reversion.register()
+class TransboundaryArea(VersionedModel):
     """Protected areas in two or more countries managed in cooperation."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)

@@ -3,6 +3,20 @@
 The file is read and every row validated before anything is written, so that a
 file which cannot be read at all (wrong columns, not UTF-8, broken CSV) leaves the
 database untouched. Valid rows are then written in batches, one transaction each.
+
+History: each batch is one revision ("WDPA import <file>"), holding a version of each
+protected area the batch created or changed; rows that change nothing add nothing.
+The CSV alone would not do as history: an import may overwrite what an editor typed
+(a name, a category), and only a version of the area from before and after shows it
+on the area's History page, lets staff revert it, and lets an editor's open form say
+that the WDPA import changed the area. The bulk writes send no signals, so the batch
+adds its areas to the revision itself (`reversion.add_to_revision`). Serializing them
+needs no query; the revision costs three queries per batch of 500 rows (a check that
+the rows exist, the revision, the versions in one INSERT). Measured on 5,000 rows of
+every column: creating them took 2.6 s instead of 0.9 s, updating them 4.7 s instead
+of 2.9 s, and each version is about 730 bytes. A first import of the region's 50,000
+areas so spends some 20 s more and stores about 36 MB of versions; a later import
+stores one version per area it changed, none for the others.
 """
 
 from __future__ import annotations
@@ -16,10 +30,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db import DataError, IntegrityError, transaction
+import reversion
+from django.db import DataError, IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apap_portal.history import revision
 from members.models import (
     Country,
     DesignationType,
@@ -494,9 +510,10 @@ def _write(rows: list[_ValidRow]) -> ImportResult:
     result = ImportResult()
     creations = [row for row in rows if row.pk is None]
     if creations:
-        ProtectedArea.objects.bulk_create(
+        created = ProtectedArea.objects.bulk_create(
             [ProtectedArea(slug=row.slug, **row.values) for row in creations]
         )
+        _record(created)
         result.created = len(creations)
 
     updates = [row for row in rows if row.pk is not None]
@@ -519,42 +536,63 @@ def _write(rows: list[_ValidRow]) -> ImportResult:
             continue
         for name in changes:
             setattr(area, name, row.values[name])
-        # bulk_update() skips pre_save(), which is what maintains auto_now.
+        # bulk_update() skips pre_save(), which is what maintains auto_now, and save(),
+        # which moves the version forward; the row is locked, so counting here is safe.
         area.updated_at = now
+        area.version += 1
         changed.append(area)
         # bulk_update() accepts attnames such as country_id.
         changed_fields.update(changes)
     if changed:
-        ProtectedArea.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
+        ProtectedArea.objects.bulk_update(
+            changed, [*sorted(changed_fields), "updated_at", "version"]
+        )
+        _record(changed)
         result.updated = len(changed)
     return result
 
 
-def _write_batch(rows: list[_ValidRow]) -> ImportResult:
+def _record(areas: list[ProtectedArea]) -> None:
+    """Add written areas to the batch's revision (bulk writes send no post_save)."""
+    for area in areas:
+        reversion.add_to_revision(area)
+
+
+def _write_in_revision(rows: list[_ValidRow], comment: str) -> ImportResult:
+    with revision(comment):
+        return _write(rows)
+
+
+def _write_batch(rows: list[_ValidRow], comment: str) -> ImportResult:
+    """Write a batch in one transaction and revision; on a refusal, row by row."""
     try:
-        with transaction.atomic():
-            return _write(rows)
+        return _write_in_revision(rows, comment)
     except (IntegrityError, DataError):
         pass  # e.g. a slug taken meanwhile: find the row to blame, one at a time
     result = ImportResult()
     for row in rows:
         try:
-            with transaction.atomic():
-                result.add(_write([row]))
+            result.add(_write_in_revision([row], comment))
         except (IntegrityError, DataError) as error:
             reason = str(error).strip().splitlines()[0]
             result.skipped.append(SkippedRow(row.line, f"the database refused it: {reason}"))
     return result
 
 
-def import_lines(lines: Iterable[str], progress: Progress = lambda message: None) -> ImportResult:
-    """Import the rows of a WDPA CSV given as text lines, header first."""
+def import_lines(
+    lines: Iterable[str], progress: Progress = lambda message: None, *, source: str = ""
+) -> ImportResult:
+    """Import the rows of a WDPA CSV given as text lines, header first.
+
+    `source` names the file in the comment of the import's revisions.
+    """
     result = ImportResult()
     rows = _read_valid_rows(lines, result, progress)
     _plan(rows)
+    comment = f"WDPA import {source}".strip()
     for start in range(0, len(rows), BATCH_SIZE):
         batch = rows[start : start + BATCH_SIZE]
-        result.add(_write_batch(batch))
+        result.add(_write_batch(batch, comment))
         progress(f"… {start + len(batch)} of {len(rows)} valid rows written")
     result.skipped.sort(key=lambda skipped: skipped.line)
     return result
@@ -567,4 +605,4 @@ def import_file(path: str | Path, progress: Progress = lambda message: None) -> 
             raw_lines = file.readlines()
     except OSError as error:
         raise WdpaFileError(f"Cannot read {path}: {error.strerror or error}.") from error
-    return import_lines(decoded_lines(raw_lines), progress)
+    return import_lines(decoded_lines(raw_lines), progress, source=Path(path).name)

@@ -3,14 +3,17 @@
 - Anna is an anonymous visitor of the public site.
 - Minh is a member: he works for Viet Nam's protected-area agency.
 - Oyuna is a member too, of another organization (Mongolia's agency).
-- Emma is a secretariat editor; Mark is a secretariat manager.
+- Emma is a secretariat editor; Mark is a secretariat manager. Both are staff, and what
+  they may do comes from their group only (members/permissions.py), as in production.
 """
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
+from members.permissions import EDITORS, MANAGERS
 from tests.factories import MemberOrganizationFactory, UserFactory, country
 
 
@@ -58,14 +61,20 @@ def other_member(other_org):
     return UserFactory(username="oyuna", organization=other_org)
 
 
+def _secretariat_user(username: str, group: str):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(db):
-    return UserFactory(username="emma", is_staff=True)
+    return _secretariat_user("emma", EDITORS)
 
 
 @pytest.fixture
 def manager(db):
-    return UserFactory(username="mark", is_staff=True, is_superuser=True)
+    return _secretariat_user("mark", MANAGERS)
 
 
 def _client_for(user) -> Client:
@@ -87,3 +96,8 @@ def other_member_client(other_member):
 @pytest.fixture
 def editor_client(editor):
     return _client_for(editor)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return _client_for(manager)

@@ -508,13 +508,13 @@ def test_query_count_does_not_grow(
             ),
         )
         ActivityOrganizationFactory(activity=activity, organization=iucn, role="organizer")
-    # 1. savepoint  2. session  3. user  4. first activity year (quick periods)
-    # 5. the partner by its slug  6. work areas  7. activities with work area and country
-    # 8. their organizations' roles with the organizations  9. organizations of the form
-    # 10. release savepoint
-    with django_assert_num_queries(10):
+    # 1. savepoint  2. session  3. user  4.-5. the user's permissions, own and from groups
+    # 6. first activity year (quick periods)  7. the partner by its slug  8. work areas
+    # 9. activities with work area and country  10. their organizations' roles with the
+    # organizations  11. organizations of the form  12. release savepoint
+    with django_assert_num_queries(12):
         response = editor_client.get(URL, H1_2023)
     assert response.context["report"].total == activities
     # The CSV does without the form's list of organizations.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert editor_client.get(URL, {**H1_2023, "format": "csv"}).status_code == 200

@@ -1,14 +1,15 @@
 """Load the demo data: real facts about APAP that a newcomer sees after `make run`.
 
 Safe to run again: each section's loader finds its records by their natural keys and
-writes only what is missing or differs, so a second run changes nothing.
+writes only what is missing or differs, so a second run changes nothing. What a run
+writes is one revision of history, "Demo data", and moves each record's version.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from activities.demo import load_activities_demo
+from apap_portal.history import revision
 from knowledge.demo import load_knowledge_demo
 from members.demo import load_members_demo
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
                 "production; set DJANGO_ALLOW_DEMO_DATA=true to load it anyway."
             )
         details = self.stdout if verbosity >= 2 else None
-        with transaction.atomic():
+        # One revision in each record's history; a run that changes nothing records none.
+        with revision("Demo data"):
             results = [(section, loader(stdout=details)) for section, loader in DEMO_LOADERS]
         if verbosity >= 1:
             for section, counts in results:

@@ -1,0 +1,84 @@
+"""Sign-in throttling (django-axes): who is trying, from where, and what a locked-out
+visitor sees.
+
+The address a request comes from (AXES_CLIENT_IP_CALLABLE): anyone can send an
+X-Forwarded-For header. It is believed only when the request comes from one of
+settings.TRUSTED_PROXIES, and then only as far as trusted proxies wrote it: reading from
+the right, each trusted proxy appended the address it received the request from, so the
+first address that is not itself a trusted proxy is the client. What lies further left
+was written by the client and could be anything.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+USERNAME_COLUMN_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+@cache
+def _networks(proxies: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted_proxy(address: str) -> bool:
+    try:
+        parsed = ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(parsed in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(remote_addr):
+        return remote_addr or None
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not is_trusted_proxy(hop):
+            # Not an address where a trusted proxy should have written one: the proxy
+            # is misconfigured, and its own address is all that can be relied on.
+            return _valid(hop) or remote_addr
+    # Only trusted proxies (or no header): the request started at a proxy.
+    return remote_addr
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username tried, as django-axes records it (AXES_USERNAME_CALLABLE).
+
+    The sign-in form does not limit the length of what is typed, and axes keeps it in a
+    column of 255 characters: longer, it would break the request. No username is
+    that long, so the first 255 characters tell the attempts apart as well.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else request.POST.get(field)
+    return username[:USERNAME_COLUMN_LENGTH] if isinstance(username, str) else username
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """The page in the site's layout that says sign-in is paused, and for how long
+    (AXES_LOCKOUT_CALLABLE)."""
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return render(
+        request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

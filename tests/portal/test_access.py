@@ -1,0 +1,616 @@
+"""Who may open what: every URL pattern of the portal, for every persona, GET and POST.
+
+Anna is an anonymous visitor, Minh a member, Oyuna a member of another organization,
+Emma a secretariat editor and Mark a secretariat manager (tests/conftest.py); Emma and
+Mark hold only what their groups give them (members/permissions.py).
+
+Every URL pattern of the project — the pages (in English and under /vi/), the feeds,
+the accounts pages and every admin URL — is walked, given real values (slugs and ids
+of objects made here), and asked by each persona with GET and with an empty POST. The
+answer must be the one written in EXPECTED. A URL pattern missing from EXPECTED fails
+the test: a new page gets its access decided on purpose, not by accident.
+
+Posts go through the test client, which does not check CSRF tokens: the table says what
+the view does with a post, and no answer may ever be a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern
+
+from activities.models import FocalActivity, WorkArea
+from apap_portal.sitemaps import SITEMAPS
+from knowledge.models import Challenge, Ecosystem, GbfTarget, Theme
+from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
+from tests.factories import (
+    ActivityFactory,
+    BestPracticeFactory,
+    FundingProposalFactory,
+    MemberOrganizationFactory,
+    ProtectedAreaFactory,
+    ResourceFactory,
+    StoryFactory,
+    TransboundaryAreaFactory,
+    UserFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+PERSONAS = ("anonymous", "member", "other_member", "editor", "manager")
+METHODS = ("GET", "POST")
+
+
+# What an answer must be
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to a path that starts with `to` (or is exactly `to`).
+
+    `localized`: under /vi/ the target is under /vi/ too. `relative`: `to` follows the
+    requested URL (the admin's /<id>/ sends to /<id>/change/).
+    """
+
+    to: str
+    exact: bool = False
+    localized: bool = False
+    relative: bool = False
+
+    def matches(self, response, url: str, language_prefix: str) -> bool:
+        if response.status_code != 302:
+            return False
+        location = urlsplit(response["Location"]).path
+        if self.relative:
+            return location == url + self.to
+        target = (language_prefix if self.localized else "") + self.to
+        return location == target if self.exact else location.startswith(target)
+
+    def __str__(self) -> str:
+        return f"302 → {self.to}"
+
+
+Expected = int | frozenset | Redirect
+
+
+def answer_matches(expected: Expected, response, url: str, language_prefix: str) -> bool:
+    if isinstance(expected, Redirect):
+        return expected.matches(response, url, language_prefix)
+    if isinstance(expected, frozenset):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+SIGN_IN = Redirect("/accounts/login/", localized=True)
+ADMIN_SIGN_IN = Redirect("/admin/login/")
+
+
+# The table: EXPECTED[(route, persona, method)]
+
+EXPECTED: dict[tuple[str, str, str], Expected] = {}
+
+
+def expect(route: str, *, get: Expected | dict, post: Expected | dict) -> None:
+    """Record the answers for one route; `get`/`post` are one answer for every persona,
+    or a dict persona → answer."""
+    for method, answers in (("GET", get), ("POST", post)):
+        per_persona = answers if isinstance(answers, dict) else dict.fromkeys(PERSONAS, answers)
+        assert set(per_persona) == set(PERSONAS), f"{route} {method}: name every persona"
+        for persona, answer in per_persona.items():
+            EXPECTED[(route, persona, method)] = answer
+
+
+def everyone(answer: Expected) -> dict:
+    return dict.fromkeys(PERSONAS, answer)
+
+
+def signed_in(answer: Expected) -> dict:
+    """Anyone signed in gets `answer`; a visitor is sent to sign in."""
+    return {**everyone(answer), "anonymous": SIGN_IN}
+
+
+def members_only(answer: Expected) -> dict:
+    """Members (of any organization) get `answer`; staff without an organization 403."""
+    return {**signed_in(answer), "editor": 403, "manager": 403}
+
+
+def secretariat(answer: Expected) -> dict:
+    """The secretariat gets `answer`; members are refused, a visitor is sent to sign in."""
+    return {**signed_in(403), "editor": answer, "manager": answer}
+
+
+def admin_staff(editor: Expected, manager: Expected | None = None) -> dict:
+    """Every admin URL sends a visitor or a member (not staff) to the admin's sign-in."""
+    return {
+        **everyone(ADMIN_SIGN_IN),
+        "editor": editor,
+        "manager": editor if manager is None else manager,
+    }
+
+
+# Public pages: anyone reads them, and they answer only GET.
+PUBLIC_PAGES = [
+    "",
+    "about/",
+    "members/",
+    "members/<slug:slug>/",
+    "protected-areas/",
+    "protected-areas/map.geojson",
+    "protected-areas/<slug:slug>/",
+    "transboundary/",
+    "activities/",
+    "activities/calendar.ics",
+    "activities/<slug:slug>/",
+    "work-areas/<slug:slug>/",
+    "knowledge/",
+    "knowledge/best-practices/",
+    "knowledge/best-practices/<slug:slug>/",
+    "knowledge/resources/",
+    "knowledge/resources/<slug:slug>/",
+    "stories/",
+    "stories/<slug:slug>/",
+    "search/",
+    "in-numbers/",
+    "robots.txt",
+]
+for route in PUBLIC_PAGES:
+    expect(route, get=200, post=405)
+
+# Feeds and sitemaps answer any method with the same document.
+for route in [
+    "sitemap.xml",
+    "sitemap-<section>.xml",
+    "feeds/stories/",
+    "feeds/stories/atom/",
+    "feeds/best-practices/",
+    "feeds/best-practices/atom/",
+]:
+    expect(route, get=200, post=200)
+
+# Load balancers probe it with whatever method they like.
+expect("healthz", get=200, post=200)
+# Uploaded files (served by the portal in development or with SERVE_MEDIA).
+expect("media/<path:path>", get=200, post=405)
+# Choosing a language: back to the page (here none: the home page).
+expect("i18n/setlang/", get=Redirect("/", exact=True), post=Redirect("/", exact=True))
+
+# Accounts
+expect("accounts/login/", get=200, post=200)  # an empty form: shown again with errors
+expect("accounts/logout/", get=405, post=Redirect("/", exact=True))
+expect("accounts/password-change/", get=signed_in(200), post=signed_in(200))
+expect("accounts/password-change/done/", get=signed_in(200), post=signed_in(405))
+expect("accounts/password-reset/", get=200, post=200)
+expect("accounts/password-reset/done/", get=200, post=405)
+# With a link that does not work (the good link is tested in test_signin.py).
+expect("accounts/password-reset/<uidb64>/<token>/", get=200, post=200)
+expect("accounts/password-reset/complete/", get=200, post=405)
+
+# Members' own pages
+# An empty post has lost the building blocks' form counts: 400, the form is shown again.
+expect("knowledge/best-practices/submit/", get=members_only(200), post=members_only(400))
+# Minh's organization's draft: Oyuna and the secretariat cannot edit it here.
+expect(
+    "knowledge/best-practices/<slug:slug>/edit/",
+    get={**signed_in(404), "member": 200},
+    post={**signed_in(404), "member": 400},
+)
+expect("my/", get=signed_in(200), post=signed_in(200))
+
+# The secretariat's reports (need staff and the permission to view the records).
+expect("reports/cooperation/", get=secretariat(200), post=secretariat(405))
+expect("reports/funding-proposals/", get=secretariat(200), post=secretariat(405))
+
+
+# The admin site
+
+expect("admin/", get=admin_staff(200), post=admin_staff(200))
+expect(
+    "admin/login/",
+    get={**everyone(200), "editor": Redirect("/admin/"), "manager": Redirect("/admin/")},
+    post=200,  # an empty form: shown again with errors
+)
+# Signing out of the admin when not signed in to it: back to the admin's door.
+expect(
+    "admin/logout/",
+    get={**everyone(Redirect("/admin/", exact=True)), "editor": 405, "manager": 405},
+    post={
+        **everyone(Redirect("/admin/", exact=True)),
+        "editor": Redirect("/", exact=True),
+        "manager": Redirect("/", exact=True),
+    },
+)
+expect("admin/password_change/", get=admin_staff(200), post=admin_staff(200))
+expect("admin/password_change/done/", get=admin_staff(200), post=admin_staff(405))
+# Without its parameters, the autocomplete refuses.
+expect("admin/autocomplete/", get=admin_staff(403), post=admin_staff(405))
+expect("admin/jsi18n/", get=admin_staff(200), post=admin_staff(405))
+# "View on site": to the object's public page.
+expect(
+    "admin/r/<path:content_type_id>/<path:object_id>/",
+    get=admin_staff(Redirect("/members/")),
+    post=admin_staff(Redirect("/members/")),
+)
+expect("admin/<app_label>/", get=admin_staff(200), post=admin_staff(200))
+# Any other admin path.
+expect("admin/<url>", get=admin_staff(404), post=admin_staff(404))
+
+# What a group may do with a kind of record in the admin.
+NONE, VIEW, EDIT, FULL = "none", "view", "add+change+view", "add+change+delete+view"
+
+
+def admin_model(label: str, *, editor: str, manager: str) -> None:
+    """The admin URLs of one model, from what editors and managers may do with it."""
+    base = "admin/{}/{}/".format(*label.split("."))
+
+    def answer(level_needed: set[str], granted: int = 200) -> dict:
+        return admin_staff(
+            granted if levels["editor"] in level_needed else 403,
+            granted if levels["manager"] in level_needed else 403,
+        )
+
+    levels = {"editor": editor, "manager": manager}
+    may_view, may_add = {VIEW, EDIT, FULL}, {EDIT, FULL}
+    expect(base, get=answer(may_view), post=answer(may_view))
+    expect(f"{base}add/", get=answer(may_add), post=answer(may_add))
+    expect(f"{base}<path:object_id>/history/", get=answer(may_view), post=answer(may_view))
+    expect(f"{base}<path:object_id>/delete/", get=answer({FULL}), post=answer({FULL}))
+    # Viewing the form needs view; sending it needs change.
+    expect(f"{base}<path:object_id>/change/", get=answer(may_view), post=answer(may_add))
+    expect(f"{base}<path:object_id>/", get=admin_staff(CHANGE_PAGE), post=admin_staff(CHANGE_PAGE))
+    # History (django-reversion), for the admins that keep it: recovering a deleted
+    # record needs add and change; a version that does not exist is not found.
+    expect(f"{base}recover/", get=answer(may_add), post=answer(may_add))
+    expect(f"{base}recover/(\\d+)/", get=answer(may_add, 404), post=answer(may_add, 404))
+    expect(f"{base}([^/]+)/history/(\\d+)/", get=admin_staff(404), post=admin_staff(404))
+
+
+CHANGE_PAGE = Redirect("change/", relative=True)
+
+CONTENT = [
+    "activities.activity",
+    "activities.workarea",
+    "activities.focalactivity",
+    "knowledge.bestpractice",
+    "knowledge.resource",
+    "knowledge.story",
+    "knowledge.theme",
+    "knowledge.ecosystem",
+    "knowledge.challenge",
+    "knowledge.gbftarget",
+    "members.organization",
+    "members.membership",
+    "members.protectedarea",
+    "members.transboundaryarea",
+]
+for label in CONTENT:
+    admin_model(label, editor=EDIT, manager=FULL)
+admin_model("activities.fundingproposal", editor=EDIT, manager=FULL)
+admin_model("members.country", editor=VIEW, manager=FULL)
+# Accounts: managers keep them, but delete none (they are deactivated).
+admin_model("members.user", editor=NONE, manager=EDIT)
+admin_model("auth.group", editor=NONE, manager=VIEW)
+expect(
+    "admin/members/user/<id>/password/",
+    get=admin_staff(403, 200),
+    post=admin_staff(403, 200),
+)
+# Sign-in attempts (django-axes): superusers only.
+for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
+    admin_model(label, editor=NONE, manager=NONE)
+
+# Routes that exist only in some configurations: the history admin's (django-reversion)
+# where a VersionAdmin is used, the uploaded files where the portal serves them.
+OPTIONAL_ROUTE = re.compile(r"^admin/.*(recover/|history/\(\\d\+\)/)|^media/")
+
+
+# The project's URL patterns
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project, as written (regexes tidied), and where it lives."""
+
+    route: str
+    localized: bool  # under i18n_patterns: answers at / and at /vi/
+
+    def __str__(self) -> str:
+        return self.route or "(home)"
+
+
+def _tidy(pattern: str) -> str:
+    """A regex pattern written readably: named groups as <name>, no anchors."""
+    pattern = re.sub(r"\(\?P<(\w+)>[^()]*\)", r"<\1>", pattern)
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+def project_routes(patterns=None, prefix: str = "", localized: bool = False):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            is_locale = isinstance(pattern.pattern, LocalePrefixPattern)
+            yield from project_routes(
+                pattern.url_patterns,
+                prefix if is_locale else prefix + _tidy(str(pattern.pattern)),
+                localized or is_locale,
+            )
+        elif isinstance(pattern, URLPattern):
+            yield Route(prefix + _tidy(str(pattern.pattern)), localized)
+
+
+ROUTES = sorted(set(project_routes()), key=lambda route: route.route)
+
+
+# Real values for every part of every URL
+
+
+def _secretariat_user(username: str, group: str):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def _make_records(media_root) -> dict:
+    (media_root / "resources" / "2024").mkdir(parents=True)
+    (media_root / "resources" / "2024" / "guidelines.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    organization = MemberOrganizationFactory(country=country("VNM"))
+    users = {
+        "member": UserFactory(organization=organization),
+        "other_member": UserFactory(organization=MemberOrganizationFactory()),
+        "editor": _secretariat_user("access-editor", EDITORS),
+        "manager": _secretariat_user("access-manager", MANAGERS),
+    }
+    area = ProtectedAreaFactory()
+    activity = ActivityFactory()
+    practice = BestPracticeFactory(organization=organization)
+    draft = BestPracticeFactory(
+        organization=organization,
+        submitted_by=users["member"],
+        status="draft",
+        published_at=None,
+    )
+    resource = ResourceFactory()
+    story = StoryFactory()
+    work_area = WorkArea.objects.get(slug="knowledge-capacity")
+    attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "minh",
+               "http_accept": "text/html", "path_info": "/accounts/login/"}  # fmt: skip
+    objects = {
+        "activities.activity": activity,
+        "activities.workarea": work_area,
+        "activities.focalactivity": FocalActivity.objects.filter(work_area=work_area).first(),
+        "activities.fundingproposal": FundingProposalFactory(),
+        "knowledge.bestpractice": practice,
+        "knowledge.resource": resource,
+        "knowledge.story": story,
+        "knowledge.theme": Theme.objects.first(),
+        "knowledge.ecosystem": Ecosystem.objects.first(),
+        "knowledge.challenge": Challenge.objects.first(),
+        "knowledge.gbftarget": GbfTarget.objects.first(),
+        "members.country": country("VNM"),
+        "members.user": users["member"],
+        "members.organization": organization,
+        "members.membership": organization.membership,
+        "members.protectedarea": area,
+        "members.transboundaryarea": TransboundaryAreaFactory(protected_areas=[area]),
+        "auth.group": Group.objects.get(name=EDITORS),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            **attempt, get_data="", post_data="", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(**attempt),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(**attempt),
+    }
+    slugs = {
+        "members/": organization.slug,
+        "protected-areas/": area.slug,
+        "activities/": activity.slug,
+        "work-areas/": work_area.slug,
+        "knowledge/best-practices/": practice.slug,
+        "knowledge/resources/": resource.slug,
+        "stories/": story.slug,
+    }
+    return {
+        "users": users,
+        "objects": objects,
+        "slugs": slugs,
+        "draft": draft,
+        "media_root": media_root,
+    }
+
+
+@pytest.fixture(scope="module")
+def records(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A record of each kind, made once for the ~200 tests of the table, and an uploaded
+    file. They live in a transaction that is rolled back after this module."""
+    media_root = tmp_path_factory.mktemp("media")
+    fast_hashing = override_settings(PASSWORD_HASHERS=[MD5_HASHER])
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        yield _make_records(media_root)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(records, settings):
+    """The records, and a client for each persona (a test may sign one out)."""
+    settings.MEDIA_ROOT = records["media_root"]
+    clients = {"anonymous": Client()}
+    for persona, user in records["users"].items():
+        clients[persona] = Client()
+        clients[persona].force_login(user)
+    return {**records, "clients": clients}
+
+
+def concrete_url(route: str, world) -> str:
+    """The route with each of its parameters given a real value."""
+    if route.endswith("<slug:slug>/edit/"):
+        return "/" + route.replace("<slug:slug>", world["draft"].slug)
+    if "<slug:slug>" in route:
+        slug = world["slugs"][route.split("<slug:slug>")[0]]
+        return "/" + route.replace("<slug:slug>", slug)
+    if route.startswith("admin/r/"):
+        organization = world["objects"]["members.organization"]
+        content_type = ContentType.objects.get_for_model(organization)
+        return f"/admin/r/{content_type.pk}/{organization.pk}/"
+    model_admin_path = re.match(r"admin/(\w+)/(\w+)/", route)
+    if model_admin_path and f"{model_admin_path[1]}.{model_admin_path[2]}" in world["objects"]:
+        obj = world["objects"][f"{model_admin_path[1]}.{model_admin_path[2]}"]
+        route = route.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+        route = route.replace("([^/]+)", str(obj.pk)).replace("(\\d+)", "999999")
+    values = {
+        "<app_label>": "members",
+        "<url>": "no-such-page/",
+        "<section>": next(iter(SITEMAPS)),
+        "<uidb64>": "MQ",
+        "<token>": "not-a-valid-token",
+        "<path:path>": "resources/2024/guidelines.pdf",
+    }
+    for token, value in values.items():
+        route = route.replace(token, value)
+    assert not re.search(r"[<(]", route), f"no value for a parameter of {route}"
+    return "/" + route
+
+
+# The tests
+
+
+def test_every_url_pattern_has_its_answers_in_the_table():
+    missing = sorted(
+        {
+            str(route)
+            for route in ROUTES
+            for persona in PERSONAS
+            for method in METHODS
+            if (route.route, persona, method) not in EXPECTED
+        }
+    )
+    assert not missing, (
+        "Decide who may open these URL patterns and add them to EXPECTED: " + ", ".join(missing)
+    )
+
+
+def test_the_table_names_only_url_patterns_that_exist():
+    existing = {route.route for route in ROUTES}
+    stale = sorted(
+        {
+            route
+            for route, _persona, _method in EXPECTED
+            if route not in existing and not OPTIONAL_ROUTE.search(route)
+        }
+    )
+    assert not stale, "EXPECTED names URL patterns the project no longer has: " + ", ".join(stale)
+
+
+def test_the_walk_finds_the_pages_the_admin_and_the_vietnamese_pages():
+    routes = {route.route: route for route in ROUTES}
+    assert routes["knowledge/best-practices/<slug:slug>/"].localized
+    assert not routes["healthz"].localized
+    assert "admin/members/user/<path:object_id>/change/" in routes
+    assert "admin/<url>" in routes
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_each_persona_gets_the_answer_of_the_table(route, world):
+    language_prefixes = ["", "/vi"] if route.localized else [""]
+    wrong = []
+    for language_prefix in language_prefixes:
+        url = language_prefix + concrete_url(route.route, world)
+        for persona in PERSONAS:
+            for method in METHODS:
+                expected = EXPECTED.get((route.route, persona, method))
+                assert expected is not None, f"{route}: no answer in EXPECTED for {persona}"
+                client = world["clients"][persona]
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                if not answer_matches(expected, response, url, language_prefix):
+                    location = response.get("Location", "")
+                    wrong.append(
+                        f"{method} {url} as {persona}: expected {expected}, got "
+                        f"{response.status_code} {location}".rstrip()
+                    )
+    assert not wrong, "\n".join(wrong)
+
+
+# Beyond the table
+
+
+def test_staff_without_a_group_may_open_the_admin_but_no_record_and_no_report(client):
+    """The staff flag alone lets one in the admin's door, and no further."""
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/knowledge/bestpractice/").status_code == 403
+    assert client.get("/reports/cooperation/").status_code == 403
+    assert client.get("/reports/funding-proposals/").status_code == 403
+
+
+def test_an_editor_cannot_delete_a_record_but_a_manager_can(editor_client, manager_client):
+    story = StoryFactory()
+    url = f"/admin/knowledge/story/{story.pk}/delete/"
+
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert story.__class__.objects.filter(pk=story.pk).exists()
+
+    assert manager_client.post(url, {"post": "yes"}).status_code == 302
+    assert not story.__class__.objects.filter(pk=story.pk).exists()
+
+
+def test_an_editor_cannot_give_himself_more_rights(editor, editor_client):
+    response = editor_client.post(
+        f"/admin/members/user/{editor.pk}/change/",
+        {"username": editor.username, "is_superuser": "on", "is_staff": "on"},
+    )
+
+    assert response.status_code == 403
+    editor.refresh_from_db()
+    assert not editor.is_superuser
+
+
+def test_a_manager_manages_accounts_but_deletes_none(manager_client, member):
+    assert manager_client.get(f"/admin/members/user/{member.pk}/change/").status_code == 200
+    response = manager_client.post(f"/admin/members/user/{member.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert type(member).objects.filter(pk=member.pk).exists()
+
+
+def test_registered_admin_models_all_have_their_answers():
+    """Intended to catch an admin registered without deciding who may use it."""
+    labels = {model._meta.label_lower for model in admin.site._registry}
+    decided = {
+        ".".join(route.split("/")[1:3])
+        for route, _persona, _method in EXPECTED
+        if re.match(r"admin/\w+/\w+/$", route)
+    }
+    assert labels <= decided, sorted(labels - decided)
+
+
+@pytest.mark.parametrize("group", GROUP_PERMISSIONS)
+def test_the_groups_hold_exactly_the_permissions_of_their_table(group):
+    """The data migration gave each group every permission of members/permissions.py
+    (a misspelt model or action would be missing here), and nothing else."""
+    held = Group.objects.get(name=group).permissions.values_list(
+        "content_type__app_label", "codename"
+    )
+
+    assert set(held) == codenames(group)
+
+
+def test_syncing_the_groups_again_takes_back_what_was_added_by_hand():
+    editors = Group.objects.get(name=EDITORS)
+    editors.permissions.add(Permission.objects.get(codename="delete_activity"))
+
+    sync_groups(apps)
+
+    assert set(editors.permissions.values_list("content_type__app_label", "codename")) == (
+        codenames(EDITORS)
+    )
+    assert Group.objects.filter(name__in=[EDITORS, MANAGERS]).count() == 2
