@@ -103,9 +103,10 @@ class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
         "challenges",
         "gbf_targets",
         "organization",
-        "submitted_by",
     ]
-    readonly_fields = ["submitted_at", "published_at", "created_at", "updated_at"]
+    # Who submitted is a fact of the workflow, not something to edit (nor to look up:
+    # searching users is for managers only).
+    readonly_fields = ["submitted_by", "submitted_at", "published_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     inlines = [BuildingBlockInline]
     fieldsets = [

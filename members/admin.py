@@ -41,6 +41,21 @@ class UserAdmin(BaseUserAdmin):
         (_("Member agency"), {"fields": ["email", "organization"]}),
     ]
 
+    # Managers run accounts, but only a superuser may hand out superuser status or
+    # permissions one by one, or touch a superuser's account: no one raises themselves.
+    ESCALATING_FIELDS = ["is_superuser", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.ESCALATING_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 class MembershipInline(admin.StackedInline):
     model = Membership

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
+from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import models, transaction
 
@@ -30,6 +31,7 @@ from members.models import (
     User,
     Visibility,
 )
+from members.permissions import MANAGERS
 
 # Demo accounts, for local use only: the README gives these credentials.
 DEMO_MEMBER_USERNAME = "demo-member"
@@ -607,12 +609,16 @@ def load_members_demo(stdout: TextIO | None = None) -> dict[str, dict[str, int]]
             {
                 "organization": organizations[organization_slug] if organization_slug else None,
                 "is_staff": is_staff,
-                "is_superuser": is_staff,
                 "is_active": True,
             },
             # A password is set once: a second run must not rewrite it, nor undo a change.
             on_create=_set_password(password),
         )
+        if is_staff:
+            # The demo staff works as a secretariat manager: the groups' permissions, not
+            # a superuser's bypass of them.
+            managers = Group.objects.get(name=MANAGERS)
+            User.objects.get(username=username).groups.add(managers)
 
     return {label: dict(counter) for label, counter in loader.counts.items()}
 

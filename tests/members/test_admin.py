@@ -85,3 +85,19 @@ def test_organization_with_membership_and_focal_points_is_edited_in_one_place(ad
     assert "membership-0-category" in response.text
     response = admin_client.get(_admin_url(Membership, "change", organization.membership.pk))
     assert "focal_points-0-name" in response.text
+
+
+def test_a_manager_cannot_raise_anyone_to_superuser(manager_client, manager):
+    from members.models import User
+
+    page = manager_client.get(_admin_url(User, "change", manager.pk))
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.text
+    assert 'name="user_permissions"' not in page.text
+    root = User.objects.create_superuser("root", "root@example.org", "a long root passphrase")
+    # A superuser's account is shown read-only to a manager, and a change is refused.
+    assert 'name="username"' not in manager_client.get(_admin_url(User, "change", root.pk)).text
+    response = manager_client.post(
+        _admin_url(User, "change", root.pk), {"username": "root", "is_superuser": "on"}
+    )
+    assert response.status_code == 403
