@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("APAP portal")
 
     def ready(self) -> None:
-        from apap_portal import caching
+        from apap_portal import admin_widgets, caching
 
         caching.connect_content_signals()
+        admin_widgets.install()
