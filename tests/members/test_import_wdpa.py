@@ -491,3 +491,14 @@ def test_overlong_text_is_refused_rather_than_cut(tmp_path):
 
     assert not ProtectedArea.objects.exists()
     assert "line 2: the name is longer than 255 characters" in output
+
+
+@pytest.mark.django_db
+def test_an_import_refreshes_the_cached_figures(tmp_path):
+    from apap_portal.caching import content_generation
+
+    before = content_generation()
+    path = tmp_path / "wdpa.csv"
+    path.write_text("WDPAID,NAME,ISO3\n555,Bardia National Park,NPL\n", encoding="utf-8")
+    call_command("import_wdpa", str(path), stdout=io.StringIO())
+    assert content_generation() != before
