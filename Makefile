@@ -7,10 +7,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
+.PHONY: help install run test test-browser lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # The virtual environment, rebuilt when the lock file changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -53,9 +53,18 @@ lint: install ## ruff check, ruff format --check, makemigrations --check
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --no-input
 
-test: lint check-db messages ## The whole test suite against PostgreSQL (lint and audit included)
-	$(BIN)/pytest --create-db
+test: lint check-db messages ## The whole test suite against PostgreSQL (lint, browser tests and audit included)
+	$(BIN)/pytest --create-db -m "not browser"
+	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory audit-if-reachable
+
+# The map journey waits on a real browser: a run that fails is run once more, so that a
+# slow moment on a busy machine is told apart from a broken page (which fails twice).
+BROWSER_TESTS := $(BIN)/pytest tests/e2e -p no:randomly
+test-browser: install check-db messages ## Browser tests: journeys, axe-core, HTML checker, screenshots (Chromium, Java)
+	@[ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is needed for the browser tests (apt-get install chromium), or set CHROMIUM_PATH."; exit 1; }
+	@java -version >/dev/null 2>&1 || { echo "Java 11 or newer is needed for the HTML checker of the browser tests (apt-get install default-jre-headless)."; exit 1; }
+	$(BROWSER_TESTS) || { echo "Browser tests failed; running them once more."; $(BROWSER_TESTS); }
 
 # pip-audit asks the PyPI vulnerability service about each pinned version. Where the
 # service is unreachable the audit would pass having checked nothing, so `make audit`
