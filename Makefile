@@ -81,6 +81,12 @@ audit-if-reachable: install
 	@if $(VULNERABILITY_DATA); then $(MAKE) --no-print-directory audit; \
 	else echo "WARNING: dependency audit SKIPPED: PyPI's vulnerability data is unreachable from this machine ($(PYPI_PROBE))."; fi
 
+# The benchmark's own database, so the demo data stays clean (docs/performance.md).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apap_portal_scale
+bench: install ## Measure the key pages at 100x today's size (fills the scale database on first run)
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(MANAGE) ensure_database
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m bench.run $(BENCH_OPTIONS)
+
 backup: install ## Back up the database and the media files into backups/
 	$(MANAGE) backup
 

@@ -1,0 +1,1 @@
+"""The portal's benchmark: `python -m bench.run` (see docs/performance.md)."""

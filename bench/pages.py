@@ -1,0 +1,176 @@
+"""The pages the benchmark measures, and how each finds its URL in the database at hand.
+
+The same page is measured in the scale database and in the small one, so URLs that name
+a record (a slug, a filter value, a page number) are chosen by a query at run time, with
+rules that pick a record present in both: the first visible synthetic record by slug
+(rows are generated deterministically, so its slug is the same in both), the most used
+theme and country, page 500 or the last page when there are fewer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef
+
+from activities.models import Activity, ActivityOrganization
+from apap_portal.scale_data import SEARCH_TERMS, SLUG_PREFIX
+from knowledge.models import BestPractice
+from members.models import ProtectedArea
+
+ANONYMOUS = AnonymousUser()
+DEEP_PAGE = 500
+
+# p95 targets in milliseconds, by kind (None: reported, no target).
+P95_TARGET_MS = {"detail": 25, "list": 50, "search": 60, "deep": 60, "other": None}
+# Requests per second under gunicorn, as a share of /healthz's, by kind.
+RPS_RATIO_TARGET = {"detail": 0.50, "list": 0.40}
+MAX_QUERIES = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # stable across databases: the key results are matched by
+    kind: str  # "detail" | "list" | "search" | "deep" | "other"
+    url: Callable[[], str]  # the URL in the current database
+
+    @property
+    def p95_target_ms(self) -> int | None:
+        return P95_TARGET_MS[self.kind]
+
+    @property
+    def rps_ratio_target(self) -> float | None:
+        return RPS_RATIO_TARGET.get(self.kind)
+
+
+def fixed(url: str) -> Callable[[], str]:
+    return lambda: url
+
+
+def with_query(path: str, **params) -> str:
+    return f"{path}?{urlencode(params)}"
+
+
+def first_by_slug(queryset):
+    """The first synthetic row (by slug) of a queryset, else the first row at all."""
+    synthetic = queryset.filter(slug__startswith=SLUG_PREFIX).order_by("slug").first()
+    found = synthetic or queryset.order_by("slug").first()
+    if found is None:
+        raise LookupError(f"No {queryset.model._meta.verbose_name} to measure.")
+    return found
+
+
+def visible_practices():
+    return BestPractice.objects.visible_to(ANONYMOUS).published()
+
+
+def activity_detail() -> str:
+    """A public activity with organizers (its page shows the most)."""
+    has_roles = Exists(ActivityOrganization.objects.filter(activity_id=OuterRef("pk")))
+    activities = Activity.objects.visible_to(ANONYMOUS).filter(has_roles)
+    return first_by_slug(activities).get_absolute_url()
+
+
+def best_practice_detail() -> str:
+    """A public, published best practice told of a public protected area."""
+    practices = visible_practices().filter(
+        protected_area__in=ProtectedArea.objects.visible_to(ANONYMOUS)
+    )
+    return first_by_slug(practices).get_absolute_url()
+
+
+def protected_area_detail() -> str:
+    return first_by_slug(ProtectedArea.objects.visible_to(ANONYMOUS)).get_absolute_url()
+
+
+def most_used_theme() -> str:
+    """The slug of the theme most visible best practices are tagged with."""
+    through = BestPractice.themes.through
+    row = (
+        through.objects.filter(bestpractice__in=visible_practices())
+        .values("theme__slug")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "theme__slug")
+        .first()
+    )
+    if row is None:
+        raise LookupError("No tagged best practice to filter.")
+    return row["theme__slug"]
+
+
+def most_used_country(theme: str) -> str:
+    """The ISO3 code of the country most visible best practices with `theme` are tagged with."""
+    through = BestPractice.countries.through
+    row = (
+        through.objects.filter(bestpractice__in=visible_practices().filter(themes__slug=theme))
+        .values("country__iso3")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "country__iso3")
+        .first()
+    )
+    if row is None:
+        raise LookupError("No best practice with a country to filter.")
+    return row["country__iso3"]
+
+
+def filtered_practices() -> str:
+    theme = most_used_theme()
+    return with_query("/knowledge/best-practices/", theme=theme, country=most_used_country(theme))
+
+
+def searched_practices() -> str:
+    return with_query(
+        "/knowledge/best-practices/", q=SEARCH_TERMS["common"], theme=most_used_theme()
+    )
+
+
+def deep_page(path: str, queryset_factory: Callable[[], object]) -> Callable[[], str]:
+    """Page 500 of a list, or its last page when it has fewer."""
+
+    def url() -> str:
+        pages = max(1, math.ceil(queryset_factory().count() / settings.PAGINATE_BY))
+        return with_query(path, page=min(DEEP_PAGE, pages))
+
+    return url
+
+
+def search(term: str, **params) -> Callable[[], str]:
+    return fixed(with_query("/search/", q=term, **params))
+
+
+PAGES = [
+    Page("home", "other", fixed("/")),
+    Page("members", "list", fixed("/members/")),
+    Page("protected-areas", "list", fixed("/protected-areas/")),
+    Page("protected-areas-geojson", "other", fixed("/protected-areas/map.geojson")),
+    Page("protected-area-detail", "detail", protected_area_detail),
+    Page("activities", "list", fixed("/activities/")),
+    Page("activity-detail", "detail", activity_detail),
+    Page("activities-calendar", "other", fixed("/activities/calendar.ics")),
+    Page("best-practices", "list", fixed("/knowledge/best-practices/")),
+    Page("best-practices-filtered", "list", filtered_practices),
+    Page("best-practice-detail", "detail", best_practice_detail),
+    Page("search-rare", "search", search(SEARCH_TERMS["rare"])),
+    Page("search-medium", "search", search(SEARCH_TERMS["medium"])),
+    Page("search-common", "search", search(SEARCH_TERMS["common"])),
+    Page("search-rare-kind", "search", search(SEARCH_TERMS["rare"], kind="bestpractice")),
+    Page("search-common-kind", "search", search(SEARCH_TERMS["common"], kind="bestpractice")),
+    Page("best-practices-search-theme", "search", searched_practices),
+    Page(
+        "best-practices-deep",
+        "deep",
+        deep_page("/knowledge/best-practices/", visible_practices),
+    ),
+    Page(
+        "activities-deep",
+        "deep",
+        deep_page("/activities/", lambda: Activity.objects.visible_to(ANONYMOUS)),
+    ),
+]
+
+HEALTHZ = Page("healthz", "other", fixed("/healthz"))
