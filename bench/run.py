@@ -482,7 +482,7 @@ def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
     for row in rows:
         page = pages_by_name[row["name"]]
         target = f" ({page.p95_target_ms})" if page.p95_target_ms else ""
-        ratio = "—" if row.get("rps_ratio") is None else f"{row['rps_ratio']:.2f}"
+        ratio = "—" if row.get("rps_ratio") is None else f"{row['rps_ratio']:.3f}"
         if page.rps_ratio_target is not None:
             ratio += f" (≥ {page.rps_ratio_target:.2f})"
         small = "—" if row.get("queries_small") is None else str(row["queries_small"])
