@@ -49,6 +49,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.search_approximate = False  # True when only the misspelling fallback matched
+        self.search_capped = False  # True when more matched than are ranked (MAX_RANKED)
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -65,6 +66,7 @@ class SearchFilterSet(django_filters.FilterSet):
             title_field=self.search_title_field,
         )
         self.search_approximate = results.approximate
+        self.search_capped = results.capped
         # The same snippet expression (computed once), read back as HTML for the templates.
         snippet = results.queryset.query.annotations["snippet"]
         return results.queryset.annotate(

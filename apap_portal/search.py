@@ -4,6 +4,12 @@ Each searchable model stores a weighted `search_vector` (a generated column with
 index, built by `weighted_search_vector`). Queries use the websearch syntax ("quoted
 phrases", OR, -exclusions), are ranked, and come with highlighted snippets. When the
 full-text search finds nothing, a trigram match on the title catches misspellings.
+
+Ranking reads every matching row's search vector, so a word found in most of a large
+library ("conservation" in 85,000 best practices) would cost a second. The rank is
+therefore computed over the newest `MAX_RANKED` matches of a search (`ranked_candidates`):
+every query with fewer matches is ranked in full, and a very common one shows the most
+relevant of its newest matches, with a note that more matched (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "apap"
 MAX_QUERY_LENGTH = 200
+# The most matches of one kind a search ranks: the newest ones when more match.
+MAX_RANKED = 1000
 # Snippets are marked with control characters, escaped, then given <mark> tags, so
 # whatever HTML the text holds stays inert.
 _START, _STOP = "\x02", "\x03"
@@ -63,6 +71,7 @@ def _text(field: str) -> Coalesce:
 class SearchResults:
     queryset: models.QuerySet
     approximate: bool  # True when only the misspelling-tolerant fallback matched
+    capped: bool = False  # True when more rows matched than are ranked (MAX_RANKED)
 
 
 def web_query(text: str) -> SearchQuery:
@@ -99,6 +108,32 @@ def near_misses(queryset: models.QuerySet, text: str, title_field: str) -> model
     return queryset.filter(**{f"{title_field}__trigram_word_similar": text})
 
 
+@models.IntegerField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any_of=[1, 2, …]`: "id = ANY(%s)" with the keys as one array parameter.
+
+    `pk__in` with a thousand keys sends a thousand parameters, which the driver parses
+    into the SQL each time a query is built (a few milliseconds a query at that size).
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, [int(key) for key in self.rhs]]
+
+
+def ranked_candidates(matches: models.QuerySet) -> models.QuerySet:
+    """The keys of the newest `MAX_RANKED` rows of `matches`, the only ones ranked.
+
+    For a rare word PostgreSQL finds the matches through the search index and keeps the
+    newest; for a common one it walks the primary key backwards and stops after
+    `MAX_RANKED` matches, reading a few more rows than that, not the whole table.
+    """
+    return matches.order_by("-pk").values_list("pk", flat=True)[:MAX_RANKED]
+
+
 def allows_near_misses(text: str) -> bool:
     """Whether the query is words only: a fallback would betray "phrases" and -exclusions."""
     return not any(mark in text for mark in ('"', "-", " or ", " OR "))
@@ -113,21 +148,25 @@ def search(
 ) -> SearchResults:
     """Rank `queryset` against `text`; annotates `rank` and `snippet` (see `snippet_html`)."""
     query = web_query(text)
-    matches = (
-        queryset.filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query), snippet=headline(snippet_field, query)
+    # The candidates are read once (at most MAX_RANKED keys): the page, the count and every
+    # facet count then start from them instead of searching again.
+    keys = list(ranked_candidates(queryset.filter(search_vector=query)))
+    if keys or not allows_near_misses(text):
+        ranked = (
+            queryset.filter(pk__any_of=keys)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query), snippet=headline(snippet_field, query)
+            )
+            .order_by("-rank", "pk")
         )
-        .order_by("-rank", "pk")
-    )
-    if matches.exists() or not allows_near_misses(text):
-        return SearchResults(matches, approximate=False)
+        return SearchResults(ranked, approximate=False, capped=len(keys) >= MAX_RANKED)
+    close = list(ranked_candidates(near_misses(queryset, text, title_field)))
     similar = (
-        near_misses(queryset, text, title_field)
+        queryset.filter(pk__any_of=close)
         .annotate(rank=TrigramWordSimilarity(text, title_field), snippet=opening(snippet_field))
         .order_by("-rank", "pk")
     )
-    return SearchResults(similar, approximate=True)
+    return SearchResults(similar, approximate=True, capped=len(close) >= MAX_RANKED)
 
 
 def snippet_html(snippet: str | None) -> SafeString:

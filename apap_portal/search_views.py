@@ -1,7 +1,8 @@
 """The site-wide search: /search/?q= over everything the visitor may see.
 
 Best practices, resources, stories, activities and protected areas are searched at once
-and mixed in one list ranked by relevance. Each kind's rows come from its model's
+and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
+more match: `apap_portal.search`). Each kind's rows come from its model's
 `visible_to(user)`, the one place visibility is decided. The kinds meet in a UNION ALL
 of rows with the same columns, so whatever the number of matches a page costs two
 queries: the counts per kind, then the page of results. When the full-text search finds
@@ -27,12 +28,14 @@ from django.views.decorators.http import require_GET
 from activities.models import Activity
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.search).
+from apap_portal import search as full_text
 from apap_portal.search import (
     allows_near_misses,
     clean_query,
     headline,
     near_misses,
     opening,
+    ranked_candidates,
     snippet_html,
     web_query,
 )
@@ -147,10 +150,18 @@ class SiteSearch:
         return sum(self.counts.values())
 
     def _matches(self, kind: SearchableKind) -> models.QuerySet:
+        """The kind's matches that are ranked: all of them, or its newest MAX_RANKED."""
         rows = kind.visible_to(self.user).order_by()
         if self.approximate:
-            return near_misses(rows, self.text, kind.title_field)
-        return rows.filter(search_vector=self.query)
+            matches = near_misses(rows, self.text, kind.title_field)
+        else:
+            matches = rows.filter(search_vector=self.query)
+        return rows.filter(pk__in=ranked_candidates(matches))
+
+    @property
+    def capped(self) -> bool:
+        """Whether some kind matched more rows than are ranked (see apap_portal.search)."""
+        return any(count >= full_text.MAX_RANKED for count in self.counts.values())
 
     def _counts(self) -> dict[str, int]:
         """The number of matches of each kind, in one query."""
@@ -250,6 +261,8 @@ def search(request):
     context.update(
         selected_kind=selected,
         approximate=found.approximate,
+        capped=found.capped,
+        max_ranked=full_text.MAX_RANKED,
         total=found.total,
         kind_counts=[(kind, found.counts[kind.key]) for kind in KINDS],
         paginator=paginator,

@@ -1,18 +1,27 @@
 """Filters of the library's lists: facets that say how many items they hold, and search.
 
 Each list's FilterSet narrows the visible items by its facets, then ranks them against the
-search box (`?q=`, from `SearchFilterSet`). After filtering, `count_facets` relabels each
-facet's options with how many of the results they hold — "Sustainable tourism (12)" — in
-one query per facet, whatever the number of rows.
+search box (`?q=`, from `SearchFilterSet`). After filtering, `count_facets` counts what
+each facet's options hold of the results — "Sustainable tourism (12)" — and the total, in
+one query whatever the number of rows and facets; the counts are cached until the content
+changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
+
 import django_filters
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import WorkArea
+from apap_portal.caching import audience_of, cached
 from apap_portal.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
@@ -25,24 +34,44 @@ from knowledge.models import (
     Theme,
 )
 from members.filters import CountryChoiceFilter
-from members.models import Country, IucnCategory
+from members.models import IucnCategory
 
 
 def with_count(label, count: int) -> str:
     return f"{label} ({count})"
 
 
+@dataclass(frozen=True)
+class FacetCounts:
+    """How many results a list holds, and how many each facet option holds.
+
+    `options` maps a facet's name to {option value as text: count}: the option's primary
+    key for a model choice, its value for a plain choice.
+    """
+
+    total: int
+    options: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def of(self, name: str) -> dict[str, int]:
+        return self.options.get(name, {})
+
+
 class LibraryFilterSet(SearchFilterSet):
     """A library list's filters: facets that count their results, and the search box.
 
-    Subclasses name their facets: `related_facets` maps a model-choice filter to the
-    relation from its options to the listed model (e.g. "theme" → Theme.best_practices);
-    `column_facets` maps a choice filter to the listed model's column it counts.
+    Subclasses name their facets in `facets`: each maps a filter to the path from the
+    listed model to the value it counts ("theme" → "themes", "iucn_category" →
+    "protected_area__iucn_category"), or to several paths when a row can hold a value in
+    more than one way; a row is then counted once per value.
+
+    The counts and the total are computed in one query (`count_facets`) and cached per
+    audience and filter state until the content changes (`apap_portal.caching`): the
+    library's facets are the costliest part of its pages at scale.
     """
 
     search_snippet_field = "summary"
-    related_facets: dict[str, str] = {}
-    column_facets: dict[str, str] = {}
+    facets: dict[str, str | tuple[str, ...]] = {}
+    cache_facets = True
 
     @property
     def search_text(self) -> str:
@@ -57,39 +86,76 @@ class LibraryFilterSet(SearchFilterSet):
             return ""
         return str(self.data.get(name, ""))
 
-    def count_facets(self, results: QuerySet) -> None:
-        """Label every facet option with how many of `results` it holds.
+    def state_key(self) -> str:
+        """The filters and search as applied (invalid values are not), as a short key."""
+        applied = {}
+        for name, value in (self.form.cleaned_data if self.is_bound else {}).items():
+            if value in (None, ""):
+                continue
+            applied[name] = value.pk if isinstance(value, models.Model) else str(value)
+        text = json.dumps(applied, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def facet_counts(self, results: QuerySet) -> FacetCounts:
+        """The total and facet counts of `results`, from the cache when they are there."""
+        if not self.cache_facets:
+            return self.count_facets(results)
+        model = self.queryset.model._meta.label_lower
+        audience = audience_of(getattr(self.request, "user", None) or AnonymousUser())
+        return cached(
+            f"facets:{model}:{self.state_key()}", audience, lambda: self.count_facets(results)
+        )
+
+    def count_facets(self, results: QuerySet) -> FacetCounts:
+        """Count `results` and what each facet option holds of them, in one query.
+
+        Every facet is a GROUP BY over the results' keys, joined in one UNION ALL with the
+        total. A facet with several paths counts a row by a later path only when an earlier
+        one does not already give it the same value.
+        """
+        model = self.queryset.model
+        keys = results.order_by().values("pk")
+        rows = model.objects.filter(pk__in=keys).order_by()
+        branches = [_facet_rows(rows, "", Value(""))]
+        for name, paths in self.facets.items():
+            paths = (paths,) if isinstance(paths, str) else paths
+            for index, path in enumerate(paths):
+                branch = rows
+                for earlier in paths[:index]:
+                    branch = branch.exclude(**{earlier: F(path)})
+                branch = branch.filter(**{f"{path}__isnull": False})
+                branches.append(_facet_rows(branch, name, Cast(path, models.TextField())))
+        first, *others = branches
+        counts: dict[str, dict[str, int]] = {}
+        combined = first.union(*others, all=True).order_by()  # not the model's ordering
+        for facet, value, count in combined.values_list("facet", "value", "count"):
+            options = counts.setdefault(facet, {})
+            options[value] = options.get(value, 0) + count
+        return FacetCounts(total=counts.pop("", {}).get("", 0), options=counts)
+
+    def offer_facets(self, counts: FacetCounts) -> None:
+        """Label every facet option with how many results it holds.
 
         Options holding none are left out, except the one asked for, so that the
         visitor always sees what they chose.
         """
-        ids = results.order_by().values("pk")
-        for name, relation in self.related_facets.items():
-            options = self.filters[name].queryset.annotate(
-                count=Count(relation, filter=Q(**{f"{relation}__in": ids}))
-            )
-            self.offer_options(name, options)
-        for name, column in self.column_facets.items():
-            rows = (
-                self.queryset.model.objects.filter(pk__in=ids)
-                .order_by()
-                .values_list(column)
-                .annotate(count=Count("pk"))
-            )
-            counts = {str(value): count for value, count in rows if value is not None}
-            self.offer_choices(name, counts)
+        for name in self.facets:
+            if isinstance(self.filters[name], django_filters.ModelChoiceFilter):
+                self.offer_options(name, counts.of(name))
+            else:
+                self.offer_choices(name, counts.of(name))
 
-    def offer_options(self, name: str, options: QuerySet) -> None:
-        """Show the options of a model-choice facet (annotated with `count`) with their count."""
+    def offer_options(self, name: str, counts: dict[str, int]) -> None:
+        """Show the options of a model-choice facet that hold results, with their count."""
         field = self.form.fields[name]
-        shown = Q(count__gt=0)
+        shown = Q(pk__in=[int(pk) for pk in counts])
         if selected := self.selected(name):
             to_field = self.filters[name].extra.get("to_field_name") or "pk"
             shown |= Q(**{to_field: selected})
-        field.queryset = options.filter(shown)
-        field.label_from_instance = lambda option: with_count(option, option.count)
+        field.queryset = self.filters[name].queryset.filter(shown)
+        field.label_from_instance = lambda option: with_count(option, counts.get(str(option.pk), 0))
 
-    def offer_choices(self, name: str, counts: dict) -> None:
+    def offer_choices(self, name: str, counts: dict[str, int]) -> None:
         """Show the choices of a choice facet with their count; `counts` maps value → count."""
         selected = self.selected(name)
         filter_ = self.filters[name]
@@ -102,6 +168,15 @@ class LibraryFilterSet(SearchFilterSet):
             for value, label in choices
             if counts.get(value) or value == selected
         ]
+
+
+def _facet_rows(rows: QuerySet, facet: str, value) -> QuerySet:
+    """`rows` grouped by `value`: (facet, value, count) rows for the UNION of facets."""
+    return (
+        rows.annotate(facet=Value(facet, output_field=models.TextField()), value=value)
+        .values("facet", "value")
+        .annotate(count=Count("pk"))
+    )
 
 
 class YearFilter(django_filters.ChoiceFilter):
@@ -171,13 +246,13 @@ class BestPracticeFilter(LibraryFilterSet):
         choices=Language.choices, label=_("Language"), empty_label=_("All languages")
     )
 
-    related_facets = {
-        "theme": "best_practices",
-        "ecosystem": "best_practices",
-        "challenge": "best_practices",
-        "gbf_target": "best_practices",
-    }
-    column_facets = {
+    facets = {
+        "theme": "themes",
+        "ecosystem": "ecosystems",
+        "challenge": "challenges",
+        "gbf_target": "gbf_targets",
+        # As the country filter: tagged with the country, or told of a protected area in it.
+        "country": ("countries", "protected_area__country"),
         "iucn_category": "protected_area__iucn_category",
         "language": "language",
     }
@@ -199,18 +274,6 @@ class BestPracticeFilter(LibraryFilterSet):
         # Exists rather than a join: a practice tagged with the country *and* told of one
         # of its protected areas is listed once.
         return queryset.filter(in_country(country.pk))
-
-    def count_facets(self, results: QuerySet) -> None:
-        super().count_facets(results)
-        # A country's count follows the country filter: tagged, or by the protected area.
-        matching = (
-            BestPractice.objects.filter(pk__in=results.order_by().values("pk"))
-            .filter(in_country(OuterRef("pk")))
-            .order_by()
-            .values(total=Func(F("pk"), function="COUNT"))
-        )
-        countries = Country.objects.annotate(count=Subquery(matching))
-        self.offer_options("country", countries)
 
 
 class ResourceFilter(LibraryFilterSet):
@@ -236,8 +299,13 @@ class ResourceFilter(LibraryFilterSet):
         empty_label=_("All GBF targets"),
     )
 
-    related_facets = {"theme": "resources", "gbf_target": "resources"}
-    column_facets = {"kind": "kind", "language": "language", "year": "year"}
+    facets = {
+        "kind": "kind",
+        "language": "language",
+        "year": "year",
+        "theme": "themes",
+        "gbf_target": "gbf_targets",
+    }
 
     class Meta:
         model = Resource
@@ -257,8 +325,10 @@ class StoryFilter(LibraryFilterSet):
     year = YearFilter(field_name="published_at", lookup_expr="year")
 
     search_snippet_field = "lead"
-    related_facets = {"work_area": "stories"}
-    column_facets = {"kind": "kind", "year": "published_at__year"}
+    facets = {"kind": "kind", "work_area": "work_area", "year": "published_at__year"}
+    # Stories publish themselves when their date comes, which no save announces, so their
+    # counts are not cached (a few thousand stories count in milliseconds).
+    cache_facets = False
 
     class Meta:
         model = Story

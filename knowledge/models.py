@@ -269,8 +269,20 @@ class BestPractice(VersionedModel):
         indexes = [
             GinIndex(fields=["search_vector"], name="bestpractice_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="bestpractice_title_trgm"),
-            models.Index(fields=["status", "visibility", "-published_at"]),
+            # The list's order for every audience; visibility and id ride along so that
+            # counts and the keys of deep pages come from the index alone.
+            models.Index(
+                fields=["status", "-published_at", "-created_at"],
+                include=["visibility", "id"],
+                name="bestpractice_listed",
+            ),
             models.Index(fields=["organization", "status"]),
+            # The home page's featured practices, newest first: a few hundred rows.
+            models.Index(
+                fields=["-published_at", "-created_at"],
+                condition=Q(is_featured=True),
+                name="bestpractice_featured",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -495,6 +507,8 @@ class Story(VersionedModel):
             GinIndex(fields=["search_vector"], name="story_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="story_title_trgm"),
             models.Index(fields=["visibility", "-published_at"]),
+            # The latest stories of every audience (members see members-only ones too).
+            models.Index(fields=["-published_at", "-created_at"], name="story_latest"),
         ]
 
     def __str__(self) -> str:

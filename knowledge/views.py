@@ -14,6 +14,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from activities.models import Activity
+from apap_portal import search as full_text
+from apap_portal.pagination import keyed_paginator
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea, Visibility
@@ -56,10 +58,17 @@ class LibraryListView(FilterView):
     # A bad value is explained next to its field while the other filters still apply.
     strict = False
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The facet counts hold the total, so the paginator need not count again.
+        self.facet_counts = self.filterset.facet_counts(queryset)
+        return keyed_paginator(queryset, per_page, self.facet_counts.total, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.filterset.count_facets(self.object_list)
+        self.filterset.offer_facets(self.facet_counts)
         context["search_text"] = self.filterset.search_text
+        context["search_capped"] = self.filterset.search_capped
+        context["max_ranked"] = full_text.MAX_RANKED
         context["approximate"] = self.filterset.search_approximate
         return context
 

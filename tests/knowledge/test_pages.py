@@ -6,6 +6,7 @@ import re
 import pytest
 
 from knowledge.models import Challenge, Ecosystem, GbfTarget
+from knowledge.views import BestPracticeListView
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
@@ -178,6 +179,59 @@ def test_facets_count_the_filtered_results_and_hide_empty_options(client):
     assert '<option value="NPL" selected>' in nothing.text
 
 
+def test_country_facet_counts_a_practice_once_whether_tagged_or_located(client):
+    located_and_tagged = BestPracticeFactory(
+        protected_area=ProtectedAreaFactory(country=country("VNM"))
+    )
+    located_and_tagged.countries.add(country("VNM"), country("LAO"))
+    BestPracticeFactory(protected_area=ProtectedAreaFactory(country=country("VNM")))
+    BestPracticeFactory().countries.add(country("VNM"))
+
+    assert options(client.get(BEST_PRACTICES), "country") == ["Lao PDR (1)", "Viet Nam (3)"]
+
+
+def test_facet_counts_are_cached_until_the_library_changes(client, django_assert_num_queries):
+    practice = BestPracticeFactory(title="Homestays")
+    practice.themes.add(theme("sustainable-tourism"))
+    assert options(client.get(BEST_PRACTICES), "theme") == ["Sustainable tourism (1)"]
+
+    # Tagging another practice (a many-to-many change) and publishing a new one both
+    # show at once, though the counts were cached.
+    BestPracticeFactory(title="Guides").themes.add(theme("sustainable-tourism"))
+    assert options(client.get(BEST_PRACTICES), "theme") == ["Sustainable tourism (2)"]
+    practice.themes.remove(theme("sustainable-tourism"))
+    assert options(client.get(BEST_PRACTICES), "theme") == ["Sustainable tourism (1)"]
+    assert client.get(BEST_PRACTICES).context["paginator"].count == 2
+
+
+def test_cached_counts_never_mix_audiences(client, member_client):
+    """Members' counts include members-only practices; the public's, cached apart, do not."""
+    BestPracticeFactory().themes.add(theme("sustainable-tourism"))
+    BestPracticeFactory(visibility="members").themes.add(theme("sustainable-tourism"))
+
+    assert options(member_client.get(BEST_PRACTICES), "theme") == ["Sustainable tourism (2)"]
+    public = client.get(BEST_PRACTICES)
+    assert options(public, "theme") == ["Sustainable tourism (1)"]
+    assert public.context["paginator"].count == 1
+    assert member_client.get(BEST_PRACTICES).context["paginator"].count == 2
+
+
+def test_pages_found_by_key_are_the_slices_of_the_list(client, monkeypatch):
+    """Pages are found by their keys first; they must hold the list's rows in its order."""
+    monkeypatch.setattr(BestPracticeListView, "paginate_by", 3)
+    published = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    for number in range(7):
+        BestPracticeFactory(
+            title=f"Practice {number}", published_at=published + datetime.timedelta(days=number)
+        )
+    newest_first = [f"Practice {number}" for number in reversed(range(7))]
+
+    pages = [titles(client.get(BEST_PRACTICES, {"page": page})) for page in (1, 2, 3)]
+
+    assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:7]]
+    assert client.get(BEST_PRACTICES, {"page": 4}).status_code == 404
+
+
 def test_facets_follow_the_search(client):
     tourism = BestPracticeFactory(title="Homestays in the buffer zone")
     tourism.themes.add(theme("sustainable-tourism"))
@@ -299,11 +353,15 @@ def _tagged_practices(rows: int) -> None:
 def test_list_query_count_does_not_grow(client, django_assert_num_queries, rows):
     """Intended to prevent an n+1 issue on the best-practice list and its facets."""
     _tagged_practices(rows)
-    # 1. savepoint  2. count  3-4. counts by IUCN category and by language  5. release
+    # 1. savepoint  2. the total and every facet's counts, in one query  3. release
     # then, as the template renders:
-    # 6-10. themes, ecosystems, challenges, GBF targets and countries with their counts
-    # 11. the page, with protected areas and organizations
-    with django_assert_num_queries(11):
+    # 4-6. the themes, GBF targets and countries that hold results (no ecosystem or
+    #      challenge does: an option list known to be empty costs no query)
+    # 7. the page (its keys, then its rows), with protected areas and organizations
+    with django_assert_num_queries(7):
+        assert client.get(BEST_PRACTICES).status_code == 200
+    # The counts are cached until the content changes: the next visitor skips query 2.
+    with django_assert_num_queries(6):
         assert client.get(BEST_PRACTICES).status_code == 200
 
 
@@ -312,11 +370,11 @@ def test_filtered_search_query_count_does_not_grow(client, django_assert_num_que
     """Intended to prevent an n+1 issue on a search within a facet."""
     _tagged_practices(rows)
     # 1. savepoint  2. the theme asked for  3. whether the search matches anything
-    # 4. count  5-6. counts by IUCN category and by language  7. release
+    # 4. the total and the facets' counts  5. release
     # then, as the template renders:
-    # 8-12. themes, ecosystems, challenges, GBF targets and countries with their counts
-    # 13. the page, ranked, with snippets
-    with django_assert_num_queries(13):
+    # 6-8. the themes, GBF targets and countries holding results
+    # 9. the page, ranked, with snippets
+    with django_assert_num_queries(9):
         response = client.get(BEST_PRACTICES, {"theme": "sustainable-tourism", "q": "patrols"})
     assert response.context["paginator"].count == rows
 
@@ -509,10 +567,10 @@ def test_resource_list_query_count_does_not_grow(client, django_assert_num_queri
     original = ResourceFactory()
     for resource in ResourceFactory.create_batch(rows, translation_of=original):
         resource.themes.add(theme("sustainable-tourism"))
-    # 1. savepoint  2. count  3-5. counts by kind, language and year  6. release
-    # then, as the template renders:
-    # 7-8. themes and GBF targets with their counts  9. the page, with the originals
-    with django_assert_num_queries(9):
+    # 1. savepoint  2. the total and the counts by kind, language, year, theme and GBF
+    # target  3. release; then, as the template renders: 4. the themes holding results
+    # (no GBF target does: no query)  5. the page, with the originals
+    with django_assert_num_queries(5):
         assert client.get(RESOURCES).status_code == 200
 
 
@@ -601,10 +659,10 @@ def test_staff_preview_a_draft_story_with_a_banner(client, editor_client):
 def test_story_list_query_count_does_not_grow(client, django_assert_num_queries, rows):
     """Intended to prevent an n+1 issue on the story list and its facets."""
     StoryFactory.create_batch(rows, work_area=work_area("awareness-advocacy"))
-    # 1. savepoint  2. count  3-4. counts by kind and by year  5. release
+    # 1. savepoint  2. the total and the counts by kind, work area and year  3. release
     # then, as the template renders:
-    # 6. work areas with their counts  7. the page, with work areas
-    with django_assert_num_queries(7):
+    # 4. the work areas holding stories  5. the page, with work areas
+    with django_assert_num_queries(5):
         assert client.get(STORIES).status_code == 200
 
 

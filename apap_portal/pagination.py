@@ -1,0 +1,48 @@
+"""Pages of long lists that stay cheap however deep the page and however many the rows.
+
+Two costs grow with a list: counting its rows for "Page 3 of 4,167", and skipping the rows
+before a deep page (OFFSET 10,000 reads and throws away 10,000 rows). `KeyedPages` takes
+a count already known (from the cached facet counts of the lists) and finds a page's rows
+by their primary keys first: the keys come from an index alone, then only the page's own
+rows are read in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+
+class KeyedPages(Sequence):
+    """A queryset as a sequence for the Paginator: `count` given, pages found by key.
+
+    Slicing runs one query: the page's keys (ordered, offset and limited in a subquery
+    that an index-only scan can answer), then those rows, in the queryset's own order.
+    """
+
+    def __init__(self, queryset: QuerySet, count: int):
+        if not queryset.ordered:
+            raise ValueError("KeyedPages needs an ordered queryset: pages must be stable.")
+        self.queryset = queryset
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError("KeyedPages is read a page (a slice) at a time.")
+        if page.start is not None and page.stop is not None and page.start >= page.stop:
+            return []
+        keys = self.queryset.values("pk")[page]
+        return list(self.queryset.filter(pk__in=keys))
+
+
+def keyed_paginator(queryset: QuerySet, per_page: int, count: int, **kwargs) -> Paginator:
+    """A Paginator over `queryset` whose row count is known and whose pages are found by key."""
+    return Paginator(KeyedPages(queryset, count), per_page, **kwargs)
