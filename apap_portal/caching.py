@@ -21,6 +21,7 @@ refreshes the figures of the process that saved it at once, the others' within `
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Literal
@@ -28,9 +29,8 @@ from typing import Literal
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
-
-from members.models import is_member_or_staff
 
 GENERATION_KEY = "content-generation"
 DEFAULT_TIMEOUT = 3600
@@ -57,6 +57,9 @@ CONTENT_MODELS = [
 
 def audience_of(user) -> Audience:
     """The visibility class of a visitor, which cached figures are keyed by."""
+    # Imported here: the models import the search, which caches through this module.
+    from members.models import is_member_or_staff
+
     return "members" if is_member_or_staff(user) else "public"
 
 
@@ -77,8 +80,25 @@ def cached[T](
     name: str, audience: Audience, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT
 ) -> T:
     """`compute()`'s value, cached for this audience and this generation of the content."""
-    key = f"{name}:{audience}:{content_generation()}"
-    return cache.get_or_set(key, compute, timeout)
+    return cached_under(f"{name}:{audience}", compute, timeout)
+
+
+def cached_for_queryset[T](
+    name: str, queryset: QuerySet, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT
+) -> T:
+    """`compute()`'s value, cached for the rows `queryset` selects in this generation.
+
+    The key is the queryset's SQL, which holds whatever decides the rows: the visitor's
+    visibility rules, the filters, a date. A queryset built from the clock (stories
+    "published by now") thus changes key every time and is never read from the cache.
+    """
+    sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()[:32]
+    return cached_under(f"{name}:{queryset.model._meta.label_lower}:{sql}", compute, timeout)
+
+
+def cached_under[T](name: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+    """`compute()`'s value, cached under `name` in this generation of the content."""
+    return cache.get_or_set(f"{name}:{content_generation()}", compute, timeout)
 
 
 def _content_changed(sender, using=None, **kwargs) -> None:

@@ -43,6 +43,9 @@ class SearchFilterSet(django_filters.FilterSet):
 
     search_snippet_field: str
     search_title_field = "title"
+    # Whether what the list computes (the search's ranking, counts) may be cached until the
+    # content changes; false where rows appear by the clock, which no save announces.
+    cacheable = True
 
     q = SearchFilter(label=_("Search"), method="filter_search")
 
@@ -50,6 +53,7 @@ class SearchFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.search_approximate = False  # True when only the misspelling fallback matched
         self.search_capped = False  # True when more matched than are ranked (MAX_RANKED)
+        self.search_keys: list[int] | None = None  # the matches, best first, when searching
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -64,9 +68,11 @@ class SearchFilterSet(django_filters.FilterSet):
             text,
             snippet_field=self.search_snippet_field,
             title_field=self.search_title_field,
+            cache=self.cacheable,
         )
         self.search_approximate = results.approximate
         self.search_capped = results.capped
+        self.search_keys = results.keys
         # The same snippet expression (computed once), read back as HTML for the templates.
         snippet = results.queryset.query.annotations["snippet"]
         return results.queryset.annotate(

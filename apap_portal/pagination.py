@@ -4,7 +4,8 @@ Two costs grow with a list: counting its rows for "Page 3 of 4,167", and skippin
 before a deep page (OFFSET 10,000 reads and throws away 10,000 rows). `KeyedPages` takes
 a count already known (from the cached facet counts of the lists) and finds a page's rows
 by their primary keys first: the keys come from an index alone, then only the page's own
-rows are read in full.
+rows are read in full. `PagesInOrder` pages through keys known in advance, in order: a
+search's cached ranking.
 """
 
 from __future__ import annotations
@@ -41,6 +42,32 @@ class KeyedPages(Sequence):
             return []
         keys = self.queryset.values("pk")[page]
         return list(self.queryset.filter(pk__in=keys))
+
+
+class PagesInOrder(Sequence):
+    """Rows whose keys are already known in order (a search's ranking), as a sequence.
+
+    A page is the slice of the keys, then one query for those rows alone.
+    """
+
+    def __init__(self, queryset: QuerySet, keys: list[int]):
+        self.queryset = queryset
+        self.keys = keys
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError("PagesInOrder is read a page (a slice) at a time.")
+        wanted = self.keys[page]
+        if not wanted:
+            return []
+        rows = {row.pk: row for row in self.queryset.filter(pk__any_of=wanted)}
+        return [rows[key] for key in wanted if key in rows]
 
 
 def keyed_paginator(queryset: QuerySet, per_page: int, count: int, **kwargs) -> Paginator:

@@ -14,8 +14,11 @@ relevant of its newest matches, with a note that more matched (see docs/performa
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import partial
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -25,10 +28,12 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Left
+from django.db.models import F, Func, Value
+from django.db.models.functions import Cast, Coalesce, Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from apap_portal.caching import cached_for_queryset
 
 SEARCH_CONFIG = "apap"
 MAX_QUERY_LENGTH = 200
@@ -69,9 +74,10 @@ def _text(field: str) -> Coalesce:
 
 @dataclass
 class SearchResults:
-    queryset: models.QuerySet
+    queryset: models.QuerySet  # the matches, best first, with their snippets
     approximate: bool  # True when only the misspelling-tolerant fallback matched
-    capped: bool = False  # True when more rows matched than are ranked (MAX_RANKED)
+    capped: bool  # True when more rows matched than are ranked (MAX_RANKED)
+    keys: list[int]  # the matches' keys, best first
 
 
 def web_query(text: str) -> SearchQuery:
@@ -139,34 +145,85 @@ def allows_near_misses(text: str) -> bool:
     return not any(mark in text for mark in ('"', "-", " or ", " OR "))
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The rows matching a search, best first, as their keys."""
+
+    keys: list[int]
+    approximate: bool  # True when only the misspelling-tolerant fallback matched
+    capped: bool  # True when more rows matched than are ranked (MAX_RANKED)
+
+
+def scored(
+    queryset: models.QuerySet, text: str, title_field: str = "title", *, approximate: bool
+) -> models.QuerySet:
+    """The rows of `queryset` that match `text`, annotated with their `score`, best first.
+
+    Exact matches are scored by the full-text rank, near misses (`approximate`) by the
+    similarity of their title. Only the candidates are scored (`ranked_candidates`).
+    """
+    if approximate:
+        matches = near_misses(queryset, text, title_field)
+        score = TrigramWordSimilarity(text, title_field)
+    else:
+        query = web_query(text)
+        matches = queryset.filter(search_vector=query)
+        score = SearchRank(F("search_vector"), query)
+    return (
+        queryset.filter(pk__in=ranked_candidates(matches))
+        .annotate(score=score)
+        .order_by("-score", "pk")
+    )
+
+
+def rank(queryset: models.QuerySet, text: str, title_field: str = "title") -> Ranking:
+    """Rank the rows of `queryset` against `text`: one query, two for a misspelling."""
+    keys = list(scored(queryset, text, approximate=False).values_list("pk", flat=True))
+    approximate = not keys and allows_near_misses(text)
+    if approximate:
+        close = scored(queryset, text, title_field, approximate=True)
+        keys = list(close.values_list("pk", flat=True))
+    return Ranking(keys, approximate, capped=len(keys) >= MAX_RANKED)
+
+
+def query_digest(text: str) -> str:
+    """A short, fixed-length stand-in for a query in cache keys."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def in_order(keys: list[int]) -> Func:
+    """An ordering expression: rows in the order of `keys`."""
+    array = Cast(Value(keys), ArrayField(models.BigIntegerField()))
+    return Func(array, F("pk"), function="array_position", output_field=models.IntegerField())
+
+
 def search(
     queryset: models.QuerySet,
     text: str,
     *,
     snippet_field: str,
     title_field: str = "title",
+    cache: bool = True,
 ) -> SearchResults:
-    """Rank `queryset` against `text`; annotates `rank` and `snippet` (see `snippet_html`)."""
-    query = web_query(text)
-    # The candidates are read once (at most MAX_RANKED keys): the page, the count and every
-    # facet count then start from them instead of searching again.
-    keys = list(ranked_candidates(queryset.filter(search_vector=query)))
-    if keys or not allows_near_misses(text):
-        ranked = (
-            queryset.filter(pk__any_of=keys)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query), snippet=headline(snippet_field, query)
-            )
-            .order_by("-rank", "pk")
-        )
-        return SearchResults(ranked, approximate=False, capped=len(keys) >= MAX_RANKED)
-    close = list(ranked_candidates(near_misses(queryset, text, title_field)))
-    similar = (
-        queryset.filter(pk__any_of=close)
-        .annotate(rank=TrigramWordSimilarity(text, title_field), snippet=opening(snippet_field))
-        .order_by("-rank", "pk")
+    """`queryset`'s rows matching `text`, best first, each annotated with its `snippet`.
+
+    The ranking (the keys, best first) is cached for this queryset and query until the
+    content changes, so the next page, the same search by the next visitor and the facet
+    counts start from it; the page's own rows and snippets are read each time.
+    """
+    compute = partial(rank, queryset, text, title_field)
+    name = f"search:{query_digest(text)}"
+    ranking = cached_for_queryset(name, queryset, compute) if cache else compute()
+    if ranking.approximate:
+        snippet = opening(snippet_field)
+    else:
+        snippet = headline(snippet_field, web_query(text))
+    results = (
+        queryset.filter(pk__any_of=ranking.keys)
+        .annotate(snippet=snippet)
+        .order_by(in_order(ranking.keys), "pk")
     )
-    return SearchResults(similar, approximate=True, capped=len(close) >= MAX_RANKED)
+    return SearchResults(results, ranking.approximate, ranking.capped, ranking.keys)
 
 
 def snippet_html(snippet: str | None) -> SafeString:

@@ -3,21 +3,21 @@
 Best practices, resources, stories, activities and protected areas are searched at once
 and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
 more match: `apap_portal.search`). Each kind's rows come from its model's
-`visible_to(user)`, the one place visibility is decided. The kinds meet in a UNION ALL
-of rows with the same columns, so whatever the number of matches a page costs two
-queries: the counts per kind, then the page of results. When the full-text search finds
-nothing in any kind, the misspelling-tolerant trigram search on titles runs instead.
+`visible_to(user)`, the one place visibility is decided. The kinds meet in UNION ALL
+queries, so whatever the number of matches a page costs two queries: the ranking of
+every kind (cached until the content changes), then the page's rows. When the full-text
+search finds nothing in any kind, the misspelling-tolerant trigram search on titles runs
+instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.core.paginator import InvalidPage, Paginator
 from django.db import models
-from django.db.models import Count, F, Value
+from django.db.models import F, Value
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,13 +29,14 @@ from activities.models import Activity
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.search).
 from apap_portal import search as full_text
+from apap_portal.caching import cached_for_queryset
 from apap_portal.search import (
     allows_near_misses,
     clean_query,
     headline,
-    near_misses,
     opening,
-    ranked_candidates,
+    query_digest,
+    scored,
     snippet_html,
     web_query,
 )
@@ -111,15 +112,7 @@ KINDS = (
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 # The columns every kind's rows share, in this order: UNION matches columns by position.
-COLUMNS = (
-    "result_kind",
-    "result_id",
-    "result_title",
-    "result_slug",
-    "result_rank",
-    "result_snippet",
-)
-RANKED = ("-result_rank", "result_kind", "result_id")
+COLUMNS = ("result_kind", "result_id", "result_title", "result_slug", "result_snippet")
 
 
 @dataclass(frozen=True)
@@ -131,106 +124,115 @@ class SearchResult:
 
 
 class SiteSearch:
-    """One query typed by one user, searched in every kind that user may see."""
+    """One query typed by one user, searched in every kind that user may see.
+
+    The ranking of every kind comes from one UNION ALL query — (kind, key, score) rows,
+    each kind's candidates scored (`apap_portal.search.scored`) — and is cached for this
+    query and the visitor's visibility until the content changes. Counts and pages are
+    read from it; a page then costs one query for its own rows and snippets.
+    """
 
     def __init__(self, text: str, user):
         self.text = text
         self.user = user
-        self.query = web_query(text)
         self.approximate = False
-        self.counts = self._counts()
+        self.ranking = self._ranking()
         # Decided for the whole query: a near miss in one kind is no use beside exact
         # matches in another, and "phrases" or -exclusions must not be loosened.
-        if not any(self.counts.values()) and allows_near_misses(text):
+        if not self.ranking and allows_near_misses(text):
             self.approximate = True
-            self.counts = self._counts()
+            self.ranking = self._ranking()
+        self.counts = {kind.key: 0 for kind in KINDS}
+        for kind_key, _key in self.ranking:
+            self.counts[kind_key] += 1
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
-
-    def _matches(self, kind: SearchableKind) -> models.QuerySet:
-        """The kind's matches that are ranked: all of them, or its newest MAX_RANKED."""
-        rows = kind.visible_to(self.user).order_by()
-        if self.approximate:
-            matches = near_misses(rows, self.text, kind.title_field)
-        else:
-            matches = rows.filter(search_vector=self.query)
-        return rows.filter(pk__in=ranked_candidates(matches))
+        return len(self.ranking)
 
     @property
     def capped(self) -> bool:
         """Whether some kind matched more rows than are ranked (see apap_portal.search)."""
         return any(count >= full_text.MAX_RANKED for count in self.counts.values())
 
-    def _counts(self) -> dict[str, int]:
-        """The number of matches of each kind, in one query."""
+    def _ranking(self) -> list[tuple[str, int]]:
+        """(kind, key) of every ranked match, best first, from the cache when it is there."""
         per_kind = [
-            self._matches(kind)
+            scored(
+                kind.visible_to(self.user),
+                self.text,
+                kind.title_field,
+                approximate=self.approximate,
+            )
             .annotate(result_kind=Value(kind.key, output_field=models.CharField()))
-            .values("result_kind")
-            .annotate(total=Count("pk"))
+            .values_list("result_kind", "pk", "score")
             for kind in KINDS
         ]
         first, *others = per_kind
-        counts = {kind.key: 0 for kind in KINDS}
-        rows = first.union(*others, all=True).order_by()  # not the first model's ordering
-        counts.update((row["result_kind"], row["total"]) for row in rows)
-        return counts
+        union = first.union(*others, all=True).order_by()  # not the first model's ordering
+        name = f"site-search:{'close' if self.approximate else 'exact'}:{query_digest(self.text)}"
 
-    def _rows(self, kind: SearchableKind) -> models.QuerySet:
-        """The kind's matches as rows of COLUMNS."""
-        if self.approximate:
-            rank = TrigramWordSimilarity(self.text, kind.title_field)
+        def best_first() -> list[tuple[str, int]]:
+            rows = sorted(union, key=lambda row: (-row[2], row[0], row[1]))
+            return [(kind_key, key) for kind_key, key, _score in rows]
+
+        return cached_for_queryset(name, union, best_first)
+
+    def results(self, kind: SearchableKind | None = None) -> RankedResults:
+        ranking = [row for row in self.ranking if kind is None or row[0] == kind.key]
+        return RankedResults(ranking, self)
+
+
+class RankedResults(Sequence):
+    """A ranking of (kind, key) as a sequence for the Paginator.
+
+    Slicing it runs one query: the page's rows of each kind, with their snippets, in a
+    UNION ALL; they are then put in the ranking's order.
+    """
+
+    def __init__(self, ranking: list[tuple[str, int]], search: SiteSearch):
+        self.ranking = ranking
+        self.search = search
+
+    def count(self) -> int:
+        return len(self.ranking)
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError("RankedResults is read a page (a slice) at a time.")
+        wanted = self.ranking[page]
+        if not wanted:
+            return []
+        keys: dict[str, list[int]] = {}
+        for kind_key, key in wanted:
+            keys.setdefault(kind_key, []).append(key)
+        first, *others = [self._rows(KINDS_BY_KEY[k], kind_keys) for k, kind_keys in keys.items()]
+        rows = first.union(*others, all=True).order_by() if others else first
+        found = {(row["result_kind"], row["result_id"]): row for row in rows}
+        return [self._result(found[wanted_row]) for wanted_row in wanted if wanted_row in found]
+
+    def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
+        """The rows of `keys` of a kind, as rows of COLUMNS."""
+        if self.search.approximate:
             snippet = opening(kind.snippet_field)
         else:
-            rank = SearchRank(F("search_vector"), self.query)
-            snippet = headline(kind.snippet_field, self.query)
+            snippet = headline(kind.snippet_field, web_query(self.search.text))
         return (
-            self._matches(kind)
+            kind.visible_to(self.search.user)
+            .filter(pk__any_of=keys)
+            .order_by()
             .annotate(
                 result_kind=Value(kind.key, output_field=models.CharField()),
                 result_id=F("pk"),
                 result_title=F(kind.title_field),
                 result_slug=F("slug"),
-                result_rank=rank,
                 result_snippet=snippet,
             )
             .values(*COLUMNS)
         )
-
-    def results(self, kind: SearchableKind | None = None) -> RankedResults:
-        kinds = [kind] if kind else [k for k in KINDS if self.counts[k.key]]
-        total = self.counts[kind.key] if kind else self.total
-        return RankedResults([self._rows(k) for k in kinds], total)
-
-
-class RankedResults:
-    """Ranked rows of one or more kinds, as a sequence for the Paginator.
-
-    Slicing it runs one query: each kind's best `stop` rows (ranked, then limited, so
-    PostgreSQL builds snippets for those rows only), merged by rank, then the page.
-    """
-
-    def __init__(self, rows_per_kind: list[models.QuerySet], total: int):
-        self.rows_per_kind = rows_per_kind
-        self.total = total
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, page: slice) -> list[SearchResult]:
-        if not self.rows_per_kind or page.start >= page.stop:
-            return []
-        if len(self.rows_per_kind) == 1:
-            rows = self.rows_per_kind[0].order_by(*RANKED)[page]
-        else:
-            first, *others = (rows.order_by(*RANKED)[: page.stop] for rows in self.rows_per_kind)
-            rows = first.union(*others, all=True).order_by(*RANKED)[page]
-        return [self._result(row) for row in rows]
 
     @staticmethod
     def _result(row: dict) -> SearchResult:

@@ -65,13 +65,12 @@ class LibraryFilterSet(SearchFilterSet):
     more than one way; a row is then counted once per value.
 
     The counts and the total are computed in one query (`count_facets`) and cached per
-    audience and filter state until the content changes (`apap_portal.caching`): the
-    library's facets are the costliest part of its pages at scale.
+    audience and filter state until the content changes (`apap_portal.caching`), unless
+    `cacheable` is false: the library's facets are the costliest part of its pages at scale.
     """
 
     search_snippet_field = "summary"
     facets: dict[str, str | tuple[str, ...]] = {}
-    cache_facets = True
 
     @property
     def search_text(self) -> str:
@@ -98,7 +97,7 @@ class LibraryFilterSet(SearchFilterSet):
 
     def facet_counts(self, results: QuerySet) -> FacetCounts:
         """The total and facet counts of `results`, from the cache when they are there."""
-        if not self.cache_facets:
+        if not self.cacheable:
             return self.count_facets(results)
         model = self.queryset.model._meta.label_lower
         audience = audience_of(getattr(self.request, "user", None) or AnonymousUser())
@@ -328,7 +327,7 @@ class StoryFilter(LibraryFilterSet):
     facets = {"kind": "kind", "work_area": "work_area", "year": "published_at__year"}
     # Stories publish themselves when their date comes, which no save announces, so their
     # counts are not cached (a few thousand stories count in milliseconds).
-    cache_facets = False
+    cacheable = False
 
     class Meta:
         model = Story

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -435,7 +437,14 @@ class Resource(VersionedModel):
 
 class StoryQuerySet(models.QuerySet):
     def published(self) -> StoryQuerySet:
-        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        """Stories whose publication time has come, to the minute.
+
+        A story scheduled for 10:00:30 is out from 10:00:00: the clock is read to the next
+        whole minute, so this query's SQL — a cache key for searches and counts
+        (`apap_portal.caching.cached_for_queryset`) — changes once a minute, not each time.
+        """
+        now = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+        return self.filter(published_at__isnull=False, published_at__lt=now)
 
     def visible_to(self, user) -> StoryQuerySet:
         """The one rule for who sees which story: published ones; staff see drafts too."""

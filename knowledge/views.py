@@ -6,6 +6,7 @@ pick the rows a page needs and say what a visitor who may not see an item is tol
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
@@ -15,7 +16,7 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal import search as full_text
-from apap_portal.pagination import keyed_paginator
+from apap_portal.pagination import PagesInOrder, keyed_paginator
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea, Visibility
@@ -59,8 +60,11 @@ class LibraryListView(FilterView):
     strict = False
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # The facet counts hold the total, so the paginator need not count again.
         self.facet_counts = self.filterset.facet_counts(queryset)
+        if (keys := self.filterset.search_keys) is not None:
+            # A search: its ranking holds the keys of every match, best first.
+            return Paginator(PagesInOrder(queryset, keys), per_page, **kwargs)
+        # The facet counts hold the total, so the paginator need not count again.
         return keyed_paginator(queryset, per_page, self.facet_counts.total, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -413,22 +413,23 @@ def test_the_search_page_runs_a_constant_number_of_queries(
     _create_rows_of_every_kind(rows_per_kind)
 
     # 1. SAVEPOINT (ATOMIC_REQUESTS)
-    # 2. the number of matches of each kind (one UNION ALL)
-    # 3. the page of results, all kinds ranked together (one UNION ALL)
+    # 2. the ranking of every kind (one UNION ALL), which the counts are read from
+    # 3. the page of results: its rows and snippets (one UNION ALL)
     # 4. RELEASE SAVEPOINT
     with django_assert_num_queries(4):
         response = client.get("/search/", {"q": "kelp"})
     assert len(response.context["results"]) == 20
 
-    # The misspelling fallback: the full-text counts (none), then the trigram counts
-    # and the trigram page.
+    # The misspelling fallback: the full-text ranking (empty), then the trigram ranking
+    # and the page.
     with django_assert_num_queries(5):
         response = client.get("/search/", {"q": "kelpp"})
     assert response.context["approximate"] is True
     assert len(response.context["results"]) == 20
 
-    # Narrowed to one kind, the counts of all kinds, then that kind's page.
-    with django_assert_num_queries(4):
+    # The ranking is cached until the content changes: another page, narrowed to one
+    # kind, reads only its rows.
+    with django_assert_num_queries(3):
         client.get("/search/", {"q": "kelp", "kind": "story", "page": 2})
 
 
@@ -438,7 +439,7 @@ def test_a_member_search_runs_a_constant_number_of_queries(
 ):
     _create_rows_of_every_kind(rows_per_kind)
 
-    # 1. the session  2. the user  3. SAVEPOINT  4. counts  5. page  6. RELEASE SAVEPOINT
+    # 1. the session  2. the user  3. SAVEPOINT  4. ranking  5. page  6. RELEASE SAVEPOINT
     with django_assert_num_queries(6):
         member_client.get("/search/", {"q": "kelp"})
 
@@ -447,3 +448,51 @@ def test_the_empty_search_page_runs_no_search_query(client, django_assert_num_qu
     # SAVEPOINT and RELEASE only.
     with django_assert_num_queries(2):
         client.get("/search/")
+
+
+# Very common words: the newest matches are ranked, and the page says so
+
+
+def test_a_word_found_everywhere_is_ranked_among_its_newest_matches(client, monkeypatch):
+    monkeypatch.setattr("apap_portal.search.MAX_RANKED", 3)
+    practices = [BestPracticeFactory(title=f"Kelp forest care {n}") for n in range(5)]
+    newest = {practice.title for practice in practices[-3:]}
+
+    response = client.get("/knowledge/best-practices/", {"q": "kelp"})
+
+    assert response.context["paginator"].count == 3
+    assert {practice.title for practice in response.context["object_list"]} == newest
+    assert "is found in more than 3 items" in response.text
+
+    site_wide = client.get("/search/", {"q": "kelp"})
+    assert site_wide.context["capped"] is True
+    assert {result.title for result in site_wide.context["results"]} == newest
+    assert '<span class="search-kinds__count">3+</span>' in site_wide.text
+    assert "is found in more than 3 items of a kind" in site_wide.text
+
+
+def test_a_search_with_fewer_matches_than_the_cap_says_nothing_of_it(client):
+    BestPracticeFactory(title="Kelp forest care")
+    assert "is found in more than" not in client.get("/search/", {"q": "kelp"}).text
+    response = client.get("/knowledge/best-practices/", {"q": "kelp"})
+    assert response.context["search_capped"] is False
+
+
+def test_a_cached_search_sees_a_new_or_changed_item_at_once(client):
+    first = BestPracticeFactory(title="Dugong grazing survey")
+    assert [r.title for r in client.get("/search/", {"q": "dugong"}).context["results"]] == [
+        first.title
+    ]
+    listed = client.get("/knowledge/best-practices/", {"q": "dugong"})
+    assert [practice.title for practice in listed.context["object_list"]] == [first.title]
+
+    second = BestPracticeFactory(title="Dugong watch by fishers")
+    first.title = "Seagrass grazing survey"
+    first.summary = "Seagrass meadows mapped."
+    first.save()
+
+    assert [r.title for r in client.get("/search/", {"q": "dugong"}).context["results"]] == [
+        second.title
+    ]
+    listed = client.get("/knowledge/best-practices/", {"q": "dugong"})
+    assert [practice.title for practice in listed.context["object_list"]] == [second.title]
