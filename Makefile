@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test test-browser lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
+.PHONY: help install run test test-browser test-redis test-redis-cached lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,8 +55,27 @@ lint: install ## ruff check, ruff format --check, makemigrations --check
 
 test: lint check-db messages ## The whole test suite against PostgreSQL (lint, browser tests and audit included)
 	$(BIN)/pytest --create-db -m "not browser"
+	@$(MAKE) --no-print-directory test-redis-cached
 	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory audit-if-reachable
+
+# The cache backend comes from the environment (REDIS_URL): the suite above runs with each
+# process's memory; the tests of what is cached run again with Redis, in a database of
+# their own (the tests empty it). `make test-redis` runs the whole suite with Redis.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+CACHED_TESTS := tests/portal/test_caching.py tests/portal/test_search.py \
+	tests/portal/test_in_numbers.py tests/portal/test_layout.py tests/portal/test_feeds_sitemap.py \
+	tests/knowledge/test_pages.py tests/knowledge/test_visibility.py \
+	tests/members/test_pages.py tests/members/test_map.py tests/activities/test_calendar.py \
+	tests/activities/test_pages.py
+REDIS_ANSWERS := $(BIN)/python -c 'import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).ping()' '$(TEST_REDIS_URL)' 2>/dev/null
+test-redis-cached: install check-db messages
+	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not browser" $(CACHED_TESTS)
+
+test-redis: install check-db messages ## The whole suite with the Redis cache (REDIS_URL) instead of memory
+	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser"
 
 # The map journey waits on a real browser: a run that fails is run once more, so that a
 # slow moment on a busy machine is told apart from a broken page (which fails twice).

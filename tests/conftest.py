@@ -10,6 +10,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -23,6 +24,16 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, whichever backend holds it (REDIS_URL).
+
+    The suite runs under both: `make test` runs it with each process's memory, then the
+    tests of what is cached with Redis (`make test-redis` runs all of them with Redis).
+    """
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

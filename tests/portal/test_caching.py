@@ -1,8 +1,10 @@
 """The content generation: cached figures are computed afresh after any content change."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from apap_portal.caching import (
     GENERATION_KEY,
@@ -154,3 +156,9 @@ def test_the_generation_moves_again_when_the_transaction_commits(
         before_commit = content_generation()
     assert bump_content_generation in callbacks
     assert content_generation() > before_commit
+
+
+def test_the_cache_is_the_backend_the_environment_names():
+    """`make test` runs these tests with memory, then with Redis (REDIS_URL): both are real."""
+    expected = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
+    assert type(caches["default"]).__name__ == expected

@@ -71,3 +71,16 @@ def test_only_postgresql_is_accepted(url):
     result = manage("check", DATABASE_URL=url)
     assert result.returncode != 0
     assert "DATABASE_URL must point to PostgreSQL" in result.stderr
+
+
+def cache_backend(**env: str) -> str:
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_cache_is_redis_when_redis_url_is_set_and_memory_otherwise():
+    assert cache_backend(REDIS_URL="") == "django.core.cache.backends.locmem.LocMemCache"
+    redis = cache_backend(REDIS_URL="redis://127.0.0.1:6379/15")
+    assert redis == "django.core.cache.backends.redis.RedisCache"
