@@ -1,6 +1,13 @@
 """Filters of the member directory and the protected-area pages."""
 
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +94,104 @@ class ProtectedAreaFilter(SearchFilterSet):
             )
         )
         return queryset.filter(joined if value == "yes" else ~joined)
+
+
+# The map's viewport
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """A box of degrees on the map; a west edge east of the east edge crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def __str__(self) -> str:
+        return f"{self.west:g},{self.south:g},{self.east:g},{self.north:g}"
+
+    @property
+    def crosses_antimeridian(self) -> bool:
+        return self.west > self.east
+
+    @property
+    def width(self) -> float:
+        return self.east - self.west + (360 if self.crosses_antimeridian else 0)
+
+    def widened(self) -> BoundingBox:
+        """The box grown outward to a grid a tenth of its size (0.01° at the finest).
+
+        A map moved by a few pixels asks for nearly the same box; snapped outward to a
+        grid, neighbouring requests name the same box and share one cached answer, and
+        the areas shown still cover the whole viewport.
+        """
+        step = _grid_step(max(self.width, self.north - self.south))
+        widened = BoundingBox(
+            west=max(-180.0, _snap(self.west, step, math.floor)),
+            south=max(-90.0, _snap(self.south, step, math.floor)),
+            east=min(180.0, _snap(self.east, step, math.ceil)),
+            north=min(90.0, _snap(self.north, step, math.ceil)),
+        )
+        if self.crosses_antimeridian and not widened.crosses_antimeridian:
+            return BoundingBox(-180.0, widened.south, 180.0, widened.north)  # all the way round
+        return widened
+
+
+def _grid_step(size: float) -> float:
+    """The coarsest of 10°, 1°, 0.1° and 0.01° that is at most a tenth of `size`."""
+    for step in (10.0, 1.0, 0.1):
+        if step <= size / 10:
+            return step
+    return 0.01
+
+
+def _snap(degrees: float, step: float, direction: Callable[[float], int]) -> float:
+    # In hundredths of a degree, so that the grid's multiples are exact integers; rounded
+    # first, so that a value on the grid (30.2 is 3020.0000000000005 hundredths) stays put.
+    hundredths = round(step * 100)
+    return direction(round(degrees * 100, 6) / hundredths) * hundredths / 100
+
+
+class BoundingBoxField(forms.Field):
+    """`west,south,east,north` in degrees, as Leaflet's `getBounds().toBBoxString()` gives.
+
+    West greater than east means the box crosses the antimeridian (from 170 to -170
+    covers Fiji); equal west and east name no box and are refused, as is a south edge
+    not below the north edge.
+    """
+
+    default_error_messages = {
+        "invalid": _("Give the box as four numbers: west,south,east,north, in degrees."),
+        "out_of_range": _("Longitudes go from -180 to 180 and latitudes from -90 to 90."),
+        "inverted": _("The south edge must be below the north edge."),
+        "empty": _("The west and east edges must differ."),
+    }
+
+    def to_python(self, value) -> BoundingBox | None:
+        if value in self.empty_values:
+            return None
+        parts = str(value).split(",")
+        try:
+            degrees = [float(part) for part in parts]
+        except ValueError:
+            degrees = []
+        if len(degrees) != 4 or not all(math.isfinite(number) for number in degrees):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        west, south, east, north = degrees
+        in_range = all(-180 <= lon <= 180 for lon in (west, east)) and all(
+            -90 <= lat <= 90 for lat in (south, north)
+        )
+        if not in_range:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        if south >= north:
+            raise forms.ValidationError(self.error_messages["inverted"], code="inverted")
+        if west == east:
+            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+        return BoundingBox(west, south, east, north)
+
+
+class MapViewportForm(forms.Form):
+    """The part of the map a GeoJSON request asks for: the whole map when `bbox` is absent."""
+
+    bbox = BoundingBoxField(required=False)

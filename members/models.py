@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -260,6 +260,12 @@ class ProtectedAreaStatus(models.TextChoices):
     NOT_REPORTED = "Not Reported", _("Not reported")
 
 
+# Columns the protected-area list never shows, and the largest of each row.
+LIST_DEFERRED_FIELDS = ("description", "search_vector")
+# The map's order: the largest reported area first, then by id (so it is total).
+MAP_ORDERING = (F("reported_area_km2").desc(nulls_last=True), "id")
+
+
 class ProtectedAreaQuerySet(models.QuerySet):
     def public(self) -> ProtectedAreaQuerySet:
         return self.filter(visibility=Visibility.PUBLIC)
@@ -271,11 +277,19 @@ class ProtectedAreaQuerySet(models.QuerySet):
         return self.public()
 
     def for_list(self) -> ProtectedAreaQuerySet:
-        """A queryset optimized for the protected-area list: one query per page."""
-        return self.select_related("country").annotate(
-            is_transboundary=Exists(
-                TransboundaryArea.protected_areas.through.objects.filter(
-                    protectedarea_id=OuterRef("pk")
+        """A queryset optimized for the protected-area list: one query per page.
+
+        The list shows neither the description (long Markdown) nor the search vector
+        (every word of the record): not loading them keeps a page's rows small.
+        """
+        return (
+            self.select_related("country")
+            .defer(*LIST_DEFERRED_FIELDS)
+            .annotate(
+                is_transboundary=Exists(
+                    TransboundaryArea.protected_areas.through.objects.filter(
+                        protectedarea_id=OuterRef("pk")
+                    )
                 )
             )
         )
@@ -290,6 +304,31 @@ class ProtectedAreaQuerySet(models.QuerySet):
 
     def with_location(self) -> ProtectedAreaQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def within(self, west: float, south: float, east: float, north: float) -> ProtectedAreaQuerySet:
+        """Areas located in a box of degrees; west > east: the box crosses the antimeridian.
+
+        Plain ranges on latitude and longitude, which the (latitude, longitude) index serves.
+        """
+        longitudes = (
+            Q(longitude__range=(west, east))
+            if west <= east
+            else Q(longitude__gte=west) | Q(longitude__lte=east)
+        )
+        return self.filter(longitudes, latitude__range=(south, north))
+
+    def for_map(self) -> ProtectedAreaQuerySet:
+        """The located areas as the map's rows, largest first.
+
+        Each row is (name, slug, latitude, longitude, IUCN category, country name).
+        Largest first, so that a map showing only some of them shows those that matter
+        most at a glance; the `protectedarea_map_order` index holds this order.
+        """
+        return (
+            self.with_location()
+            .order_by(*MAP_ORDERING)
+            .values_list("name", "slug", "latitude", "longitude", "iucn_category", "country__name")
+        )
 
 
 @reversion.register(exclude=["search_vector"])
@@ -401,10 +440,39 @@ class ProtectedArea(VersionedModel):
         verbose_name = _("protected area")
         verbose_name_plural = _("protected areas")
         indexes = [
-            models.Index(fields=["country", "name"]),
-            models.Index(fields=["iucn_category"]),
-            models.Index(fields=["realm"]),
-            models.Index(fields=["governance_type"]),
+            models.Index(fields=["name", "id"], name="protectedarea_list_order"),
+            # Each filter of the list with the list's order after it, so that an index
+            # serves both the filter and the first rows of a page (no sort of all
+            # matches); with the visibility, so that counting the matches reads no table.
+            *(
+                models.Index(
+                    fields=[field, "name", "id"],
+                    name=f"protectedarea_{short_name}_order",
+                    include=["visibility"],
+                )
+                for field, short_name in [
+                    ("country", "country"),
+                    ("iucn_category", "iucn"),
+                    ("realm", "realm"),
+                    ("governance_type", "governance"),
+                ]
+            ),
+            # Counting what a visitor may see (the list's pages, the home page's figure)
+            # reads this small index alone instead of the whole table.
+            models.Index(fields=["visibility"], name="protectedarea_visibility"),
+            # The map: the areas in a viewport, and its largest-first order. Both hold
+            # the visibility, so that counting the areas a map leaves out reads no table.
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="protectedarea_location",
+                include=["visibility"],
+            ),
+            models.Index(
+                *MAP_ORDERING,
+                name="protectedarea_map_order",
+                include=["visibility"],
+                condition=Q(latitude__isnull=False, longitude__isnull=False),
+            ),
             GinIndex(fields=["search_vector"], name="protectedarea_search"),
             GinIndex(OpClass("name", name="gin_trgm_ops"), name="protectedarea_name_trgm"),
         ]

@@ -1,19 +1,46 @@
 """Public pages of the members section: the directory, protected areas and the map."""
 
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from members.filters import OrganizationFilter, ProtectedAreaFilter
+from apap_portal.caching import audience_of, cached
+from members.filters import (
+    BoundingBox,
+    MapViewportForm,
+    OrganizationFilter,
+    ProtectedAreaFilter,
+)
 from members.models import (
     Organization,
     ProtectedArea,
     TransboundaryArea,
     is_member_or_staff,
 )
+
+# The most areas one map response carries. Beyond a few thousand markers a browser
+# slows down and the response outgrows a phone's connection; past the cap the map shows
+# the largest areas and says how many it leaves out (zooming in asks for fewer).
+MAP_FEATURE_CAP = 2000
+# Four decimals of a degree are about 11 m: finer than a pin, and a shorter response.
+MAP_COORDINATE_DECIMALS = 4
+# Seconds a browser may reuse a map response (panning back and forth); the server's
+# own cache follows every edit at once.
+MAP_MAX_AGE = 60
 
 
 class OrganizationListView(FilterView):
@@ -58,34 +85,123 @@ class TransboundaryAreaListView(ListView):
         return TransboundaryArea.objects.for_list(self.request.user)
 
 
+class InvalidMapFilters(Exception):
+    """The list filters of a map request are wrong; `errors` says why, as JSON data."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@transaction.non_atomic_requests  # it only reads, and a cached answer needs no database
 @require_GET
-def protected_area_geojson(request):
+def protected_area_geojson(request: HttpRequest) -> HttpResponse:
     """The filtered protected areas as a GeoJSON FeatureCollection of points.
 
-    It honours the filters of the list page, so the map shows what the list shows.
+    It honours the filters of the list page, so the map shows what the list shows, and
+    an optional `bbox=west,south,east,north`, so that a map asks only for its viewport.
+    At most MAP_FEATURE_CAP areas, the largest first; the collection carries `total`,
+    `shown` and `truncated` so that the map can say what it leaves out.
+
+    The body is cached by audience, language, filters and (widened) box; any edit of
+    the content makes a new one (apap_portal.caching). A cached answer costs no query.
     """
+    viewport = MapViewportForm(request.GET)
+    if not viewport.is_valid():
+        return _map_bad_request(viewport.errors.get_json_data())
+    bbox = viewport.cleaned_data["bbox"]
+    if bbox is not None:
+        bbox = bbox.widened()
+    try:
+        body = cached(
+            _map_cache_name(request.GET, bbox),
+            audience_of(request.user),
+            lambda: _map_body(request, bbox),
+        )
+    except InvalidMapFilters as error:
+        return _map_bad_request(error.errors)
+    response = HttpResponse(body, content_type="application/geo+json")
+    # Private: members and the public are sent different collections at the same URL.
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response
+
+
+def _map_bad_request(errors: dict) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def _map_cache_name(query: QueryDict, bbox: BoundingBox | None) -> str:
+    """What a map response depends on besides audience and content, hashed short.
+
+    Only the list's filters count (not `page` or stray parameters), in a fixed order and
+    without empty values, so that equivalent URLs share an entry. The language counts
+    because the detail URLs carry its prefix.
+    """
+    filters = sorted(
+        (name, value)
+        for name in ProtectedAreaFilter.base_filters
+        for value in query.getlist(name)
+        if value
+    )
+    text = urlencode([*filters, ("bbox", str(bbox or ""))])
+    digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return f"protected-area-map:{get_language()}:{digest}"
+
+
+def _map_body(request: HttpRequest, bbox: BoundingBox | None) -> bytes:
+    """The GeoJSON of the areas the visitor may see that the filters and box select."""
     filterset = ProtectedAreaFilter(
         request.GET, queryset=ProtectedArea.objects.visible_to(request.user)
     )
     if not filterset.is_valid():
-        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    rows = filterset.qs.with_location().values_list(
-        "name", "slug", "latitude", "longitude", "iucn_category", "country__name"
+        raise InvalidMapFilters(filterset.errors.get_json_data())
+    areas = filterset.qs
+    if bbox is not None:
+        areas = areas.within(bbox.west, bbox.south, bbox.east, bbox.north)
+    collection = _feature_collection(areas, cap=MAP_FEATURE_CAP)
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _feature_collection(areas: QuerySet[ProtectedArea], cap: int) -> dict:
+    # One row over the cap tells whether there are more, without counting them all when
+    # there are not: the count query runs only for a truncated map.
+    rows = list(areas.for_map()[: cap + 1])
+    shown = rows[:cap]
+    total = len(rows) if len(rows) <= cap else areas.with_location().count()
+    detail_url = _detail_url_builder()
+    return {
+        "type": "FeatureCollection",
+        "total": total,
+        "shown": len(shown),
+        "truncated": total > len(shown),
+        "features": [_feature(row, detail_url) for row in shown],
+    }
+
+
+def _detail_url_builder() -> Callable[[str], str]:
+    """An area's URL from its slug: one reverse() for the whole map, not one per area."""
+    marker = "slug"
+    before, _, after = reverse("members:protectedarea_detail", kwargs={"slug": marker}).rpartition(
+        marker
     )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-            "properties": {
-                "name": name,
-                "url": ProtectedArea(slug=slug).get_absolute_url(),
-                "iucn_category": iucn_category,
-                "country": country,
-            },
-        }
-        for name, slug, lat, lon, iucn_category, country in rows
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
-        content_type="application/geo+json",
-    )
+    return lambda slug: f"{before}{slug}{after}"
+
+
+def _feature(row: tuple, detail_url: Callable[[str], str]) -> dict:
+    name, slug, latitude, longitude, iucn_category, country = row
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [
+                round(float(longitude), MAP_COORDINATE_DECIMALS),
+                round(float(latitude), MAP_COORDINATE_DECIMALS),
+            ],
+        },
+        "properties": {
+            "name": name,
+            "url": detail_url(slug),
+            "iucn_category": iucn_category,
+            "country": country,
+        },
+    }
