@@ -44,7 +44,8 @@ class SearchFilterSet(django_filters.FilterSet):
     search_snippet_field: str
     search_title_field = "title"
     # Whether what the list computes (the search's ranking, counts) may be cached until the
-    # content changes; false where rows appear by the clock, which no save announces.
+    # content changes. The cache keys hold the list's SQL, so rows that appear by the clock
+    # are seen as the clock moves (stories: knowledge.models.StoryQuerySet.published).
     cacheable = True
 
     q = SearchFilter(label=_("Search"), method="filter_search")

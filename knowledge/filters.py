@@ -9,19 +9,16 @@ changes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 import django_filters
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import WorkArea
-from apap_portal.caching import audience_of, cached
+from apap_portal.caching import cached_for_queryset
 from apap_portal.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
@@ -64,9 +61,9 @@ class LibraryFilterSet(SearchFilterSet):
     "protected_area__iucn_category"), or to several paths when a row can hold a value in
     more than one way; a row is then counted once per value.
 
-    The counts and the total are computed in one query (`count_facets`) and cached per
-    audience and filter state until the content changes (`apap_portal.caching`), unless
-    `cacheable` is false: the library's facets are the costliest part of its pages at scale.
+    The counts and the total are computed in one query (`count_facets`) and cached until
+    the content changes (`apap_portal.caching`): the library's facets are the costliest
+    part of its pages at scale.
     """
 
     search_snippet_field = "summary"
@@ -85,25 +82,16 @@ class LibraryFilterSet(SearchFilterSet):
             return ""
         return str(self.data.get(name, ""))
 
-    def state_key(self) -> str:
-        """The filters and search as applied (invalid values are not), as a short key."""
-        applied = {}
-        for name, value in (self.form.cleaned_data if self.is_bound else {}).items():
-            if value in (None, ""):
-                continue
-            applied[name] = value.pk if isinstance(value, models.Model) else str(value)
-        text = json.dumps(applied, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
-
     def facet_counts(self, results: QuerySet) -> FacetCounts:
-        """The total and facet counts of `results`, from the cache when they are there."""
+        """The total and facet counts of `results`, from the cache when they are there.
+
+        They are cached under the SQL of `results`, which holds the filters, the search's
+        matches and the visitor's visibility rules: two visitors share counts exactly when
+        they would see the same rows.
+        """
         if not self.cacheable:
             return self.count_facets(results)
-        model = self.queryset.model._meta.label_lower
-        audience = audience_of(getattr(self.request, "user", None) or AnonymousUser())
-        return cached(
-            f"facets:{model}:{self.state_key()}", audience, lambda: self.count_facets(results)
-        )
+        return cached_for_queryset("facets", results, lambda: self.count_facets(results))
 
     def count_facets(self, results: QuerySet) -> FacetCounts:
         """Count `results` and what each facet option holds of them, in one query.
@@ -325,9 +313,6 @@ class StoryFilter(LibraryFilterSet):
 
     search_snippet_field = "lead"
     facets = {"kind": "kind", "work_area": "work_area", "year": "published_at__year"}
-    # Stories publish themselves when their date comes, which no save announces, so their
-    # counts are not cached (a few thousand stories count in milliseconds).
-    cacheable = False
 
     class Meta:
         model = Story
