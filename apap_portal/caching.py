@@ -84,16 +84,21 @@ def cached[T](
 
 
 def cached_for_queryset[T](
-    name: str, queryset: QuerySet, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT
+    name: str,
+    queryset: QuerySet | tuple[QuerySet, ...],
+    compute: Callable[[], T],
+    timeout: int = DEFAULT_TIMEOUT,
 ) -> T:
-    """`compute()`'s value, cached for the rows `queryset` selects in this generation.
+    """`compute()`'s value, cached for the rows `queryset` (or each queryset) selects.
 
-    The key is the queryset's SQL, which holds whatever decides the rows: the visitor's
-    visibility rules, the filters, a date. A queryset built from the clock (stories
-    "published by now") thus changes key every time and is never read from the cache.
+    The key is the SQL, which holds whatever decides the rows: the visitor's visibility
+    rules, the filters, a date. A queryset built from the clock changes key as the clock
+    moves (stories are "published by the minute" for that reason).
     """
-    sql = hashlib.sha256(str(queryset.query).encode()).hexdigest()[:32]
-    return cached_under(f"{name}:{queryset.model._meta.label_lower}:{sql}", compute, timeout)
+    querysets = queryset if isinstance(queryset, tuple) else (queryset,)
+    sql = "\n".join(f"{qs.model._meta.label_lower}:{qs.query}" for qs in querysets)
+    digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
+    return cached_under(f"{name}:{digest}", compute, timeout)
 
 
 def cached_under[T](name: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:

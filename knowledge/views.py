@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal import search as full_text
+from apap_portal.caching import cached_for_queryset
 from apap_portal.pagination import PagesInOrder, keyed_paginator
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
@@ -28,27 +29,30 @@ LATEST_PRACTICES = 6
 def index(request):
     """The library's landing page: what it holds, for this visitor, and where to start."""
     practices = BestPractice.objects.visible_to(request.user).published()
-    kind_counts = dict(
-        Resource.objects.visible_to(request.user)
-        .order_by()
-        .values_list("kind")
-        .annotate(count=Count("pk"))
-    )
-    resource_kinds = [
-        {"value": kind.value, "label": kind.label, "count": kind_counts[kind.value]}
-        for kind in Resource.Kind
-        if kind.value in kind_counts
-    ]
+    resources = Resource.objects.visible_to(request.user)
+    stories = Story.objects.visible_to(request.user).published()
+
+    def count() -> dict:
+        kind_counts = dict(resources.order_by().values_list("kind").annotate(count=Count("pk")))
+        return {
+            "practice_count": practices.count(),
+            "resource_count": sum(kind_counts.values()),
+            "resource_kinds": [
+                {"value": kind.value, "count": kind_counts[kind.value]}
+                for kind in Resource.Kind
+                if kind.value in kind_counts
+            ],
+            "story_count": stories.count(),
+        }
+
+    # Counting the whole library is the page's cost at scale: cached until it changes.
+    counts = cached_for_queryset("library-index", (practices, resources, stories), count)
+    for kind in counts["resource_kinds"]:
+        kind["label"] = Resource.Kind(kind["value"]).label  # in the visitor's language
     return render(
         request,
         "knowledge/index.html",
-        {
-            "practice_count": practices.count(),
-            "latest_practices": practices.for_list()[:LATEST_PRACTICES],
-            "resource_count": sum(kind_counts.values()),
-            "resource_kinds": resource_kinds,
-            "story_count": Story.objects.visible_to(request.user).published().count(),
-        },
+        {**counts, "latest_practices": practices.for_list()[:LATEST_PRACTICES]},
     )
 
 
