@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal import search as full_text
 from apap_portal.search import clean_query, search, snippet_html
 
 
@@ -55,6 +56,11 @@ class SearchFilterSet(django_filters.FilterSet):
         self.search_approximate = False  # True when only the misspelling fallback matched
         self.search_capped = False  # True when more matched than are ranked (MAX_RANKED)
         self.search_keys: list[int] | None = None  # the matches, best first, when searching
+
+    @property
+    def max_ranked(self) -> int:
+        """The most matches a search ranks (the newest ones when more match)."""
+        return full_text.MAX_RANKED
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

@@ -471,6 +471,17 @@ def test_a_word_found_everywhere_is_ranked_among_its_newest_matches(client, monk
     assert "is found in more than 3 items of a kind" in site_wide.text
 
 
+def test_every_searched_list_says_when_its_search_was_capped(client, monkeypatch):
+    monkeypatch.setattr("apap_portal.search.MAX_RANKED", 3)
+    ActivityFactory.create_batch(4, title=factory.Sequence(lambda n: f"Kelp workshop {n}"))
+    ProtectedAreaFactory.create_batch(4, name=factory.Sequence(lambda n: f"Kelp Reserve {n}"))
+
+    for path in ("/activities/", "/protected-areas/"):
+        response = client.get(path, {"q": "kelp"})
+        assert response.context["paginator"].count == 3
+        assert "is found in more than 3 items" in response.text, path
+
+
 def test_a_search_with_fewer_matches_than_the_cap_says_nothing_of_it(client):
     BestPracticeFactory(title="Kelp forest care")
     assert "is found in more than" not in client.get("/search/", {"q": "kelp"}).text
