@@ -1,15 +1,23 @@
-"""The activities as an iCalendar (RFC 5545) feed, built with the icalendar library."""
+"""The activities as an iCalendar (RFC 5545) feed, built with the icalendar library.
+
+The feed is bounded: it holds at most `MAX_EVENTS` activities (see `calendar_activities`).
+"""
 
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from activities.models import Activity
+from activities.models import Activity, last_day
 
 PRODUCT_ID = "-//Asia Protected Areas Partnership//APAP Portal//EN"
 UID_DOMAIN = "apap-portal"
+
+# At APAP's pace (a few dozen activities a year) the whole history fits for decades; at
+# a hundred times that, the next month or so. Building an event costs about 0.4 ms.
+MAX_EVENTS = 500
 
 EVENT_STATUS = {
     Activity.Status.PLANNED: "TENTATIVE",
@@ -17,6 +25,25 @@ EVENT_STATUS = {
     Activity.Status.COMPLETED: "CONFIRMED",
     Activity.Status.CANCELLED: "CANCELLED",
 }
+
+
+def calendar_activities(activities: QuerySet[Activity], today: datetime.date) -> list[Activity]:
+    """The activities a subscribed calendar holds: current and upcoming ones first.
+
+    A subscriber needs what is on and what is coming; past activities fill the room
+    left, the latest first, up to `MAX_EVENTS` in all. So the feed holds everything
+    while there are fewer activities than that, and when there are more, the oldest
+    past ones drop out first, then (only if more than `MAX_EVENTS` are still to come)
+    those ending furthest ahead. One query: each part is read in the order of the
+    last-day index from `today` outwards, stopping once it has enough.
+    """
+    dated = activities.alias(last_day=last_day())
+    ahead = dated.filter(last_day__gte=today).order_by("last_day", "pk")[:MAX_EVENTS]
+    behind = dated.filter(last_day__lt=today).order_by("-last_day", "-pk")[:MAX_EVENTS]
+    rows = list(ahead.union(behind, all=True).order_by())  # sorted below
+    current = sorted((a for a in rows if a.last_day >= today), key=lambda a: (a.last_day, a.pk))
+    past = sorted((a for a in rows if a.last_day < today), key=lambda a: (a.last_day, a.pk))
+    return [*current, *reversed(past)][:MAX_EVENTS]
 
 
 def activity_uid(activity: Activity) -> str:

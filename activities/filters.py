@@ -1,7 +1,11 @@
 """Filters of the activity list, shared by the page and its iCalendar feed."""
 
+import datetime
+import hashlib
+from urllib.parse import urlencode
+
 import django_filters
-from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,17 +64,28 @@ class ActivityFilter(SearchFilterSet):
             "gbf_target",
         ]
 
+    def fingerprint(self) -> str:
+        """The filters asked for, as a short key for results cached per filter.
+
+        The same whatever the order of the parameters; blank ones and those that are no
+        filter (`page`, a campaign tag) are left out.
+        """
+        data = self.data or QueryDict()
+        asked = sorted(
+            (name, value) for name in self.filters for value in data.getlist(name) if value
+        )
+        return hashlib.sha256(urlencode(asked).encode()).hexdigest()[:32]
+
     def filter_country(self, queryset, name, country):
         return queryset.in_country(country)
 
     def filter_year(self, queryset, name, year):
+        """Activities held in the year, in part at least (a 2017–2018 study is in 2018)."""
         year = int(year)
-        return queryset.filter(
-            Q(start_date__year=year) | Q(start_date__year__lt=year, end_date__year__gte=year)
-        )
+        return queryset.overlapping(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     def filter_when(self, queryset, name, when):
         today = timezone.localdate()
         if when == "upcoming":
-            return queryset.upcoming(today).order_by("start_date", "title")
+            return queryset.upcoming(today).soonest_first(today)
         return queryset.past(today)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 import reversion
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +71,37 @@ class OrganizationRole(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
 
 
-def _activity_ends(today: datetime.date) -> Q:
-    """Activities still running or to come on `today` (a missing end date means one day)."""
-    return Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+class DateRange(Func):
+    """PostgreSQL's `daterange(lower, upper, bounds)`."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+def last_day() -> Coalesce:
+    """An activity's last day in SQL (a missing end date means one day): `Activity.last_day`.
+
+    The index "activity_last_day" is on this very expression, so that "still running or
+    to come" (`upcoming`) and "over" (`past`) are read from it, in the order of the day.
+    """
+    return Coalesce("end_date", "start_date")
+
+
+def period() -> DateRange:
+    """The days an activity takes, first and last included, as a range.
+
+    "Running on a day" is then one condition (`period @> day`) that PostgreSQL estimates
+    well from the statistics of the GiST index on it ("activity_period"); the same test
+    written on the two dates is estimated thirty times too high at scale, and the planner
+    then walks the start-date index through every past activity.
+    """
+    return DateRange(
+        "start_date", last_day(), RangeBoundary(inclusive_lower=True, inclusive_upper=True)
+    )
+
+
+# The long text of an activity, which lists, cards and the calendar do not show.
+LIST_DEFERRED = ("body", "outcomes", "search_vector")
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -85,16 +115,50 @@ class ActivityQuerySet(models.QuerySet):
         return self.public()
 
     def upcoming(self, today: datetime.date) -> ActivityQuerySet:
-        return self.filter(_activity_ends(today)).exclude(status=Activity.Status.CANCELLED)
+        """Still running or to come on `today`, and not cancelled."""
+        return (
+            self.alias(last_day=last_day())
+            .filter(last_day__gte=today)
+            .exclude(status=Activity.Status.CANCELLED)
+        )
 
     def past(self, today: datetime.date) -> ActivityQuerySet:
-        return self.exclude(_activity_ends(today))
+        return self.alias(last_day=last_day()).filter(last_day__lt=today)
+
+    def running_on(self, day: datetime.date) -> ActivityQuerySet:
+        """Activities that started on or before `day` and end on or after it."""
+        return self.alias(period=period()).filter(period__contains=day)
+
+    def soonest_first(self, today: datetime.date) -> ActivityQuerySet:
+        """Upcoming activities in the order they come: those running, then by start date.
+
+        The same order as by start date alone (running ones started before `today`),
+        but its leading key matches no index: PostgreSQL then reads the few upcoming
+        rows from the last-day index instead of walking the start-date index through
+        every past activity in search of them.
+        """
+        not_started = ExpressionWrapper(Q(start_date__gt=today), output_field=BooleanField())
+        return self.order_by(not_started, "start_date", "title")
+
+    def next_up(self, today: datetime.date, count: int) -> ActivityQuerySet:
+        """The first `count` upcoming activities by start date, in one cheap query.
+
+        A union of the activities running on `today` (found through the period index)
+        and of those starting later (through the start-date index, stopping after
+        `count`): each part is read from its own index, and the few rows merged.
+        """
+        order = ("start_date", "title")
+        later = self.filter(start_date__gt=today).exclude(status=Activity.Status.CANCELLED)
+        running = self.running_on(today).exclude(status=Activity.Status.CANCELLED)
+        return (
+            running.order_by(*order)[:count]
+            .union(later.order_by(*order)[:count], all=True)
+            .order_by(*order)[:count]
+        )
 
     def overlapping(self, start: datetime.date, end: datetime.date) -> ActivityQuerySet:
         """Activities that took place, at least in part, between two dates (inclusive)."""
-        return self.filter(start_date__lte=end).filter(
-            Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
-        )
+        return self.alias(last_day=last_day()).filter(start_date__lte=end, last_day__gte=start)
 
     def in_country(self, country: Country) -> ActivityQuerySet:
         """Held in a country, or with that country among the participants."""
@@ -113,8 +177,12 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> ActivityQuerySet:
-        """A queryset optimized for activity lists: one query per page."""
-        return self.select_related("work_area", "country")
+        """A queryset optimized for activity lists: one query per page.
+
+        The cards show neither the body nor the outcomes: those (and the search vector)
+        stay in the database.
+        """
+        return self.select_related("work_area", "country").defer(*LIST_DEFERRED)
 
     def for_detail(self) -> ActivityQuerySet:
         return self.select_related("work_area", "country").prefetch_related(
@@ -131,7 +199,11 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def for_calendar(self) -> ActivityQuerySet:
-        return self.select_related("country").exclude(status=Activity.Status.CANCELLED)
+        return (
+            self.select_related("country")
+            .defer(*LIST_DEFERRED)
+            .exclude(status=Activity.Status.CANCELLED)
+        )
 
 
 @reversion.register(follow=["organization_roles", "documents"], exclude=["search_vector"])
@@ -247,10 +319,34 @@ class Activity(VersionedModel):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         indexes = [
-            models.Index(fields=["visibility", "-start_date"]),
-            models.Index(fields=["work_area", "-start_date"]),
-            models.Index(fields=["kind", "-start_date"]),
-            models.Index(fields=["end_date"]),
+            # The list's order for every audience. What the common filters (visibility,
+            # year, past, country) and the keys of a page need rides along: counts and
+            # the keys of deep pages come from the index alone.
+            models.Index(
+                fields=["-start_date", "title"],
+                include=["visibility", "end_date", "country", "id"],
+                name="activity_listed",
+            ),
+            # The same for the lists of a work area and of a kind.
+            models.Index(
+                fields=["work_area", "-start_date", "title"],
+                include=["visibility", "id"],
+                name="activity_work_area_listed",
+            ),
+            models.Index(
+                fields=["kind", "-start_date", "title"],
+                include=["visibility", "id"],
+                name="activity_kind_listed",
+            ),
+            # Upcoming activities (their list, the calendar); the columns of the list's
+            # order and filters ride along, so that its pages are found in the index.
+            models.Index(
+                last_day(),
+                include=["start_date", "end_date", "title", "visibility", "status", "id"],
+                name="activity_last_day",
+            ),
+            # The activities running on a day (the home page's first upcoming ones).
+            GistIndex(period(), name="activity_period"),
             GinIndex(fields=["search_vector"], name="activity_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="activity_title_trgm"),
         ]

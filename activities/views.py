@@ -1,15 +1,20 @@
 """Public pages of the activities section."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from activities.calendar import activities_calendar
+from activities.calendar import activities_calendar, calendar_activities
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
+from apap_portal.caching import audience_of, cached
+from apap_portal.pagination import keyed_paginator
 from knowledge.models import Resource, Story
 
 
@@ -20,6 +25,23 @@ class ActivityListView(FilterView):
 
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.visible_to(self.request.user).for_list()
+
+    def get_paginator(self, queryset, per_page, **kwargs) -> Paginator:
+        """Pages found by key, so that page 500 costs about what page 1 does."""
+        return keyed_paginator(queryset, per_page, self.listed_count(queryset), **kwargs)
+
+    def listed_count(self, queryset: QuerySet[Activity]) -> int:
+        """The number of activities listed, cached per audience, filters and day.
+
+        Counting 90,000 activities for "Page 1 of 3,750" costs more than reading the
+        page; a save moves the content generation, and "upcoming" changes with the day.
+        """
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.count()  # none: the list of bad filters is empty
+        if self.filterset.search_keys is not None:
+            return len(self.filterset.search_keys)  # a search lists the matches it ranked
+        name = f"activity-count:{timezone.localdate()}:{self.filterset.fingerprint()}"
+        return cached(name, audience_of(self.request.user), queryset.count)
 
 
 class ActivityDetailView(DetailView):
@@ -62,14 +84,13 @@ class WorkAreaDetailView(DetailView):
         return context
 
 
-CALENDAR_LIMIT = 2000
-
-
 @require_GET
 def activity_calendar(request):
     """The public activities as an iCalendar feed; the filters of the list apply.
 
-    Calendar applications fetch it without signing in, so it holds public activities only.
+    Calendar applications fetch it without signing in, so it holds public activities
+    only, at most `activities.calendar.MAX_EVENTS` of them (current and upcoming ones
+    first). The body is cached until the content changes or the day does.
     """
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.public().for_calendar())
     if not filterset.is_valid():
@@ -77,10 +98,18 @@ def activity_calendar(request):
             f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
         )
         return HttpResponseBadRequest(f"Invalid filter: {errors}\n", content_type="text/plain")
-    activities = filterset.qs.order_by("-start_date", "pk")[:CALENDAR_LIMIT]
-    body = activities_calendar(
-        activities, lambda activity: request.build_absolute_uri(activity.get_absolute_url())
-    )
+    today = timezone.localdate()
+
+    def build() -> bytes:
+        return activities_calendar(
+            calendar_activities(filterset.qs, today),
+            lambda activity: request.build_absolute_uri(activity.get_absolute_url()),
+        )
+
+    # The links name the site as this request reached it, in its language.
+    site = request.build_absolute_uri("/")
+    name = f"activity-calendar:{today}:{get_language()}:{site}:{filterset.fingerprint()}"
+    body = cached(name, "public", build)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="apap-activities.ics"'
     return response

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from tests.factories import ActivityFactory, country
@@ -101,3 +102,80 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries, rows)
     with django_assert_num_queries(3):
         calendar = parse(client.get("/activities/calendar.ics"))
     assert len(calendar.walk("VEVENT")) == rows
+
+
+def test_feed_is_cached_until_an_activity_is_saved(client, django_assert_num_queries):
+    ActivityFactory(title="Open forum")
+    first = client.get("/activities/calendar.ics")
+    # Served from the cache: 1. savepoint  2. release
+    with django_assert_num_queries(2):
+        again = client.get("/activities/calendar.ics")
+    assert again.content == first.content
+
+    ActivityFactory(title="Ranger exchange")
+
+    assert set(events_of(parse(client.get("/activities/calendar.ics")))) == {
+        "Open forum",
+        "Ranger exchange",
+    }
+
+
+def test_each_filter_has_its_own_cached_feed(client):
+    ActivityFactory(title="Webinar on OECMs", kind="webinar")
+    ActivityFactory(title="Steering Committee meeting", kind="steering-committee")
+
+    everything = events_of(parse(client.get("/activities/calendar.ics")))
+    webinars = events_of(parse(client.get("/activities/calendar.ics", {"kind": "webinar"})))
+    # The same filters in another order, with a parameter that filters nothing.
+    same = client.get("/activities/calendar.ics", {"utm_source": "mail", "kind": "webinar"})
+
+    assert set(everything) == {"Webinar on OECMs", "Steering Committee meeting"}
+    assert list(webinars) == ["Webinar on OECMs"]
+    assert list(events_of(parse(same))) == ["Webinar on OECMs"]
+
+
+def test_vietnamese_feed_links_to_vietnamese_pages(client):
+    activity = ActivityFactory(title="Planning workshop")
+    english = events_of(parse(client.get("/activities/calendar.ics")))["Planning workshop"]
+    vietnamese = events_of(parse(client.get("/vi/activities/calendar.ics")))["Planning workshop"]
+    assert str(english["url"]) == f"http://testserver/activities/{activity.slug}/"
+    assert str(vietnamese["url"]) == f"http://testserver/vi/activities/{activity.slug}/"
+
+
+@pytest.fixture
+def timeline():
+    """Activities from 2013 to next year, around today."""
+    today = timezone.localdate()
+    days = datetime.timedelta
+    ActivityFactory(title="Congress of 2013", start_date=datetime.date(2013, 11, 13))
+    ActivityFactory(title="Workshop last month", start_date=today - days(30))
+    ActivityFactory(
+        title="Study running now", start_date=today - days(60), end_date=today + days(60)
+    )
+    ActivityFactory(title="Forum next week", start_date=today + days(7))
+    ActivityFactory(title="Dialogue next year", start_date=today + days(300))
+
+
+def test_feed_holds_the_whole_timeline_while_it_fits(client, timeline):
+    assert len(events_of(parse(client.get("/activities/calendar.ics")))) == 5
+
+
+def test_full_feed_leaves_the_oldest_history_out_first(client, timeline, monkeypatch):
+    """A subscriber needs what is on and what is coming; past activities fill the rest."""
+    monkeypatch.setattr("activities.calendar.MAX_EVENTS", 4)
+    assert set(events_of(parse(client.get("/activities/calendar.ics")))) == {
+        "Workshop last month",
+        "Study running now",
+        "Forum next week",
+        "Dialogue next year",
+    }
+
+
+def test_feed_with_more_to_come_than_it_holds_leaves_the_furthest_out(
+    client, timeline, monkeypatch
+):
+    monkeypatch.setattr("activities.calendar.MAX_EVENTS", 2)
+    assert set(events_of(parse(client.get("/activities/calendar.ics")))) == {
+        "Forum next week",
+        "Study running now",
+    }

@@ -135,6 +135,60 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries, rows)
         assert client.get("/activities/").status_code == 200
 
 
+def test_list_count_is_cached_until_an_activity_is_saved(client, django_assert_num_queries):
+    ActivityFactory.create_batch(3)
+    assert client.get("/activities/").context["paginator"].count == 3
+    # The count comes from the cache: 1. savepoint  2. the page
+    # 3-6. the choices of the filters  7. release
+    with django_assert_num_queries(7):
+        assert client.get("/activities/").context["paginator"].count == 3
+
+    ActivityFactory(title="Ranger exchange")
+
+    response = client.get("/activities/")
+    assert response.context["paginator"].count == 4
+    assert "Ranger exchange" in response.text
+
+
+def test_list_counts_are_cached_per_filter_and_audience(client, member_client):
+    ActivityFactory(kind="webinar")
+    ActivityFactory(kind="forum", visibility="members")
+    assert client.get("/activities/").context["paginator"].count == 1
+    assert member_client.get("/activities/").context["paginator"].count == 2
+    assert member_client.get("/activities/", {"kind": "forum"}).context["paginator"].count == 1
+    assert client.get("/activities/", {"kind": "forum"}).context["paginator"].count == 0
+
+
+def test_every_page_holds_the_next_rows_in_order(client):
+    """Pages are found by key first: together they hold each row once, in the list's order."""
+    for number in range(60):
+        # Many on the same day: the title orders those.
+        ActivityFactory(
+            title=f"Workshop {number:02}", start_date=datetime.date(2020, 1, 1 + number % 5)
+        )
+    in_order = list(Activity.objects.values_list("title", flat=True))
+
+    paged = []
+    for page in (1, 2, 3):
+        paged += titles(client.get("/activities/", {"page": page}))
+
+    assert paged == in_order
+    assert client.get("/activities/", {"page": 4}).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [30, 300])
+def test_deep_page_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    """Intended to keep a deep page as cheap as the first: one query finds its rows."""
+    ActivityFactory.create_batch(rows)
+    last_page = -(-rows // 24)
+    # 1. savepoint  2. count  3. the page's keys and rows, with work areas and countries
+    # 4-7. the choices of the work area, focal activity, country and GBF target filters
+    # 8. release
+    with django_assert_num_queries(8):
+        response = client.get("/activities/", {"page": last_page})
+    assert len(response.context["object_list"]) == rows - (last_page - 1) * 24
+
+
 def test_detail_renders_markdown_safely(client):
     activity = ActivityFactory(
         body="**Bold** move\n\n<script>alert(1)</script>\n\n[x](javascript:alert(2))",

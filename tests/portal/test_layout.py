@@ -1,10 +1,18 @@
 """The base layout every page shares: landmarks, navigation, i18n, no inline code."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import MemberOrganizationFactory, ProtectedAreaFactory
+from tests.factories import (
+    ActivityFactory,
+    BestPracticeFactory,
+    MemberOrganizationFactory,
+    ProtectedAreaFactory,
+    StoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +95,76 @@ def test_home_counts_what_the_visitor_may_see(client, member_client):
     assert member_client.get("/").context["protected_area_count"] == 2
     # The two agencies and Minh's own.
     assert client.get("/").context["member_count"] == 3
+
+
+def test_home_counters_follow_an_edit_at_once(client):
+    ProtectedAreaFactory()
+    assert client.get("/").context["protected_area_count"] == 1
+    ProtectedAreaFactory()
+    MemberOrganizationFactory()
+    response = client.get("/")
+    assert response.context["protected_area_count"] == 2
+    assert response.context["member_count"] == 1
+    assert response.context["country_count"] == 1
+
+
+def upcoming_titles(response) -> list[str]:
+    return [activity.title for activity in response.context["upcoming_activities"]]
+
+
+def test_home_lists_the_next_four_activities_running_ones_first(client, member_client):
+    today = timezone.localdate()
+    days = datetime.timedelta
+    ActivityFactory(title="Last month's workshop", start_date=today - days(30))
+    ActivityFactory(
+        title="Study running for a year", start_date=today - days(200), end_date=today + days(165)
+    )
+    ActivityFactory(title="Forum today", start_date=today)
+    ActivityFactory(title="Webinar tomorrow", start_date=today + days(1), status="planned")
+    ActivityFactory(title="Cancelled dialogue", start_date=today + days(2), status="cancelled")
+    ActivityFactory(title="Members exchange", start_date=today + days(3), visibility="members")
+    ActivityFactory(title="Training next month", start_date=today + days(30))
+    ActivityFactory(title="Congress next year", start_date=today + days(300))
+
+    assert upcoming_titles(client.get("/")) == [
+        "Study running for a year",
+        "Forum today",
+        "Webinar tomorrow",
+        "Training next month",
+    ]
+    assert upcoming_titles(member_client.get("/")) == [
+        "Study running for a year",
+        "Forum today",
+        "Webinar tomorrow",
+        "Members exchange",
+    ]
+
+
+def test_home_shows_a_new_activity_at_once(client):
+    client.get("/")
+    ActivityFactory(title="Ranger exchange", start_date=timezone.localdate())
+    assert upcoming_titles(client.get("/")) == ["Ranger exchange"]
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_home_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    """Intended to prevent an n+1 issue on the home page, and to keep it at ten queries."""
+    today = timezone.localdate()
+    MemberOrganizationFactory.create_batch(rows)
+    ProtectedAreaFactory.create_batch(rows)
+    StoryFactory.create_batch(rows)
+    BestPracticeFactory.create_batch(rows, is_featured=True)
+    ActivityFactory.create_batch(rows, start_date=today + datetime.timedelta(days=1))
+    ActivityFactory.create_batch(rows, start_date=today, end_date=today)
+    # 1. savepoint  2. members and their countries  3. protected areas  4. best practices
+    # 5. work areas  6. their focal activities  7. latest stories
+    # 8. upcoming activities (running ones and later ones in one query)
+    # 9. featured best practices  10. release
+    with django_assert_num_queries(10):
+        assert client.get("/").status_code == 200
+    # The counters now come from the cache.
+    with django_assert_num_queries(7):
+        assert client.get("/").status_code == 200
 
 
 def test_home_and_about_lead_to_the_three_work_areas(client):
