@@ -171,20 +171,63 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def count_queries(client, url: str) -> tuple[int, dict]:
-    """The queries of one request, and the slowest of them."""
+def capture_queries(client, url: str) -> list[dict]:
+    """The queries of one request, as Django's CaptureQueriesContext records them."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     check_response(url, response)
+    return context.captured_queries
+
+
+def count_queries(client, url: str) -> tuple[int, dict]:
+    """The queries of one request, and the slowest of them."""
+    captured = capture_queries(client, url)
     # Counted as assertNumQueries counts them (savepoints included).
-    slowest = max(context.captured_queries, key=lambda q: float(q["time"]), default=None)
+    slowest = max(captured, key=lambda q: float(q["time"]), default=None)
     details = {}
     if slowest is not None:
         details = {"ms": round(float(slowest["time"]) * 1000, 1), "sql": slowest["sql"][:10_000]}
-    return len(context.captured_queries), details
+    return len(captured), details
+
+
+BIG_TABLE_ROWS = 10_000  # a sequential scan of a table this large is reported
+
+
+def sequential_scans(client, url: str) -> list[str]:
+    """The big tables a page's queries read whole: EXPLAIN of each, warm and uncached.
+
+    Reported, not judged: counting the facets of the whole library reads every link row
+    by its nature (once per change of the content); anything else here is a missing index.
+    """
+    from django.core.cache import cache
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= %s",
+            [BIG_TABLE_ROWS],
+        )
+        big = {name for (name,) in cursor.fetchall()}
+    cache.clear()
+    queries = capture_queries(client, url) + capture_queries(client, url)
+    found = set()
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql = query["sql"]
+            if sql.startswith("DECLARE "):  # a server-side cursor: explain what it reads
+                sql = sql.split(" FOR ", 1)[1]
+            if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN " + sql)
+            for (line,) in cursor.fetchall():
+                if "Seq Scan on " in line:
+                    table = line.split("Seq Scan on ", 1)[1].split()[0]
+                    if table in big:
+                        found.add(table)
+    return sorted(found)
 
 
 def check_response(url: str, response) -> None:
@@ -226,6 +269,7 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
             if len(timings) >= MIN_REQUESTS and time.perf_counter() > budget_end:
                 break
         uncached = uncached_timings(client, url)
+        scans = sequential_scans(client, url)
         queries, slowest = count_queries(client, url)
         result = {
             "name": page.name,
@@ -235,6 +279,7 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
             "p95_ms": round(percentile(timings, 0.95), 1),
             "requests": len(timings),
             "uncached_ms": round(percentile(uncached, 0.50), 1),
+            "sequential_scans": scans,
             "bytes": size,
             "queries_large": queries,
             "slowest_query": slowest,
@@ -243,7 +288,8 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
         print(
             f"   {page.name:<28} p50 {result['p50_ms']:>8.1f} ms  p95 {result['p95_ms']:>8.1f} ms"
             f"  n={len(timings):<4} uncached {result['uncached_ms']:>8.1f} ms"
-            f"  {queries:>3} queries  {size / 1024:>7.1f} kB  {url}",
+            f"  {queries:>3} queries  {size / 1024:>7.1f} kB  {url}"
+            + (f"  seq scans: {', '.join(scans)}" if scans else ""),
             flush=True,
         )
     return results
@@ -501,8 +547,8 @@ def verdict(row: dict, page) -> tuple[bool, list[str]]:
 def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
     lines = [
         "| page | kind | n | p50 ms | p95 ms (target) | uncached ms | rps ratio (target) "
-        "| queries small / large | ok |",
-        "|---|---|--:|--:|--:|--:|--:|--:|:-:|",
+        "| queries small / large | seq scans | ok |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|:-:|",
     ]
     for row in rows:
         page = pages_by_name[row["name"]]
@@ -515,7 +561,8 @@ def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
         lines.append(
             f"| `{row['page']}` | {row['kind']} | {row['requests']} | {row['p50_ms']:.1f} "
             f"| {row['p95_ms']:.1f}{target} | {row.get('uncached_ms', 0):.1f} "
-            f"| {ratio} | {small} / {row['queries_large']} | {mark} |"
+            f"| {ratio} | {small} / {row['queries_large']} "
+            f"| {', '.join(row.get('sequential_scans') or []) or '—'} | {mark} |"
         )
     return "\n".join(lines)
 
