@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 
 def seo(request):
@@ -17,5 +17,19 @@ def seo(request):
     return {
         "canonical_url": f"{base}{path}",
         "alternate_urls": alternates,
+        "language_links": language_links(request.get_full_path(), current),
         "og_locale": {"en": "en_GB", "vi": "vi_VN"}.get(current, current),
     }
+
+
+def language_links(full_path: str, current: str) -> list[dict]:
+    """This page (its query kept) in each language, named in that language, for the switcher."""
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(full_path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]

@@ -242,35 +242,60 @@ def resolve_pages(names: list[str] | None):
     return [(page, page.url()) for page in pages]
 
 
-def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
-    """p50 and p95 of each page over `args.requests` requests, after a warm-up.
+def rendering_client():
+    """A test Client whose requests are rendered: it carries a session cookie (an unknown
+    one, so it stays anonymous), which keeps the whole-page cache out of its way."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "bench-renders-every-page"
+    return client
+
+
+def timed(client, url: str, args: argparse.Namespace) -> tuple[list[float], int]:
+    """Up to `args.requests` timed requests of a page after its warm-up, and its size.
 
     A page far over its target would take hours at 200 requests: timing stops at
     `args.page_budget` seconds once `MIN_REQUESTS` are done (the report gives the number).
     """
+    warmup_end = time.perf_counter() + WARMUP_BUDGET
+    for _ in range(args.warmup):
+        check_response(url, client.get(url))
+        if time.perf_counter() > warmup_end:
+            break
+    timings = []
+    size = 0
+    budget_end = time.perf_counter() + args.page_budget
+    for _ in range(args.requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        size = len(response.content) if not response.streaming else 0
+        if len(timings) >= MIN_REQUESTS and time.perf_counter() > budget_end:
+            break
+    return timings, size
+
+
+def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
+    """Each page's p50 and p95, rendered and from the whole-page cache, and uncached.
+
+    p50/p95 (judged against the targets): the page rendered for each request, with the
+    counts, rankings and maps the portal caches warm — what a signed-in member gets.
+    Page-cache p95: an anonymous visitor's request, served whole from the page cache
+    (apap_portal.page_cache) after the first. Uncached: the first visit after an edit.
+    """
     from django.test import Client
 
     client = Client()
+    renderer = rendering_client()
     results = []
     for page, url in pages:
-        warmup_end = time.perf_counter() + WARMUP_BUDGET
-        for _ in range(args.warmup):
-            check_response(url, client.get(url))
-            if time.perf_counter() > warmup_end:
-                break
-        timings = []
-        size = 0
-        budget_end = time.perf_counter() + args.page_budget
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            size = len(response.content) if not response.streaming else 0
-            if len(timings) >= MIN_REQUESTS and time.perf_counter() > budget_end:
-                break
+        timings, size = timed(renderer, url, args)
+        anonymous, _size = timed(client, url, args)
         uncached = uncached_timings(client, url)
-        scans = sequential_scans(client, url)
-        queries, slowest = count_queries(client, url)
+        scans = sequential_scans(renderer, url)
+        queries, slowest = count_queries(renderer, url)
         result = {
             "name": page.name,
             "page": url,
@@ -278,6 +303,7 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
             "p50_ms": round(percentile(timings, 0.50), 1),
             "p95_ms": round(percentile(timings, 0.95), 1),
             "requests": len(timings),
+            "page_cache_p95_ms": round(percentile(anonymous, 0.95), 1),
             "uncached_ms": round(percentile(uncached, 0.50), 1),
             "sequential_scans": scans,
             "bytes": size,
@@ -287,7 +313,8 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
         results.append(result)
         print(
             f"   {page.name:<28} p50 {result['p50_ms']:>8.1f} ms  p95 {result['p95_ms']:>8.1f} ms"
-            f"  n={len(timings):<4} uncached {result['uncached_ms']:>8.1f} ms"
+            f"  n={len(timings):<4} page cache {result['page_cache_p95_ms']:>6.1f} ms"
+            f"  uncached {result['uncached_ms']:>8.1f} ms"
             f"  {queries:>3} queries  {size / 1024:>7.1f} kB  {url}"
             + (f"  seq scans: {', '.join(scans)}" if scans else ""),
             flush=True,
@@ -314,9 +341,7 @@ def uncached_timings(client, url: str) -> list[float]:
 
 def queries_only(pages) -> dict[str, dict]:
     """For the small database: each page's URL there and its query count."""
-    from django.test import Client
-
-    client = Client()
+    client = rendering_client()
     counts = {}
     for page, url in pages:
         for _ in range(2):
@@ -546,9 +571,9 @@ def verdict(row: dict, page) -> tuple[bool, list[str]]:
 
 def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
     lines = [
-        "| page | kind | n | p50 ms | p95 ms (target) | uncached ms | rps ratio (target) "
-        "| queries small / large | seq scans | ok |",
-        "|---|---|--:|--:|--:|--:|--:|--:|---|:-:|",
+        "| page | kind | n | p50 ms | p95 ms (target) | page cache p95 | uncached ms "
+        "| rps ratio (target) | queries small / large | seq scans | ok |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|:-:|",
     ]
     for row in rows:
         page = pages_by_name[row["name"]]
@@ -560,7 +585,8 @@ def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
         mark = "✓" if row["ok"] else "✗ " + ", ".join(row["misses"])
         lines.append(
             f"| `{row['page']}` | {row['kind']} | {row['requests']} | {row['p50_ms']:.1f} "
-            f"| {row['p95_ms']:.1f}{target} | {row.get('uncached_ms', 0):.1f} "
+            f"| {row['p95_ms']:.1f}{target} | {row.get('page_cache_p95_ms', 0):.1f} "
+            f"| {row.get('uncached_ms', 0):.1f} "
             f"| {ratio} | {small} / {row['queries_large']} "
             f"| {', '.join(row.get('sequential_scans') or []) or '—'} | {mark} |"
         )

@@ -37,6 +37,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests see each page rendered (tests/portal/test_page_cache.py turns the cache on)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

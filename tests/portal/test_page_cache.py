@@ -1,0 +1,82 @@
+"""Whole pages for anonymous visitors: served from the cache until the content changes."""
+
+import pytest
+
+from tests.factories import BestPracticeFactory, ProtectedAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_an_anonymous_page_is_served_from_the_cache_until_an_edit(
+    client, django_assert_num_queries
+):
+    area = ProtectedAreaFactory(name="Ba Bể National Park")
+    assert "Ba Bể National Park" in client.get("/protected-areas/").text
+    with django_assert_num_queries(0):
+        assert "Ba Bể National Park" in client.get("/protected-areas/").text
+
+    area.name = "Ba Be Lake National Park"
+    area.save()
+
+    assert "Ba Be Lake National Park" in client.get("/protected-areas/").text
+
+
+def test_a_page_served_from_the_cache_is_not_rendered_again(client):
+    client.get("/protected-areas/")
+    assert client.get("/protected-areas/").context is None
+
+
+def test_each_url_language_and_query_has_its_own_page(client):
+    ProtectedAreaFactory(name="Ba Bể National Park")
+    assert client.get("/protected-areas/").text != client.get("/vi/protected-areas/").text
+    filtered = client.get("/protected-areas/", {"q": "nothing-like-it"})
+    assert "Ba Bể National Park" not in filtered.text
+    assert "Ba Bể National Park" in client.get("/protected-areas/").text
+
+
+def test_signed_in_visitors_never_get_nor_leave_a_cached_page(
+    client, member_client, django_assert_num_queries
+):
+    BestPracticeFactory(title="Ranger exchange", visibility="members")
+    # A member's page (members-only practice included) is not kept for anyone.
+    assert "Ranger exchange" in member_client.get("/knowledge/best-practices/").text
+    assert "Ranger exchange" not in client.get("/knowledge/best-practices/").text
+    # Nor does a member receive the page kept for anonymous visitors.
+    assert "Ranger exchange" in member_client.get("/knowledge/best-practices/").text
+
+
+def test_a_page_holding_a_csrf_token_is_not_kept(client):
+    """Its token belongs to one visitor's cookie: another would fail to sign in."""
+    client.get("/accounts/login/")
+    response = client.get("/accounts/login/")
+    assert response.context is not None  # rendered again, not served from the cache
+    assert "csrfmiddlewaretoken" in response.text
+
+
+def test_private_and_non_200_answers_are_not_kept(client, django_assert_num_queries):
+    client.get("/protected-areas/map.geojson")  # Cache-Control: private (per audience)
+    client.get("/no-such-page/")
+    with django_assert_num_queries(0):  # the map keeps its own cache, without a query
+        client.get("/protected-areas/map.geojson")
+    assert client.get("/no-such-page/").status_code == 404
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_rendered(client):
+    ProtectedAreaFactory(name="Ba Bể National Park")
+    client.get("/protected-areas/")  # kept
+    client.cookies["messages"] = "anything"
+    response = client.get("/protected-areas/")
+    assert response.context is not None  # rendered, not served from the cache
+
+
+def test_the_page_cache_can_be_turned_off(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    ProtectedAreaFactory()
+    client.get("/protected-areas/")
+    response = client.get("/protected-areas/")
+    assert response.context is not None
