@@ -3,7 +3,8 @@
 Every figure counts what the visitor may see, through the models' `visible_to(user)`
 querysets (best practices and stories: their published ones only, so that members and
 staff, who see the same published items, share one cached copy). The database does the
-counting: each figure is one aggregate query, whatever the number of rows.
+counting, in the same few queries whatever the number of rows: GROUP BYs over integer
+keys, several in one UNION ALL (`counted`), never a count per row or per tag.
 
 The figures hold keys, numbers and the names stored in the database, never translated
 labels: they are cached once per audience and read in English and in Vietnamese.
@@ -16,22 +17,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import audience_of, cached
-from knowledge.filters import in_country
 from knowledge.models import BestPractice, GbfTarget, Resource, Theme
 from members.models import Country, IucnCategory, Membership, ProtectedArea, Realm
 
@@ -259,57 +259,129 @@ class LibraryFigures:
     resources_without_theme: int
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """The number of rows of `queryset` (which refers to an outer row), as a subquery."""
-    return Subquery(queryset.order_by().values(total=Func(F("pk"), function="COUNT")))
-
-
 def visible_best_practices(user) -> QuerySet[BestPractice]:
     """The best practices the library lists for the user (drafts are followed on /my/)."""
     return BestPractice.objects.visible_to(user).published()
 
 
 def library_figures(user) -> LibraryFigures:
+    """The library's counts, all in one query (`counted`), then named.
+
+    A practice is in a country when it is tagged with it or told of a protected area in
+    it, as the best-practice list's country filter has it (`knowledge.filters.in_country`):
+    its tags count it, and its area's country when it is not tagged with that one.
+    """
     practices = visible_best_practices(user)
     resources = Resource.objects.visible_to(user)
-    # A practice tagged with a country and told of a protected area in it counts once
-    # there, as the best-practice list's country filter does.
-    by_country = (
-        Country.objects.annotate(count=_count(practices.filter(in_country(OuterRef("pk")))))
-        .filter(count__gt=0)
-        .order_by("-count", "name")
-        .values_list("iso3", "name", "count")
+    counts = counted(
+        in_total(practices, "practices"),
+        in_total(resources, "resources"),
+        by_tag(practices, "countries", "practices by country"),
+        by_area_country(practices, "practices by area"),
+        by_tag(practices, "themes", "practices by theme"),
+        by_tag(resources, "themes", "resources by theme"),
     )
-    tagged_country = BestPractice.countries.through.objects.filter(bestpractice_id=OuterRef("pk"))
-    tagged_theme = BestPractice.themes.through.objects.filter(bestpractice_id=OuterRef("pk"))
-    practice_totals = practices.order_by().aggregate(
-        total=Count("pk"),
-        without_country=Count(
-            "pk", filter=Q(protected_area__isnull=True) & ~Exists(tagged_country)
-        ),
-        without_theme=Count("pk", filter=~Exists(tagged_theme)),
-    )
-    themes = (
-        Theme.objects.annotate(
-            practice_count=_count(practices.filter(themes=OuterRef("pk"))),
-            resource_count=_count(resources.filter(themes=OuterRef("pk"))),
-        )
-        .filter(Q(practice_count__gt=0) | Q(resource_count__gt=0))
-        .order_by("-practice_count", "-resource_count", "order", "name")
-        .values_list("slug", "name", "practice_count", "resource_count")
-    )
-    resource_theme = Resource.themes.through.objects.filter(resource_id=OuterRef("pk"))
-    resource_totals = resources.order_by().aggregate(
-        total=Count("pk"), without_theme=Count("pk", filter=~Exists(resource_theme))
-    )
+    practices_in, resources_in = counts["practices by theme"], counts["resources by theme"]
     return LibraryFigures(
-        best_practices=practice_totals["total"],
-        resources=resource_totals["total"],
-        best_practices_by_country=tuple(Tally(*row) for row in by_country),
-        best_practices_without_country=practice_totals["without_country"],
-        by_theme=tuple(ThemeTally(*row) for row in themes),
-        best_practices_without_theme=practice_totals["without_theme"],
-        resources_without_theme=resource_totals["without_theme"],
+        best_practices=counts["practices"][None],
+        resources=counts["resources"][None],
+        best_practices_by_country=country_tallies(
+            counts["practices by country"] + counts["practices by area"]
+        ),
+        best_practices_without_country=counts["practices by area"][None],
+        by_theme=theme_tallies(practices_in, resources_in),
+        best_practices_without_theme=practices_in[None],
+        resources_without_theme=resources_in[None],
+    )
+
+
+def country_tallies(in_country: Counter[int | None]) -> tuple[Tally, ...]:
+    """The countries holding any best practice, the most first; ties by name.
+
+    The names come in the database's order (its collation), and the sort keeps it.
+    """
+    tallies = [
+        Tally(iso3, name, in_country[pk])
+        for pk, iso3, name in Country.objects.order_by("name").values_list("pk", "iso3", "name")
+        if in_country[pk]
+    ]
+    return tuple(sorted(tallies, key=lambda tally: -tally.count))
+
+
+def theme_tallies(
+    practices_in: Counter[int | None], resources_in: Counter[int | None]
+) -> tuple[ThemeTally, ...]:
+    """The themes holding anything, most best practices first, then most resources.
+
+    Ties keep the themes' own order, as the database gives it.
+    """
+    tallies = [
+        ThemeTally(slug, name, practices_in[pk], resources_in[pk])
+        for pk, slug, name in Theme.objects.order_by("order", "name").values_list(
+            "pk", "slug", "name"
+        )
+        if practices_in[pk] or resources_in[pk]
+    ]
+    return tuple(sorted(tallies, key=lambda tally: (-tally.best_practices, -tally.resources)))
+
+
+def by_area_country(practices: QuerySet[BestPractice], figure: str) -> QuerySet:
+    """How many of `practices` each country holds by their protected area alone.
+
+    Those tagged with their area's country are left out (their tag counts them), and so
+    are those with no area but some country tag: under the tag None remain the practices
+    in no country at all.
+    """
+    counted_by_a_tag = BestPractice.countries.through.objects.filter(
+        bestpractice_id=OuterRef("pk"),
+        # The area's country; with no area, any country. One condition for both, so that
+        # the database tests every practice in one pass (an anti-join).
+        country_id=Coalesce(OuterRef("protected_area__country_id"), F("country_id")),
+    )
+    return (
+        practices.exclude(Exists(counted_by_a_tag))
+        .order_by()
+        .values(figure=Value(figure), tag=F("protected_area__country_id"))
+        .annotate(count=Count("pk"))
+    )
+
+
+# Counting in the database
+
+
+def counted(*branches: QuerySet) -> dict[str, Counter[int | None]]:
+    """Grouped counts (`by_tag`, `in_total`…) run as one UNION ALL: {figure: {tag id: count}}.
+
+    One query whatever the number of rows. Each branch is one GROUP BY over an integer
+    key; the names come from the (small) tables of the tags. (A count per tag, as a
+    subquery for each, took seconds at scale.)
+    """
+    first, *others = branches
+    rows = first.union(*others, all=True).order_by().values_list("figure", "tag", "count")
+    counts: dict[str, Counter[int | None]] = defaultdict(Counter)
+    for figure, tag, count in rows:
+        counts[figure][tag] += count
+    return counts
+
+
+def by_tag(items: QuerySet, relation: str, figure: str) -> QuerySet:
+    """How many of `items` each tag of their many-to-many `relation` holds (a `counted` branch).
+
+    The items without any tag are counted under the tag None: one pass (the items joined
+    to the relation's table, grouped by the tag's id) gives both.
+    """
+    return (
+        items.order_by().values(figure=Value(figure), tag=F(relation)).annotate(count=Count("pk"))
+    )
+
+
+def in_total(items: QuerySet, figure: str) -> QuerySet:
+    """How many `items` there are (a `counted` branch, under the tag None)."""
+    return (
+        items.order_by()
+        # Typed: an untyped NULL would not match the other branches' ids in the UNION.
+        .values(figure=Value(figure), tag=Cast(Value(None), BigIntegerField()))
+        .annotate(count=Count("pk"))
     )
 
 
@@ -392,21 +464,23 @@ class GbfContribution:
 
 
 def gbf_contributions(user) -> tuple[GbfContribution, ...]:
-    activities = Activity.objects.visible_to(user)
-    practices = visible_best_practices(user)
-    resources = Resource.objects.visible_to(user)
-    rows = (
-        GbfTarget.objects.annotate(
-            activity_count=_count(activities.filter(gbf_targets=OuterRef("pk"))),
-            best_practice_count=_count(practices.filter(gbf_targets=OuterRef("pk"))),
-            resource_count=_count(resources.filter(gbf_targets=OuterRef("pk"))),
-        )
-        .order_by("number")
-        .values_list(
-            "number", "short_title", "activity_count", "best_practice_count", "resource_count"
+    """Every target with how many visible items of each kind are tagged with it."""
+    counts = counted(
+        by_tag(Activity.objects.visible_to(user), "gbf_targets", "activities"),
+        by_tag(visible_best_practices(user), "gbf_targets", "practices"),
+        by_tag(Resource.objects.visible_to(user), "gbf_targets", "resources"),
+    )
+    activities, practices, resources = (
+        counts["activities"],
+        counts["practices"],
+        counts["resources"],
+    )
+    return tuple(
+        GbfContribution(number, title, activities[pk], practices[pk], resources[pk])
+        for pk, number, title in GbfTarget.objects.order_by("number").values_list(
+            "pk", "number", "short_title"
         )
     )
-    return tuple(GbfContribution(*row) for row in rows)
 
 
 # All of it

@@ -4,11 +4,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from apap_portal import media, views
-from apap_portal.sitemaps import SITEMAPS
+from apap_portal import media, sitemaps, views
 from knowledge import feeds
 
 admin.site.site_header = "APAP secretariat"
@@ -27,14 +25,14 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        sitemaps.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap_index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        sitemaps.section,
+        {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_section",
     ),
     path("feeds/stories/", feeds.StoryFeed(), name="feed_stories"),

@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from apap_portal.sitemaps import LanguageVersions, LocalizedSitemap, seconds_until_next_story
+from knowledge.models import BestPractice
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
@@ -121,3 +123,138 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Sitemap: http://testserver/sitemap.xml" in response.text
     assert "Disallow: /admin/" in response.text
+
+
+# The sitemap at scale: paginated lazily, cached until the content changes
+
+
+def sitemap_page_locations(client, path: str) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+
+
+def entries(client, path: str) -> list[str]:
+    """The URLs a sitemap page lists, without the alternates each entry names."""
+    urlset = ET.fromstring(client.get(path).content)
+    return [url.findtext(f"{SITEMAP}loc") for url in urlset.iter(f"{SITEMAP}url")]
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Sitemap pages of 4 URLs: two items, each in English and Vietnamese."""
+    monkeypatch.setattr(LocalizedSitemap, "limit", 4)
+
+
+def test_language_versions_slice_like_the_list_django_builds():
+    """The lazy pairs of a section, sliced anywhere, are those of Django's own list."""
+    practices = BestPracticeFactory.create_batch(5)
+    items = BestPractice.objects.filter(pk__in=[p.pk for p in practices]).order_by("pk")
+    whole = [(item, language) for item in items for language in ("en", "vi")]
+    versions = LanguageVersions(items, ["en", "vi"])
+    assert len(versions) == len(whole) == 10
+    for start, stop in [(0, 4), (4, 8), (8, 10), (0, 5), (5, 10), (3, 7), (9, 10), (0, 10)]:
+        assert versions[start:stop] == whole[start:stop], (start, stop)
+
+
+def test_sections_are_paginated_by_whole_items(client, small_pages):
+    slugs = [f"patrols-{n}" for n in range(5)]
+    for slug in slugs:
+        BestPracticeFactory(slug=slug)
+
+    index = sitemap_page_locations(client, "/sitemap.xml")
+    section = "http://testserver/sitemap-best-practices.xml"
+    assert [loc for loc in index if loc.startswith(section)] == [
+        section,
+        f"{section}?p=2",
+        f"{section}?p=3",
+    ]
+    pages = [entries(client, f"/sitemap-best-practices.xml?p={page}") for page in (1, 2, 3)]
+    url = "http://testserver{}/knowledge/best-practices/{}/".format
+    assert pages[0] == [
+        url("", slugs[0]),
+        url("/vi", slugs[0]),
+        url("", slugs[1]),
+        url("/vi", slugs[1]),
+    ]
+    assert pages[2] == [url("", slugs[4]), url("/vi", slugs[4])]
+    assert client.get("/sitemap-best-practices.xml?p=4").status_code == 404
+
+
+def test_a_sitemap_is_served_from_the_cache(client, library, django_assert_num_queries):
+    first = client.get("/sitemap-best-practices.xml")
+    # 1. savepoint  2. release: the XML comes from the cache, with its headers.
+    with django_assert_num_queries(2):
+        again = client.get("/sitemap-best-practices.xml")
+    assert again.content == first.content
+    for header in ("Content-Type", "X-Robots-Tag", "Last-Modified"):
+        assert again[header] == first[header], header
+    client.get("/sitemap.xml")
+    with django_assert_num_queries(2):
+        assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_an_edit_shows_in_the_sitemap_at_once(client, library, small_pages):
+    assert "http://testserver/knowledge/best-practices/public-patrols/" in entries(
+        client, "/sitemap-best-practices.xml"
+    )
+    second_page = "http://testserver/sitemap-best-practices.xml?p=2"
+    assert second_page not in client.get("/sitemap.xml").text
+
+    BestPracticeFactory(slug="new-patrols")
+    BestPracticeFactory(slug="newer-patrols")
+    assert "http://testserver/knowledge/best-practices/new-patrols/" in entries(
+        client, "/sitemap-best-practices.xml"
+    )
+    assert second_page in client.get("/sitemap.xml").text
+
+    hidden = BestPractice.objects.get(slug="public-patrols")
+    hidden.visibility = "members"
+    hidden.save()
+    assert not any(
+        "public-patrols" in url for url in entries(client, "/sitemap-best-practices.xml")
+    )
+
+
+def test_members_and_visitors_share_the_public_sitemap(client, member_client, library):
+    """Crawlers are anonymous; a member asking first must not leave members-only items."""
+    for_a_member = member_client.get("/sitemap-best-practices.xml").text
+    assert "members-patrols" not in for_a_member
+    assert client.get("/sitemap-best-practices.xml").text == for_a_member
+
+
+def test_each_site_gets_its_own_urls(client, library):
+    """The URLs are absolute: a copy cached for one scheme or host never serves another."""
+    assert client.get("/sitemap.xml").text.count("<loc>http://testserver/") > 1
+    secure = client.get("/sitemap.xml", secure=True).text
+    assert "<loc>http://" not in secure
+    assert "<loc>https://testserver/sitemap-best-practices.xml</loc>" in secure
+
+
+def test_a_scheduled_story_bounds_how_long_the_sitemaps_are_kept():
+    assert seconds_until_next_story(default=3600) == 3600
+    StoryFactory(published_at=timezone.now() + datetime.timedelta(minutes=10))
+    # It comes out at the start of its minute, nine to ten minutes from now.
+    assert 9 * 60 - 2 <= seconds_until_next_story(default=3600) <= 10 * 60
+    assert seconds_until_next_story(default=60) == 60
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    """Intended to prevent reading every row: a count per section, and a page's own rows."""
+    for _ in range(rows):
+        BestPracticeFactory()
+        StoryFactory()
+        ActivityFactory()
+        ProtectedAreaFactory()
+        ResourceFactory()
+    # 1. savepoint  2. work areas counted  3-14. each section of records (members,
+    # protected areas, activities, best practices, resources, stories): its latest
+    # change, and its items counted  15. the next scheduled story  16. release
+    with django_assert_num_queries(16):
+        assert client.get("/sitemap.xml").status_code == 200
+    # 1. savepoint  2. the items counted  3. the page's items
+    # 4. the next scheduled story  5. release
+    with django_assert_num_queries(5):
+        page = client.get("/sitemap-best-practices.xml")
+    assert page.content.count(b"<url>") == 2 * rows

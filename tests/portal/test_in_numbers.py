@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from apap_portal.numbers import compute_figures, figures_for
+from knowledge.filters import in_country
 from knowledge.models import BestPractice, GbfTarget, Resource, Theme
 from members.demo import DEMO_MEMBER_USERNAME
 from members.models import IucnCategory, Membership, Organization, ProtectedArea, Realm, User
@@ -250,6 +251,56 @@ def test_gbf_contribution(world, member):
     members = {target.number: target for target in compute_figures(member).gbf}
     assert (members[3].activities, members[3].best_practices, members[3].resources) == (3, 2, 2)
     assert members[20].resources == 1
+
+
+def test_a_practice_counts_once_in_each_country_it_is_in():
+    """By its tags and by its protected area's country, never twice in one country.
+
+    The figures come from one grouped query (tags, plus the areas of the practices not
+    tagged with their area's country); the list's country filter is the rule they follow.
+    """
+    nepal_park = ProtectedAreaFactory(country=country("NPL"))
+    lao_park = ProtectedAreaFactory(country=country("LAO"))
+    for area, tags in [
+        (nepal_park, ["NPL"]),  # tagged with its area's country: once in Nepal
+        (nepal_park, ["THA"]),  # in Nepal by its area, in Thailand by its tag
+        (nepal_park, ["NPL", "BTN"]),  # once in Nepal, once in Bhutan
+        (None, ["BTN"]),  # no area, a tag: in Bhutan, not "in no country"
+        (lao_park, []),  # by its area alone
+        (None, []),  # in no country
+    ]:
+        practice = BestPracticeFactory(protected_area=area)
+        practice.countries.set([country(iso3) for iso3 in tags])
+
+    library = compute_figures(AnonymousUser()).library
+
+    by_country = {row.key: row.count for row in library.best_practices_by_country}
+    assert by_country == {"NPL": 3, "BTN": 2, "THA": 1, "LAO": 1}
+    assert library.best_practices_without_country == 1
+    # The most first, ties by name: Laos, then Thailand.
+    assert [row.key for row in library.best_practices_by_country] == ["NPL", "BTN", "LAO", "THA"]
+    for iso3, count in by_country.items():
+        listed = BestPractice.objects.filter(in_country(country(iso3).pk)).count()
+        assert listed == count, iso3
+
+
+def test_items_without_any_tag_are_counted_apart():
+    tourism = theme(TOURISM)
+    BestPracticeFactory().themes.set([tourism, theme(WILDLIFE_CONFLICT)])
+    BestPracticeFactory()
+    BestPracticeFactory(status="draft")  # not counted anywhere
+    ResourceFactory().themes.set([tourism])
+    ResourceFactory()
+    ResourceFactory()
+
+    library = compute_figures(AnonymousUser()).library
+
+    assert (library.best_practices, library.best_practices_without_theme) == (2, 1)
+    assert (library.resources, library.resources_without_theme) == (3, 2)
+    assert [(row.key, row.best_practices, row.resources) for row in library.by_theme] == [
+        (TOURISM, 1, 1),
+        (WILDLIFE_CONFLICT, 1, 0),
+    ]
 
 
 def test_members_and_staff_share_the_same_figures(world, member, editor):
@@ -592,13 +643,16 @@ def _rows_per_table(rows: int) -> None:
 
 @pytest.mark.parametrize("rows", [5, 100])
 def test_figures_query_count_does_not_grow(django_assert_num_queries, rows):
-    """Intended to prevent an n+1 issue: each figure is one aggregate query."""
+    """Intended to prevent an n+1 issue: the figures are grouped queries, never one per row
+    or per country, theme or target."""
     _rows_per_table(rows)
     # 1. memberships by country, year and status  2. work areas
-    # 3. activities by year and work area  4. best practices by country
-    # 5. best-practice totals  6. themes with their best practices and resources
-    # 7. resource totals  8. protected areas by category and realm
-    # 9. GBF targets with their activities, best practices and resources
+    # 3. activities by year and work area
+    # 4. the library's counts, one UNION ALL of GROUP BYs: best practices and resources
+    #    in total and by theme, best practices by country tag and by their area's country
+    # 5. countries  6. themes  7. protected areas by category and realm
+    # 8. items by GBF target, one UNION ALL of GROUP BYs (activities, best practices,
+    #    resources)  9. GBF targets
     with django_assert_num_queries(9):
         figures = compute_figures(AnonymousUser())
     assert figures.library.best_practices == rows
