@@ -181,14 +181,10 @@ class YearFilter(django_filters.ChoiceFilter):
         return [(year, year) for year in sorted(years, reverse=True)]
 
 
-def in_country(country: int | OuterRef) -> Q:
-    """Best practices tagged with a country, or told of a protected area in it.
-
-    `country` is a country's id, or a reference to one (OuterRef) from a subquery.
-    """
+def in_country(country: int) -> Q:
+    """Best practices tagged with a country, or told of a protected area in it."""
     tagged = BestPractice.countries.through.objects.filter(
-        bestpractice_id=OuterRef("pk"),
-        country_id=OuterRef(country) if isinstance(country, OuterRef) else country,
+        bestpractice_id=OuterRef("pk"), country_id=country
     )
     return Q(Exists(tagged)) | Q(protected_area__country_id=country)
 

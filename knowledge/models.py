@@ -271,11 +271,12 @@ class BestPractice(VersionedModel):
         indexes = [
             GinIndex(fields=["search_vector"], name="bestpractice_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="bestpractice_title_trgm"),
-            # The list's order for every audience; visibility and id ride along so that
-            # counts and the keys of deep pages come from the index alone.
+            # The list's order for every audience; visibility, id and the protected area
+            # ride along so that counts, the keys of deep pages and the figures by country
+            # (apap_portal.numbers) come from the index alone.
             models.Index(
                 fields=["status", "-published_at", "-created_at"],
-                include=["visibility", "id"],
+                include=["visibility", "id", "protected_area"],
                 name="bestpractice_listed",
             ),
             models.Index(fields=["organization", "status"]),
