@@ -242,6 +242,10 @@ def resolve_pages(names: list[str] | None):
     return [(page, page.url()) for page in pages]
 
 
+RENDERING_SESSION = "bench-renders-every-page"
+RENDERING_COOKIE = f"Cookie: sessionid={RENDERING_SESSION}"
+
+
 def rendering_client():
     """A test Client whose requests are rendered: it carries a session cookie (an unknown
     one, so it stays anonymous), which keeps the whole-page cache out of its way."""
@@ -249,7 +253,7 @@ def rendering_client():
     from django.test import Client
 
     client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = "bench-renders-every-page"
+    client.cookies[settings.SESSION_COOKIE_NAME] = RENDERING_SESSION
     return client
 
 
@@ -478,7 +482,7 @@ def wait_until_idle(process: subprocess.Popen, seconds: float = 600) -> None:
         quiet = quiet + 1 if still else 0
 
 
-def wrk(url: str, args: argparse.Namespace, seconds: float) -> dict:
+def wrk(url: str, args: argparse.Namespace, seconds: float, *headers: str) -> dict:
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -486,6 +490,7 @@ def wrk(url: str, args: argparse.Namespace, seconds: float) -> dict:
         f"-d{seconds:g}s",
         "--timeout", "60s",
         "--latency",
+        *(option for header in headers for option in ("-H", header)),
         url,
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -531,15 +536,25 @@ def measure_gunicorn(pages, database_url: str, static_root: str, args) -> dict:
                 wait_until_idle(process)
             outcome = wrk(f"{base}{url}", args, args.duration)
             wait_until_idle(process)
+            # The same page rendered for every request (what signed-in members get).
+            rendered = wrk(f"{base}{url}", args, args.duration, RENDERING_COOKIE)
+            wait_until_idle(process)
             healthz.append(baseline["rps"])
             ratio = outcome["rps"] / baseline["rps"] if baseline["rps"] else None
+            rendered_ratio = rendered["rps"] / baseline["rps"] if baseline["rps"] else None
             outcome["healthz_rps"] = baseline["rps"]
             outcome["rps_ratio"] = None if ratio is None else round(ratio, 3)
-            errors = outcome["non_2xx"] + outcome["socket_errors"]
+            outcome["rendered_rps"] = rendered["rps"]
+            outcome["rendered_rps_ratio"] = (
+                None if rendered_ratio is None else round(rendered_ratio, 3)
+            )
+            errors = sum(run["non_2xx"] + run["socket_errors"] for run in (outcome, rendered))
             note = f"  {errors} errors (non-2xx or socket)!" if errors else ""
             print(
                 f"   {page.name:<28} {outcome['rps']:>9.1f} req/s"
-                f"  /healthz {baseline['rps']:>7.1f} req/s  ratio {ratio or 0:.3f}{note}",
+                f"  rendered {rendered['rps']:>7.1f} req/s"
+                f"  /healthz {baseline['rps']:>7.1f} req/s  ratio {ratio or 0:.3f}"
+                f"  rendered {rendered_ratio or 0:.3f}{note}",
                 flush=True,
             )
             results[page.name] = outcome
@@ -572,8 +587,8 @@ def verdict(row: dict, page) -> tuple[bool, list[str]]:
 def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
     lines = [
         "| page | kind | n | p50 ms | p95 ms (target) | page cache p95 | uncached ms "
-        "| rps ratio (target) | queries small / large | seq scans | ok |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|:-:|",
+        "| rps ratio (target) | rendered rps ratio | queries small / large | seq scans | ok |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|:-:|",
     ]
     for row in rows:
         page = pages_by_name[row["name"]]
@@ -582,12 +597,14 @@ def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
         if page.rps_ratio_target is not None:
             ratio += f" (≥ {page.rps_ratio_target:.2f})"
         small = "—" if row.get("queries_small") is None else str(row["queries_small"])
+        rendered = row.get("rendered_rps_ratio")
+        rendered = "—" if rendered is None else f"{rendered:.3f}"
         mark = "✓" if row["ok"] else "✗ " + ", ".join(row["misses"])
         lines.append(
             f"| `{row['page']}` | {row['kind']} | {row['requests']} | {row['p50_ms']:.1f} "
             f"| {row['p95_ms']:.1f}{target} | {row.get('page_cache_p95_ms', 0):.1f} "
             f"| {row.get('uncached_ms', 0):.1f} "
-            f"| {ratio} | {small} / {row['queries_large']} "
+            f"| {ratio} | {rendered} | {small} / {row['queries_large']} "
             f"| {', '.join(row.get('sequential_scans') or []) or '—'} | {mark} |"
         )
     return "\n".join(lines)
@@ -726,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
                     outcome = served["pages"][row["name"]]
                     row["rps"] = outcome["rps"]
                     row["rps_ratio"] = outcome["rps_ratio"]
+                    row["rendered_rps_ratio"] = outcome["rendered_rps_ratio"]
                     row["gunicorn_p50_ms"] = outcome["p50_ms"]
                     if outcome["non_2xx"] or outcome["socket_errors"]:
                         row["gunicorn_errors"] = outcome["non_2xx"] + outcome["socket_errors"]
