@@ -5,6 +5,7 @@ tags and attributes below: no script, no event handler, no `javascript:` URL.
 """
 
 import re
+from functools import lru_cache
 
 import markdown as markdown_library
 import nh3
@@ -21,6 +22,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# The HTML of a text depends on the text alone, and the same texts are shown again and
+# again (a best practice's page renders a dozen fields): each process keeps the latest.
+@lru_cache(maxsize=2048)
 def render_markdown(text: str) -> str:
     """Markdown to sanitised HTML; links get rel="noopener noreferrer"."""
     if not text:

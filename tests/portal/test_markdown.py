@@ -379,3 +379,12 @@ def test_a_markdown_field_is_safe_on_its_public_page(client, case):
 
     assert response.status_code == 200
     assert_payload_rendered_safely(response.text)
+
+
+def test_a_text_is_rendered_once_per_process():
+    """Pages show the same texts again and again: the second rendering is remembered."""
+    text = "A *karst* forest, rendered twice. \u2603"
+    render_markdown.cache_clear()
+    first = render_markdown(text)
+    assert render_markdown(text) == first
+    assert render_markdown.cache_info().hits == 1
