@@ -195,6 +195,16 @@ def test_country_facet_counts_a_practice_once_whether_tagged_or_located(client):
     assert options(client.get(BEST_PRACTICES), "country") == ["Lao PDR (1)", "Viet Nam (3)"]
 
 
+def test_the_filter_form_follows_a_renamed_theme_at_once(client):
+    BestPracticeFactory().themes.add(theme("sustainable-tourism"))
+    assert options(client.get(BEST_PRACTICES), "theme") == ["Sustainable tourism (1)"]
+    tourism = theme("sustainable-tourism")
+    tourism.name = "Nature-based tourism"
+    tourism.save()
+    assert options(client.get(BEST_PRACTICES), "theme") == ["Nature-based tourism (1)"]
+    assert options(client.get("/vi" + BEST_PRACTICES), "theme") == ["Nature-based tourism (1)"]
+
+
 def test_facet_counts_are_cached_until_the_library_changes(client, django_assert_num_queries):
     practice = BestPracticeFactory(title="Homestays")
     practice.themes.add(theme("sustainable-tourism"))
@@ -365,8 +375,9 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries, rows)
     # 7. the page (its keys, then its rows), with protected areas and organizations
     with django_assert_num_queries(7):
         assert client.get(BEST_PRACTICES).status_code == 200
-    # The counts are cached until the content changes: the next visitor skips query 2.
-    with django_assert_num_queries(6):
+    # The counts and the rendered filter form are cached until the content changes: the
+    # next visitor skips queries 2 and 4-6.
+    with django_assert_num_queries(3):
         assert client.get(BEST_PRACTICES).status_code == 200
 
 
@@ -383,8 +394,9 @@ def test_filtered_search_query_count_does_not_grow(client, django_assert_num_que
     with django_assert_num_queries(9):
         response = client.get(BEST_PRACTICES, search)
     assert response.context["paginator"].count == rows
-    # The ranking and the counts are cached until the content changes: 3 and 4 are skipped.
-    with django_assert_num_queries(7):
+    # The ranking, the counts and the filter form are cached until the content changes:
+    # only 1, 2, 5 and 9 remain.
+    with django_assert_num_queries(4):
         assert client.get(BEST_PRACTICES, search).context["paginator"].count == rows
 
 
