@@ -16,11 +16,29 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 
-class KeyedPages(Sequence):
-    """A queryset as a sequence for the Paginator: `count` given, pages found by key.
+class Pages(Sequence):
+    """Rows the Paginator reads a page (a slice) at a time, whose number is known ahead.
 
-    Slicing runs one query: the page's keys (ordered, offset and limited in a subquery
-    that an index-only scan can answer), then those rows, in the queryset's own order.
+    Subclasses give `__len__` and `page(slice)`: the rows of one page, in one query.
+    """
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice):
+            raise TypeError(f"{type(self).__name__} is read a page (a slice) at a time.")
+        return self.page(page)
+
+    def page(self, page: slice) -> list:
+        raise NotImplementedError
+
+
+class KeyedPages(Pages):
+    """A queryset with a known count, whose pages are found by key.
+
+    A page is one query: its keys (ordered, offset and limited in a subquery that an
+    index-only scan can answer), then those rows, in the queryset's own order.
     """
 
     def __init__(self, queryset: QuerySet, count: int):
@@ -29,23 +47,18 @@ class KeyedPages(Sequence):
         self.queryset = queryset
         self._count = count
 
-    def count(self) -> int:
-        return self._count
-
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, page):
-        if not isinstance(page, slice):
-            raise TypeError("KeyedPages is read a page (a slice) at a time.")
+    def page(self, page: slice) -> list:
         if page.start is not None and page.stop is not None and page.start >= page.stop:
             return []
         keys = self.queryset.values("pk")[page]
         return list(self.queryset.filter(pk__in=keys))
 
 
-class PagesInOrder(Sequence):
-    """Rows whose keys are already known in order (a search's ranking), as a sequence.
+class PagesInOrder(Pages):
+    """Rows whose keys are already known in order (a search's ranking).
 
     A page is the slice of the keys, then one query for those rows alone.
     """
@@ -54,15 +67,10 @@ class PagesInOrder(Sequence):
         self.queryset = queryset
         self.keys = keys
 
-    def count(self) -> int:
-        return len(self.keys)
-
     def __len__(self) -> int:
         return len(self.keys)
 
-    def __getitem__(self, page):
-        if not isinstance(page, slice):
-            raise TypeError("PagesInOrder is read a page (a slice) at a time.")
+    def page(self, page: slice) -> list:
         wanted = self.keys[page]
         if not wanted:
             return []

@@ -12,7 +12,7 @@ instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
@@ -30,6 +30,7 @@ from activities.models import Activity
 # The same snippets and fallback rule as the filtered lists (apap_portal.search).
 from apap_portal import search as full_text
 from apap_portal.caching import cached_for_queryset
+from apap_portal.pagination import Pages
 from apap_portal.search import (
     allows_near_misses,
     clean_query,
@@ -183,26 +184,21 @@ class SiteSearch:
         return RankedResults(ranking, self)
 
 
-class RankedResults(Sequence):
+class RankedResults(Pages):
     """A ranking of (kind, key) as a sequence for the Paginator.
 
-    Slicing it runs one query: the page's rows of each kind, with their snippets, in a
-    UNION ALL; they are then put in the ranking's order.
+    A page is one query: the page's rows of each kind, with their snippets, in a UNION
+    ALL; they are then put in the ranking's order.
     """
 
     def __init__(self, ranking: list[tuple[str, int]], search: SiteSearch):
         self.ranking = ranking
         self.search = search
 
-    def count(self) -> int:
-        return len(self.ranking)
-
     def __len__(self) -> int:
         return len(self.ranking)
 
-    def __getitem__(self, page):
-        if not isinstance(page, slice):
-            raise TypeError("RankedResults is read a page (a slice) at a time.")
+    def page(self, page: slice) -> list[SearchResult]:
         wanted = self.ranking[page]
         if not wanted:
             return []
