@@ -69,7 +69,10 @@ class AnonymousPageCacheMiddleware:
 
 
 def page_key(request) -> str:
-    """The cache key of a page: its host and full path, in this generation of the content."""
-    address = f"{request.get_host()}{request.get_full_path()}"
+    """The cache key of a page: its full address, in this generation of the content.
+
+    The scheme and host count: pages carry absolute canonical and language URLs.
+    """
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"page:{digest}:{content_generation()}"

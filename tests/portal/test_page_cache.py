@@ -39,6 +39,14 @@ def test_each_url_language_and_query_has_its_own_page(client):
     assert "Ba Bể National Park" in client.get("/protected-areas/").text
 
 
+def test_http_and_https_pages_are_kept_apart(client):
+    """Pages carry absolute URLs (canonical, languages): one scheme's must not serve the other."""
+    client.get("/protected-areas/")
+    secure = client.get("/protected-areas/", secure=True)
+    assert secure.context is not None
+    assert 'href="https://testserver/protected-areas/"' in secure.text
+
+
 def test_signed_in_visitors_never_get_nor_leave_a_cached_page(
     client, member_client, django_assert_num_queries
 ):
