@@ -1,11 +1,8 @@
 """Filters of the activity list, shared by the page and its iCalendar feed."""
 
 import datetime
-import hashlib
-from urllib.parse import urlencode
 
 import django_filters
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,18 +60,6 @@ class ActivityFilter(SearchFilterSet):
             "when",
             "gbf_target",
         ]
-
-    def fingerprint(self) -> str:
-        """The filters asked for, as a short key for results cached per filter.
-
-        The same whatever the order of the parameters; blank ones and those that are no
-        filter (`page`, a campaign tag) are left out.
-        """
-        data = self.data or QueryDict()
-        asked = sorted(
-            (name, value) for name in self.filters for value in data.getlist(name) if value
-        )
-        return hashlib.sha256(urlencode(asked).encode()).hexdigest()[:32]
 
     def filter_country(self, queryset, name, country):
         return queryset.in_country(country)

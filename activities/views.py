@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 from activities.calendar import activities_calendar, calendar_activities
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
-from apap_portal.caching import audience_of, cached
+from apap_portal.caching import cached, cached_for_queryset
 from apap_portal.pagination import keyed_paginator
 from knowledge.models import Resource, Story
 
@@ -31,17 +31,16 @@ class ActivityListView(FilterView):
         return keyed_paginator(queryset, per_page, self.listed_count(queryset), **kwargs)
 
     def listed_count(self, queryset: QuerySet[Activity]) -> int:
-        """The number of activities listed, cached per audience, filters and day.
+        """The number of activities listed, cached under the list's SQL until a save.
 
         Counting 90,000 activities for "Page 1 of 3,750" costs more than reading the
-        page; a save moves the content generation, and "upcoming" changes with the day.
+        page. The SQL holds the filters, the visitor's visibility and the day ("upcoming").
         """
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.count()  # none: the list of bad filters is empty
         if self.filterset.search_keys is not None:
             return len(self.filterset.search_keys)  # a search lists the matches it ranked
-        name = f"activity-count:{timezone.localdate()}:{self.filterset.fingerprint()}"
-        return cached(name, audience_of(self.request.user), queryset.count)
+        return cached_for_queryset("activity-count", queryset, queryset.count)
 
 
 class ActivityDetailView(DetailView):

@@ -1,9 +1,13 @@
 """Filters shared by the sections: the `?q=` full-text search of every filtered list."""
 
+import hashlib
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.db import models
 from django.db.models import ExpressionWrapper
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apap_portal import search as full_text
@@ -56,6 +60,18 @@ class SearchFilterSet(django_filters.FilterSet):
         self.search_approximate = False  # True when only the misspelling fallback matched
         self.search_capped = False  # True when more matched than are ranked (MAX_RANKED)
         self.search_keys: list[int] | None = None  # the matches, best first, when searching
+
+    def fingerprint(self) -> str:
+        """The filters asked for, as a short key for results cached per filter.
+
+        The same whatever the order of the parameters; blank ones and those that are no
+        filter (`page`, a campaign tag) are left out.
+        """
+        data = self.data or QueryDict()
+        asked = sorted(
+            (name, value) for name in self.filters for value in data.getlist(name) if value
+        )
+        return hashlib.sha256(urlencode(asked).encode()).hexdigest()[:32]
 
     @property
     def max_ranked(self) -> int:

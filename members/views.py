@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -131,21 +129,13 @@ def _map_bad_request(errors: dict) -> JsonResponse:
 
 
 def _map_cache_name(query: QueryDict, bbox: BoundingBox | None) -> str:
-    """What a map response depends on besides audience and content, hashed short.
+    """What a map response depends on besides audience and content.
 
-    Only the list's filters count (not `page` or stray parameters), in a fixed order and
-    without empty values, so that equivalent URLs share an entry. The language counts
-    because the detail URLs carry its prefix.
+    The list's filters as asked (`fingerprint`: equivalent URLs share an entry) and the
+    widened box; the language too, because the detail URLs carry its prefix.
     """
-    filters = sorted(
-        (name, value)
-        for name in ProtectedAreaFilter.base_filters
-        for value in query.getlist(name)
-        if value
-    )
-    text = urlencode([*filters, ("bbox", str(bbox or ""))])
-    digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-    return f"protected-area-map:{get_language()}:{digest}"
+    filters = ProtectedAreaFilter(query, queryset=ProtectedArea.objects.none()).fingerprint()
+    return f"protected-area-map:{get_language()}:{filters}:{bbox or ''}"
 
 
 def _map_body(request: HttpRequest, bbox: BoundingBox | None) -> bytes:
