@@ -28,6 +28,7 @@ from typing import Literal
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -96,7 +97,10 @@ def cached_for_queryset[T](
     moves (stories are "published by the minute" for that reason).
     """
     querysets = queryset if isinstance(queryset, tuple) else (queryset,)
-    sql = "\n".join(f"{qs.model._meta.label_lower}:{qs.query}" for qs in querysets)
+    try:
+        sql = "\n".join(f"{qs.model._meta.label_lower}:{qs.query}" for qs in querysets)
+    except EmptyResultSet:  # a queryset known to select nothing has no SQL: nothing to keep
+        return compute()
     digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
     return cached_under(f"{name}:{digest}", compute, timeout)
 

@@ -11,6 +11,7 @@ from apap_portal.caching import (
     audience_of,
     bump_content_generation,
     cached,
+    cached_for_queryset,
     content_generation,
 )
 from knowledge.models import GbfTarget
@@ -162,3 +163,20 @@ def test_the_cache_is_the_backend_the_environment_names():
     """`make test` runs these tests with memory, then with Redis (REDIS_URL): both are real."""
     expected = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
     assert type(caches["default"]).__name__ == expected
+
+
+def test_a_queryset_known_to_select_nothing_is_computed_not_cached():
+    """`.none()` has no SQL to key by: the value is computed (cheaply) instead of failing."""
+    compute = Counting()
+    assert cached_for_queryset("figures", GbfTarget.objects.none(), compute) == "value 1"
+    assert cached_for_queryset("figures", GbfTarget.objects.none(), compute) == "value 2"
+
+
+def test_querysets_selecting_other_rows_are_cached_apart():
+    compute = Counting()
+    first = GbfTarget.objects.filter(number=1)
+    assert cached_for_queryset("figures", first, compute) == "value 1"
+    assert cached_for_queryset("figures", first, compute) == "value 1"
+    assert cached_for_queryset("figures", GbfTarget.objects.filter(number=2), compute) == (
+        "value 2"
+    )
