@@ -14,9 +14,9 @@ from activities.models import (
     FundingProposal,
     WorkArea,
 )
-from apap_portal.admin_actions import export_as_csv
-from apap_portal.history import revision
-from apap_portal.locking import VersionCheckedAdmin
+from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.history import revision
+from apap_portal.editing.locking import VersionCheckedAdmin
 
 
 class FocalActivityInline(admin.TabularInline):

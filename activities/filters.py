@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, FocalActivity, WorkArea
-from apap_portal.filters import SearchFilterSet
+from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import GbfTarget
 from members.filters import CountryChoiceFilter
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
-from apap_portal.locking import VersionedModel
-from apap_portal.search import search_vector_field
+from apap_portal.editing.locking import VersionedModel
+from apap_portal.fulltext.search import search_vector_field
 from members.models import Country, Organization, Visibility, is_member_or_staff
 
 

@@ -13,7 +13,7 @@ from activities.reports import (
     cooperation_report,
     funding_pipeline,
 )
-from apap_portal.admin_actions import csv_response
+from apap_portal.downloads import csv_response
 
 
 class StaffPermissionRequiredMixin(UserPassesTestMixin):

@@ -1,7 +1,6 @@
 """Public pages of the activities section."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
@@ -13,8 +12,7 @@ from django_filters.views import FilterView
 from activities.calendar import activities_calendar, calendar_activities
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
-from apap_portal.caching import cached, cached_for_queryset
-from apap_portal.pagination import keyed_paginator
+from apap_portal.caching import cached
 from knowledge.models import Resource, Story
 
 
@@ -26,21 +24,17 @@ class ActivityListView(FilterView):
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.visible_to(self.request.user).for_list()
 
-    def get_paginator(self, queryset, per_page, **kwargs) -> Paginator:
-        """Pages found by key, so that page 500 costs about what page 1 does."""
-        return keyed_paginator(queryset, per_page, self.listed_count(queryset), **kwargs)
-
-    def listed_count(self, queryset: QuerySet[Activity]) -> int:
-        """The number of activities listed, cached under the list's SQL until a save.
-
-        Counting 90,000 activities for "Page 1 of 3,750" costs more than reading the
-        page. The SQL holds the filters, the visitor's visibility and the day ("upcoming").
-        """
+    def get_context_data(self, **kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return queryset.count()  # none: the list of bad filters is empty
-        if self.filterset.search_keys is not None:
-            return len(self.filterset.search_keys)  # a search lists the matches it ranked
-        return cached_for_queryset("activity-count", queryset, queryset.count)
+            return super().get_context_data(search=None, **kwargs)  # bad filters list nothing
+        listing = self.filterset.listing
+        # Pages found by key, so that page 500 costs about what page 1 does; counting
+        # 90,000 activities for "Page 1 of 3,750" costs more than reading the page, so the
+        # count is cached under the list's SQL (the filters, the visibility, the day).
+        rows = listing.rows
+        count = None if listing.search else cached(("activity-count", rows), rows.count)
+        kwargs["object_list"] = listing.pages(count)
+        return super().get_context_data(search=listing.search, **kwargs)
 
 
 class ActivityDetailView(DetailView):
@@ -107,8 +101,8 @@ def activity_calendar(request):
 
     # The links name the site as this request reached it, in its language.
     site = request.build_absolute_uri("/")
-    name = f"activity-calendar:{today}:{get_language()}:{site}:{filterset.fingerprint()}"
-    body = cached(name, "public", build)
+    key = ("activity-calendar", today, get_language(), site, filterset.fingerprint())
+    body = cached(key, build)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="apap-activities.ics"'
     return response

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +9,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("APAP portal")
 
     def ready(self) -> None:
-        from apap_portal import admin_widgets, caching
+        from apap_portal.caching.tables import watch_connection
+        from apap_portal.editing import widgets
 
-        caching.connect_content_signals()
-        admin_widgets.install()
+        # Every write moves the generation of its table (apap_portal.caching.tables).
+        connection_created.connect(watch_connection, dispatch_uid="apap_portal.caching")
+        for connection in connections.all(initialized_only=True):
+            watch_connection(connection)
+        widgets.install()

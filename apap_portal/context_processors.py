@@ -12,7 +12,7 @@ SECTIONS = [
     ("members:transboundary_list", _("Transboundary")),
     ("knowledge:index", _("Knowledge")),
     ("knowledge:story_list", _("Stories")),
-    ("in_numbers", _("In numbers")),
+    ("in_numbers:index", _("In numbers")),
 ]
 
 

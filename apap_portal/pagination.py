@@ -2,17 +2,17 @@
 
 Two costs grow with a list: counting its rows for "Page 3 of 4,167", and skipping the rows
 before a deep page (OFFSET 10,000 reads and throws away 10,000 rows). `KeyedPages` takes
-a count already known (from the cached facet counts of the lists) and finds a page's rows
-by their primary keys first: the keys come from an index alone, then only the page's own
-rows are read in full. `PagesInOrder` pages through keys known in advance, in order: a
-search's cached ranking.
+a count already known (cached: the facet counts of the library, the activity count) and
+finds a page's rows by their primary keys first: the keys come from an index alone, then
+only the page's own rows are read in full. `PagesInOrder` pages through keys known in
+advance, in order: a search's cached ranking. A Paginator reads either as it reads a
+queryset (`apap_portal.fulltext.filters.Listing.pages`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 
@@ -76,8 +76,3 @@ class PagesInOrder(Pages):
             return []
         rows = {row.pk: row for row in self.queryset.filter(pk__any_of=wanted)}
         return [rows[key] for key in wanted if key in rows]
-
-
-def keyed_paginator(queryset: QuerySet, per_page: int, count: int, **kwargs) -> Paginator:
-    """A Paginator over `queryset` whose row count is known and whose pages are found by key."""
-    return Paginator(KeyedPages(queryset, count), per_page, **kwargs)

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "knowledge",
+    "search",
+    "in_numbers",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and everything that renders: a page served from it costs nothing more.
-    "apap_portal.page_cache.AnonymousPageCacheMiddleware",
+    "apap_portal.caching.pages.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,7 +179,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole pages for anonymous visitors (apap_portal.page_cache): at most this old; 0 is off.
+# Whole pages for anonymous visitors (apap_portal.caching.pages): at most this old; 0 is off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Internationalisation: English at the root, Vietnamese under /vi/.

@@ -8,7 +8,7 @@ every row of the section is read for each of its pages, and twice for the index 
 count its pages, and to find its latest change) — seconds at scale (100,000 best
 practices). Here a section is paginated lazily (`LanguageVersions`): the index counts
 each section and asks for its latest change, a query each, and a page reads its own rows
-and columns. The rendered sitemaps are cached until the content changes (`cached_view`).
+and columns. The rendered sitemaps are cached until what they list changes (`cached_view`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -31,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from activities.models import Activity, WorkArea
-from apap_portal.caching import DEFAULT_TIMEOUT, content_generation
+from apap_portal.caching import DEFAULT_TIMEOUT, cached
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Organization, ProtectedArea
 
@@ -193,13 +192,14 @@ SITEMAPS = {
 
 
 @dataclass(frozen=True)
-class CachedSitemap:
+class RenderedSitemap:
+    status: int
     content: bytes
     headers: dict[str, str]
 
 
 def cached_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """`view` (a sitemap view), its XML cached until the content changes.
+    """`view` (a sitemap view), its XML cached until what it lists changes.
 
     A sitemap lists public items only, whoever asks: one copy serves every visitor. Its
     key holds what it depends on besides the content: the site as the request reached it
@@ -212,16 +212,16 @@ def cached_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         page = request.GET.get("p", "1")
         if not re.fullmatch(r"[0-9]{1,6}", page):
             return view(request, *args, **kwargs)
-        site = f"{request.scheme}://{request.get_host()}"
-        key = f"sitemap:{site}{request.path}?p={page}:{content_generation()}"
-        if (sitemap := cache.get(key)) is None:
+
+        def render() -> RenderedSitemap:
             response = view(request, *args, **kwargs)
             response.render()
-            if response.status_code != 200:
-                return response
-            sitemap = CachedSitemap(response.content, dict(response.headers))
-            cache.set(key, sitemap, seconds_until_next_story(default=DEFAULT_TIMEOUT))
-        return HttpResponse(sitemap.content, headers=sitemap.headers)
+            return RenderedSitemap(response.status_code, response.content, dict(response.headers))
+
+        site = f"{request.scheme}://{request.get_host()}"
+        key = ("sitemap", site, request.path, page)
+        sitemap = cached(key, render, timeout=lambda: seconds_until_next_story(DEFAULT_TIMEOUT))
+        return HttpResponse(sitemap.content, status=sitemap.status, headers=sitemap.headers)
 
     return cached_sitemap_view
 
@@ -229,10 +229,9 @@ def cached_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def seconds_until_next_story(default: int) -> int:
     """How long the sitemaps stay right, at most `default` seconds.
 
-    A scheduled story comes out when its time comes, with no edit to move the content
-    generation forward: the cached sitemaps (the index counts the stories) must expire
-    then. Stories come out at the start of the minute of their publication time
-    (`StoryQuerySet.published`).
+    A scheduled story comes out when its time comes, with no write to tell the cache:
+    the cached sitemaps (the index counts the stories) must expire then. Stories come out
+    at the start of the minute of their publication time (`StoryQuerySet.published`).
     """
     scheduled = Story.objects.filter(published_at__isnull=False).exclude(
         pk__in=Story.objects.published()

@@ -91,8 +91,8 @@ urlpatterns += i18n_patterns(
     # Before the library's URLs: /knowledge/best-practices/submit/ is not a slug.
     path("", include("knowledge.submission_urls")),
     path("", include("knowledge.urls")),
-    path("", include("apap_portal.search_urls")),
-    path("", include("apap_portal.numbers_urls")),
+    path("", include("search.urls")),
+    path("", include("in_numbers.urls")),
     path("", include("activities.report_urls")),
     prefix_default_language=False,
 )

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activities.models import Activity, WorkArea
-from apap_portal.caching import audience_of, cached
+from apap_portal.caching import cached
 from knowledge.models import BestPractice, Story
-from members.models import Organization, ProtectedArea
+from members.models import Organization, ProtectedArea, audience_of
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,10 @@ def partnership_counters(user) -> dict[str, int]:
     """The headline figures, counting only what the user may see.
 
     Counting 50,000 protected areas and 100,000 best practices costs more than the rest
-    of the home page: the figures are cached per audience and generation of the content,
-    so that any save (a new member, a published practice) shows on the next visit.
+    of the home page: the figures are cached per audience until what they count changes
+    (a new member, a published practice shows on the next visit).
     """
-    return cached("home-counters", audience_of(user), lambda: count_partnership(user))
+    return cached(("home-counters", audience_of(user)), lambda: count_partnership(user))
 
 
 def count_partnership(user) -> dict[str, int]:

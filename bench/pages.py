@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef
 
 from activities.models import Activity, ActivityOrganization
-from apap_portal.scale_data import SEARCH_TERMS, SLUG_PREFIX
+from bench.scale_data import SEARCH_TERMS, SLUG_PREFIX
 from knowledge.models import BestPractice
 from members.models import ProtectedArea
 

@@ -93,14 +93,16 @@ def production_environment(database_url: str, hosts: str) -> dict[str, str]:
     }
 
 
-def manage(database_url: str, *arguments: str) -> None:
-    """Run a manage.py command against a database (development settings), or exit."""
+def manage(database_url: str, *arguments: str, script: str = "manage.py") -> None:
+    """Run a manage.py command (or a script of bench/) against a database, or exit."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, str(BASE_DIR / "manage.py"), *arguments]
-    result = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)
+    program = [str(BASE_DIR / script)] if script == "manage.py" else ["-m", script]
+    result = subprocess.run(
+        [sys.executable, *program, *arguments], cwd=BASE_DIR, env=env, check=False
+    )
     if result.returncode != 0:
         sys.exit(
-            f"bench: `manage.py {' '.join(arguments)}` failed on {database_name(database_url)}."
+            f"bench: `{script} {' '.join(arguments)}` failed on {database_name(database_url)}."
         )
 
 
@@ -109,7 +111,7 @@ def prepare_database(database_url: str, counts: list[str]) -> None:
     print(f"== Database {name}", flush=True)
     manage(database_url, "ensure_database")
     manage(database_url, "migrate", "--no-input", "--verbosity", "0")
-    manage(database_url, "generate_scale_data", *counts)
+    manage(database_url, *counts, script="bench.generate_scale_data")
 
 
 def database_exists(database_url: str) -> bool:
@@ -287,7 +289,7 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
     p50/p95 (judged against the targets): the page rendered for each request, with the
     counts, rankings and maps the portal caches warm — what a signed-in member gets.
     Page-cache p95: an anonymous visitor's request, served whole from the page cache
-    (apap_portal.page_cache) after the first. Uncached: the first visit after an edit.
+    (apap_portal.caching.pages) after the first. Uncached: the first visit after an edit.
     """
     from django.test import Client
 
@@ -638,7 +640,7 @@ def machine() -> dict:
 
 
 def scale_description(database_url: str) -> dict:
-    from apap_portal.scale_data import SEARCH_TERMS, synthetic_counts
+    from bench.scale_data import SEARCH_TERMS, synthetic_counts
     from knowledge.models import BestPractice
 
     return {

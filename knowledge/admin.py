@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from apap_portal.admin_actions import export_as_csv
-from apap_portal.locking import VersionCheckedAdmin
+from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.locking import VersionCheckedAdmin
 from knowledge.forms import RequestChangesForm
 from knowledge.models import (
     BestPractice,

@@ -18,8 +18,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import WorkArea
-from apap_portal.caching import cached_for_queryset
-from apap_portal.filters import SearchFilterSet
+from apap_portal.caching import cached
+from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
     Challenge,
@@ -69,13 +69,6 @@ class LibraryFilterSet(SearchFilterSet):
     search_snippet_field = "summary"
     facets: dict[str, str | tuple[str, ...]] = {}
 
-    @property
-    def search_text(self) -> str:
-        """The query searched for, as cleaned ("" when not searching)."""
-        if not self.is_bound or "q" in self.form.errors:
-            return ""
-        return self.form.cleaned_data.get("q") or ""
-
     def selected(self, name: str) -> str:
         """The value chosen in a filter, or "" when none was, or when it is not valid."""
         if not self.is_bound or name in self.form.errors:
@@ -91,7 +84,7 @@ class LibraryFilterSet(SearchFilterSet):
         """
         if not self.cacheable:
             return self.count_facets(results)
-        return cached_for_queryset("facets", results, lambda: self.count_facets(results))
+        return cached(("facets", results), lambda: self.count_facets(results))
 
     def count_facets(self, results: QuerySet) -> FacetCounts:
         """Count `results` and what each facet option holds of them, in one query.

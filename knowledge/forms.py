@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from apap_portal.locking import VersionCheckedForm
+from apap_portal.editing.locking import VersionCheckedForm
 from knowledge.models import BestPractice, BuildingBlock
 from members.models import ProtectedArea
 

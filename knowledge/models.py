@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apap_portal.locking import VersionedModel
-from apap_portal.search import search_vector_field
+from apap_portal.editing.locking import VersionedModel
+from apap_portal.fulltext.search import search_vector_field
 from knowledge.validators import validate_cover_image, validate_document
 from members.models import Country, Organization, ProtectedArea, Visibility, is_member_or_staff
 
@@ -273,7 +273,7 @@ class BestPractice(VersionedModel):
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="bestpractice_title_trgm"),
             # The list's order for every audience; visibility, id and the protected area
             # ride along so that counts, the keys of deep pages and the figures by country
-            # (apap_portal.numbers) come from the index alone.
+            # (in_numbers.figures) come from the index alone.
             models.Index(
                 fields=["status", "-published_at", "-created_at"],
                 include=["visibility", "id", "protected_area"],

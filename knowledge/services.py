@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apap_portal.history import revision
+from apap_portal.editing.history import revision
 from knowledge.models import BestPractice
 from members.models import User
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from apap_portal.history import revision
+from apap_portal.editing.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
 from knowledge.models import BestPractice
 from knowledge.services import best_practice_submit

@@ -4,23 +4,17 @@ Who sees what is decided by the models' `visible_to(user)` querysets only; these
 pick the rows a page needs and say what a visitor who may not see an item is told.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from activities.models import Activity
-from apap_portal import search as full_text
-from apap_portal.caching import cached_for_queryset, content_generation
-from apap_portal.pagination import PagesInOrder, keyed_paginator
+from apap_portal.caching import cached
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea, Visibility
@@ -49,7 +43,7 @@ def index(request):
         }
 
     # Counting the whole library is the page's cost at scale: cached until it changes.
-    counts = cached_for_queryset("library-index", (practices, resources, stories), count)
+    counts = cached(("library-index", practices, resources, stories), count)
     for kind in counts["resource_kinds"]:
         kind["label"] = Resource.Kind(kind["value"]).label  # in the visitor's language
     return render(
@@ -66,35 +60,13 @@ class LibraryListView(FilterView):
     # A bad value is explained next to its field while the other filters still apply.
     strict = False
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        self.facet_counts = self.filterset.facet_counts(queryset)
-        if (keys := self.filterset.search_keys) is not None:
-            # A search: its ranking holds the keys of every match, best first.
-            return Paginator(PagesInOrder(queryset, keys), per_page, **kwargs)
-        # The facet counts hold the total, so the paginator need not count again.
-        return keyed_paginator(queryset, per_page, self.facet_counts.total, **kwargs)
-
-    def filters_cache_key(self) -> str:
-        """What the filter form shows depends on: the query, the language, the counts and
-        the names of the options (any edit). Rendering its hundred-odd options through
-        Django's widget templates is a third of the page's time, so it is cached under this."""
-        parts = (
-            self.request.get_full_path(),
-            get_language(),
-            str(content_generation()),
-            repr(self.facet_counts),
-        )
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        self.filterset.offer_facets(self.facet_counts)
-        context["search_text"] = self.filterset.search_text
-        context["search_capped"] = self.filterset.search_capped
-        context["max_ranked"] = full_text.MAX_RANKED
-        context["approximate"] = self.filterset.search_approximate
-        context["filters_cache_key"] = self.filters_cache_key()
-        return context
+        listing = self.filterset.listing
+        # The facet counts hold the total, so the paginator need not count again.
+        counts = self.filterset.facet_counts(listing.rows)
+        self.filterset.offer_facets(counts)
+        kwargs["object_list"] = listing.pages(counts.total)
+        return super().get_context_data(facet_counts=counts, search=listing.search, **kwargs)
 
 
 class BestPracticeListView(LibraryListView):

@@ -4,8 +4,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from apap_portal.admin_actions import export_as_csv
-from apap_portal.locking import VersionCheckedAdmin, VersionCheckedForm
+from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.locking import VersionCheckedAdmin, VersionCheckedForm
 from members.forms import TransboundaryAreaAdminForm
 from members.models import (
     Country,

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from apap_portal.filters import SearchFilterSet
+from apap_portal.fulltext.filters import SearchFilterSet
 from members.models import (
     Country,
     GovernanceType,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,8 +14,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apap_portal.locking import VersionedModel
-from apap_portal.search import search_vector_field
+from apap_portal.editing.locking import VersionedModel
+from apap_portal.fulltext.search import search_vector_field
 
 
 class Subregion(models.TextChoices):
@@ -35,6 +37,16 @@ def is_member_or_staff(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or user.organization_id is not None
+
+
+# Who sees what: members and staff see the same published content (members-only items
+# included); everyone else sees the public content.
+type Audience = Literal["public", "members"]
+
+
+def audience_of(user) -> Audience:
+    """The visibility class of a visitor, which values cached per audience are keyed by."""
+    return "members" if is_member_or_staff(user) else "public"
 
 
 @reversion.register()

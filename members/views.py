@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from apap_portal.caching import audience_of, cached
+from apap_portal.caching import cached
 from members.filters import (
     BoundingBox,
     MapViewportForm,
@@ -24,9 +24,11 @@ from members.filters import (
     ProtectedAreaFilter,
 )
 from members.models import (
+    Audience,
     Organization,
     ProtectedArea,
     TransboundaryArea,
+    audience_of,
     is_member_or_staff,
 )
 
@@ -72,6 +74,9 @@ class ProtectedAreaListView(FilterView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_list()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(search=self.filterset.listing.search, **kwargs)
+
 
 class ProtectedAreaDetailView(DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
@@ -112,8 +117,7 @@ def protected_area_geojson(request: HttpRequest) -> HttpResponse:
         bbox = bbox.widened()
     try:
         body = cached(
-            _map_cache_name(request.GET, bbox),
-            audience_of(request.user),
+            _map_cache_key(request.GET, bbox, audience_of(request.user)),
             lambda: _map_body(request, bbox),
         )
     except InvalidMapFilters as error:
@@ -128,14 +132,15 @@ def _map_bad_request(errors: dict) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-def _map_cache_name(query: QueryDict, bbox: BoundingBox | None) -> str:
-    """What a map response depends on besides audience and content.
+def _map_cache_key(query: QueryDict, bbox: BoundingBox | None, audience: Audience) -> tuple:
+    """What a map response depends on besides the content.
 
-    The list's filters as asked (`fingerprint`: equivalent URLs share an entry) and the
-    widened box; the language too, because the detail URLs carry its prefix.
+    The list's filters as asked (`fingerprint`: equivalent URLs share an entry), the
+    widened box and the audience; the language too, because the detail URLs carry its
+    prefix.
     """
     filters = ProtectedAreaFilter(query, queryset=ProtectedArea.objects.none()).fingerprint()
-    return f"protected-area-map:{get_language()}:{filters}:{bbox or ''}"
+    return ("protected-area-map", get_language(), filters, str(bbox or ""), audience)
 
 
 def _map_body(request: HttpRequest, bbox: BoundingBox | None) -> bytes:

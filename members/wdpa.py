@@ -35,7 +35,7 @@ from django.db import DataError, IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apap_portal.history import revision
+from apap_portal.editing.history import revision
 from members.models import (
     Country,
     DesignationType,

@@ -83,7 +83,7 @@ def test_a_misspelling_finds_close_titles_and_says_so(client):
     response = client.get("/activities/", {"q": "tranboundary"})
 
     assert titles(response) == ["Transboundary cooperation workshop"]
-    assert "No exact matches; showing results close to “tranboundary”." in response.text
+    assert "No exact matches: showing approximate matches for “tranboundary”." in response.text
 
 
 def test_the_misspelling_fallback_looks_only_at_what_the_other_filters_kept(client):

@@ -164,9 +164,9 @@ def page_types() -> list[PageType]:
         PageType("resource detail", first(Resource.objects.visible_to(visitor))),
         PageType("story list", reverse("knowledge:story_list")),
         PageType("story detail", first(Story.objects.visible_to(visitor).published())),
-        PageType("search page", reverse("search")),
-        PageType("search results", reverse("search") + "?q=tourism"),
-        PageType("empty search", reverse("search") + "?q=zzyzx+quokka"),
+        PageType("search page", reverse("search:index")),
+        PageType("search results", reverse("search:index") + "?q=tourism"),
+        PageType("empty search", reverse("search:index") + "?q=zzyzx+quokka"),
         PageType("login", reverse("login")),
         PageType("404 page", "/no-such-page/", status=404),
         PageType("home in Vietnamese", "/vi/"),
@@ -181,7 +181,7 @@ def page_types() -> list[PageType]:
 def in_numbers_url() -> str | None:
     """/in-numbers/ when the portal has it (it was built alongside these tests)."""
     try:
-        return reverse("in_numbers")
+        return reverse("in_numbers:index")
     except NoReverseMatch:
         return None
 
@@ -211,7 +211,7 @@ def wait_for_the_map(page) -> int | None:
 
 def demo_account(persona: str):
     """The demo data's account for a persona: its member, or its secretariat staff."""
-    from members.demo import DEMO_MEMBER_USERNAME, DEMO_STAFF_USERNAME
+    from demo.members import DEMO_MEMBER_USERNAME, DEMO_STAFF_USERNAME
     from members.models import User
 
     username = {MEMBER: DEMO_MEMBER_USERNAME, STAFF: DEMO_STAFF_USERNAME}[persona]

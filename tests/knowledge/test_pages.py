@@ -308,9 +308,9 @@ def test_a_runaway_or_binary_query_is_cleaned_not_refused(client):
     nul_query = client.get(BEST_PRACTICES, {"q": "mangrove\x00"})
 
     assert titles(long_query) == ["Mangrove replanting"]
-    assert len(long_query.context["search_text"]) <= 200
+    assert len(long_query.context["search"].text) <= 200
     assert titles(nul_query) == ["Mangrove replanting"]
-    assert nul_query.context["search_text"] == "mangrove"
+    assert nul_query.context["search"].text == "mangrove"
 
 
 def test_bad_filters_explain_instead_of_failing(client):

@@ -107,7 +107,7 @@ def test_best_practice_search_finds_only_what_the_list_shows(request, practices,
     assert titles(client.get("/knowledge/best-practices/", {"q": "patrols"})) == LISTED[persona]
     # Nor do approximate matches of a misspelling reach further than the list.
     misspelt = client.get("/knowledge/best-practices/", {"q": "patrosl"})
-    assert misspelt.context["approximate"]
+    assert misspelt.context["search"].approximate
     assert titles(misspelt) == LISTED[persona]
 
 

@@ -10,9 +10,9 @@ import pytest
 from members import views
 from members.filters import BoundingBox
 from members.models import Visibility
-from tests.factories import ProtectedAreaFactory, country
+from tests.factories import ProtectedAreaFactory, TransboundaryAreaFactory, country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 MAP_URL = "/protected-areas/map.geojson"
 
@@ -176,6 +176,40 @@ def test_an_edit_of_a_protected_area_shows_on_the_next_request(client):
     area.save()
 
     assert names(client) == ["Chitwan National Park"]
+
+
+def test_an_area_joined_to_a_transboundary_area_in_the_admin_shows_at_once(
+    client, editor_client, settings
+):
+    """The link between the two is a row of its own (many-to-many): the map follows it,
+    and so do the cached pages of the list filtered by it."""
+    settings.PAGE_CACHE_SECONDS = 60
+    sundarbans = ProtectedAreaFactory(name="Sundarbans", country=country("BGD"))
+    indian = ProtectedAreaFactory(name="Sundarban National Park", country=country("IND"))
+    tiger = ProtectedAreaFactory(name="Sundarbans Tiger Reserve", country=country("IND"))
+    landscape = TransboundaryAreaFactory(name="Sundarbans", protected_areas=[sundarbans, indian])
+    assert names(client, transboundary="yes") == ["Sundarban National Park", "Sundarbans"]
+    assert "Sundarbans Tiger Reserve" not in client.get("/protected-areas/?transboundary=yes").text
+
+    change_url = f"/admin/members/transboundaryarea/{landscape.pk}/change/"
+    response = editor_client.post(
+        change_url,
+        {
+            "name": landscape.name,
+            "slug": landscape.slug,
+            "description": "",
+            "protected_areas": [sundarbans.pk, indian.pk, tiger.pk],
+            "loaded_version": landscape.version,
+        },
+    )
+    assert response.status_code == 302, response.content
+
+    assert names(client, transboundary="yes") == [
+        "Sundarban National Park",
+        "Sundarbans",
+        "Sundarbans Tiger Reserve",
+    ]
+    assert "Sundarbans Tiger Reserve" in client.get("/protected-areas/?transboundary=yes").text
 
 
 def test_members_only_areas_never_reach_the_public_from_the_cache(client, member_client):

@@ -73,7 +73,7 @@ def test_a_misspelling_finds_close_names_and_says_so(client, cuc_phuong):
     response = client.get("/protected-areas/", {"q": "Nationl Park"})
 
     assert names(response) == ["Cúc Phương National Park"]
-    assert "No exact matches; showing results close to “Nationl Park”." in response.text
+    assert "No exact matches: showing approximate matches for “Nationl Park”." in response.text
 
 
 def test_members_only_areas_stay_hidden_from_anna(client, member_client):

@@ -31,7 +31,7 @@ from django.test import override_settings
 from psycopg import sql
 
 from apap_portal.backups import Server, migration_notes
-from apap_portal.search import web_query
+from apap_portal.fulltext.search import web_query
 from knowledge.models import GbfTarget, Theme
 from members.models import ProtectedArea
 from tests.factories import (

@@ -1,4 +1,4 @@
-from apap_portal.admin_actions import csv_response
+from apap_portal.downloads import csv_response
 
 
 def test_csv_cells_that_look_like_formulas_stay_text():

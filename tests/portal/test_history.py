@@ -25,7 +25,7 @@ from activities.models import (
     FundingProposal,
     WorkArea,
 )
-from apap_portal.history import latest_revision, revision
+from apap_portal.editing.history import latest_revision, revision
 from knowledge.models import (
     BestPractice,
     BuildingBlock,

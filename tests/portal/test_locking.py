@@ -22,7 +22,7 @@ from django.urls import reverse
 from reversion.admin import VersionAdmin
 
 from activities.models import Activity, FundingProposal
-from apap_portal.locking import VersionCheckedAdmin, VersionedModel
+from apap_portal.editing.locking import VersionCheckedAdmin, VersionedModel
 from knowledge.models import BestPractice, Resource, Story
 from knowledge.services import best_practice_publish
 from members.models import Organization, ProtectedArea, TransboundaryArea

@@ -1,12 +1,13 @@
-"""Whole pages for anonymous visitors: served from the cache until the content changes."""
+"""Whole pages for anonymous visitors: served from the cache until what they show changes."""
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponseBase
 
-from apap_portal import page_cache
-from tests.factories import BestPracticeFactory, ProtectedAreaFactory
+from apap_portal import caching
+from tests.factories import ActivityFactory, BestPracticeFactory, ProtectedAreaFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,17 @@ def test_an_anonymous_page_is_served_from_the_cache_until_an_edit(
     area.save()
 
     assert "Ba Be Lake National Park" in client.get("/protected-areas/").text
+
+
+def test_an_edit_of_another_kind_keeps_the_page(client, django_assert_num_queries):
+    """An activity edited: the library's pages are still served from the cache."""
+    BestPracticeFactory(title="Mangrove replanting")
+    activity = ActivityFactory()
+    client.get("/knowledge/best-practices/")
+    activity.title = "Renamed workshop"
+    activity.save()
+    with django_assert_num_queries(0):
+        assert "Mangrove replanting" in client.get("/knowledge/best-practices/").text
 
 
 def test_a_page_served_from_the_cache_is_not_rendered_again(client):
@@ -69,7 +81,7 @@ def test_a_page_holding_a_csrf_token_is_not_kept(client):
 
 
 class KeptPages:
-    """The page cache's cache, noting the pages it keeps."""
+    """The cache of cached values, noting the pages it keeps."""
 
     def __init__(self):
         self.kept = []
@@ -77,14 +89,15 @@ class KeptPages:
     def get(self, key):
         return cache.get(key)
 
-    def set(self, key, response, timeout):
-        self.kept.append(response)
-        cache.set(key, response, timeout)
+    def set(self, key, entry, timeout):
+        if isinstance(entry.value, HttpResponseBase):
+            self.kept.append(entry.value)
+        cache.set(key, entry, timeout)
 
 
 def test_private_and_non_200_answers_are_not_kept(client, monkeypatch):
     spy = KeptPages()
-    monkeypatch.setattr(page_cache, "cache", spy)
+    monkeypatch.setattr(caching, "cache", spy)
     client.get("/protected-areas/map.geojson")  # Cache-Control: private (per audience)
     client.get("/no-such-page/")
     client.get("/accounts/login/")  # holds a CSRF token

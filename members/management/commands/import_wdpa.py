@@ -2,7 +2,6 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apap_portal.caching import bump_content_generation
 from members.wdpa import ImportResult, WdpaFileError, import_file
 
 SKIPPED_SHOWN = 50
@@ -23,9 +22,6 @@ class Command(BaseCommand):
             result = import_file(path, progress=progress)
         except WdpaFileError as error:
             raise CommandError(str(error)) from error
-        if result.created or result.updated:
-            # Bulk writes send no save signals: the cached figures must learn of them.
-            bump_content_generation()
         self._report(result)
 
     def _report(self, result: ImportResult) -> None:

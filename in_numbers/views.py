@@ -1,0 +1,456 @@
+"""/in-numbers/: the partnership in figures and charts, and its contribution to the GBF.
+
+The figures come from `in_numbers.figures` (cached per audience); this module turns them
+into charts with their tables, the GBF matrix with the links behind its cells, and the
+same figures as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from apap_portal.downloads import csv_response
+from in_numbers.charts import (
+    Cell,
+    Chart,
+    Series,
+    Table,
+    TableRow,
+    bar_chart,
+    column_chart,
+    formatted,
+)
+from in_numbers.figures import AreaGroup, Figures, figures_for
+from members.models import IucnCategory, Realm, audience_of
+
+
+@require_GET
+def in_numbers(request):
+    figures = figures_for(request.user)
+    if request.GET.get("format") == "csv":
+        stamp = timezone.localdate().isoformat()
+        return csv_response(f"apap-in-numbers-{stamp}.csv", csv_header(), csv_rows(figures))
+    context = {
+        "figures": figures,
+        "audience": audience_of(request.user),
+        "membership_chart": membership_chart(figures),
+        "activity_chart": activity_chart(figures),
+        "participant_chart": participant_chart(figures),
+        "country_chart": country_chart(figures),
+        "theme_chart": theme_chart(figures),
+        "category_chart": area_chart(
+            "chart-iucn-categories",
+            _("Protected areas by IUCN management category"),
+            _("IUCN category"),
+            figures.protected_areas.by_category,
+            category_label,
+            "iucn_category",
+        ),
+        "realm_chart": area_chart(
+            "chart-realms",
+            _("Protected areas by realm"),
+            _("Realm"),
+            figures.protected_areas.by_realm,
+            realm_label,
+            "realm",
+        ),
+        "gbf_rows": gbf_matrix(figures),
+    }
+    return render(request, "in_numbers/in_numbers.html", context)
+
+
+def filtered(url_name: str, **params) -> str:
+    return f"{reverse(url_name)}?{urlencode(params)}"
+
+
+def category_label(key: str) -> str:
+    return str(IucnCategory(key).label)
+
+
+def realm_label(key: str) -> str:
+    return str(Realm(key).label)
+
+
+# The charts
+
+
+def membership_chart(figures: Figures) -> Chart:
+    membership = figures.membership
+    years = [str(row.year) for row in membership.years]
+    series = [
+        Series(_("Members"), tuple(row.members for row in membership.years)),
+        Series(_("Member countries"), tuple(row.countries for row in membership.years)),
+    ]
+    table = Table(
+        caption=_("Members and member countries by year of joining"),
+        corner=_("Year"),
+        columns=(
+            _("Joined that year"),
+            _("Members (cumulative)"),
+            _("Countries joining"),
+            _("Countries (cumulative)"),
+        ),
+        rows=tuple(
+            TableRow(
+                str(row.year),
+                (Cell(row.joined), Cell(row.members), Cell(row.new_countries), Cell(row.countries)),
+            )
+            for row in membership.years
+        ),
+    )
+    if membership.years:
+        first, last = membership.years[0], membership.years[-1]
+        description = _(
+            "Members and member countries, cumulative by year of joining, from %(first_members)s "
+            "members in %(first)s to %(members)s members from %(countries)s countries in "
+            "%(last)s."
+        ) % {
+            "first_members": formatted(first.members),
+            "first": first.year,
+            "members": formatted(last.members),
+            "countries": formatted(last.countries),
+            "last": last.year,
+        }
+    else:
+        description = _("No membership has a recorded date yet.")
+    return column_chart(
+        id="chart-members",
+        title=_("Members and member countries over time"),
+        description=description,
+        categories=years,
+        series=series,
+        table=table,
+    )
+
+
+def activity_chart(figures: Figures) -> Chart:
+    activities = figures.activities
+    years = [str(row.year) for row in activities.years]
+    series = [
+        Series(area.name, tuple(row.by_work_area[index] for row in activities.years))
+        for index, area in enumerate(activities.work_areas)
+    ]
+    table = Table.of(
+        _("Activities per year by work area"), _("Year"), years, series, total=_("Total")
+    )
+    if activities.years:
+        busiest = max(activities.years, key=lambda row: (row.total, row.year))
+        description = _(
+            "%(total)s activities from %(first)s to %(last)s, stacked by work area; the "
+            "busiest year was %(busiest)s with %(busiest_total)s."
+        ) % {
+            "total": formatted(activities.total),
+            "first": activities.years[0].year,
+            "last": activities.years[-1].year,
+            "busiest": busiest.year,
+            "busiest_total": formatted(busiest.total),
+        }
+    else:
+        description = _("No activity recorded yet.")
+    return column_chart(
+        id="chart-activities",
+        title=_("Activities per year, by work area"),
+        description=description,
+        categories=years,
+        series=series,
+        table=table,
+        stacked=True,
+    )
+
+
+def participant_chart(figures: Figures) -> Chart:
+    activities = figures.activities
+    # Up to the last year with activities held: the years to come have no participants yet.
+    held = [row.year for row in activities.years if row.taken_place]
+    years = [row for row in activities.years if held and row.year <= max(held)]
+    table = Table(
+        caption=_("Participants reached per year"),
+        corner=_("Year"),
+        columns=(
+            _("Participants"),
+            _("Activities with a recorded number"),
+            _("Activities held"),
+        ),
+        rows=tuple(
+            TableRow(
+                str(row.year),
+                (Cell(row.participants), Cell(row.with_participants), Cell(row.taken_place)),
+            )
+            for row in years
+        ),
+    )
+    description = _(
+        "%(participants)s participants recorded, for %(counted)s of the %(held)s activities "
+        "held; the others have no recorded number and add nothing."
+    ) % {
+        "participants": formatted(activities.participants),
+        "counted": formatted(activities.with_participants),
+        "held": formatted(activities.taken_place),
+    }
+    return column_chart(
+        id="chart-participants",
+        title=_("Participants reached per year"),
+        description=description,
+        categories=[str(row.year) for row in years],
+        series=[Series(_("Participants"), tuple(row.participants for row in years))],
+        table=table,
+    )
+
+
+def country_chart(figures: Figures) -> Chart:
+    library = figures.library
+    rows = library.best_practices_by_country
+    table = Table(
+        caption=_("Best practices by country"),
+        corner=_("Country"),
+        columns=(_("Best practices"),),
+        rows=tuple(
+            TableRow(
+                row.name,
+                (Cell(row.count, filtered("knowledge:bestpractice_list", country=row.key)),),
+            )
+            for row in rows
+        ),
+    )
+    description = ngettext(
+        "Best practices in %(countries)s country, the most first.",
+        "Best practices in %(countries)s countries, the most first.",
+        len(rows),
+    ) % {"countries": formatted(len(rows))}
+    return bar_chart(
+        id="chart-countries",
+        title=_("Best practices by country"),
+        description=description,
+        categories=[row.name for row in rows],
+        series=[Series(_("Best practices"), tuple(row.count for row in rows))],
+        table=table,
+    )
+
+
+def theme_chart(figures: Figures) -> Chart:
+    themes = figures.library.by_theme
+    table = Table(
+        caption=_("Best practices and resources by theme"),
+        corner=_("Theme"),
+        columns=(_("Best practices"), _("Resources")),
+        rows=tuple(
+            TableRow(
+                row.name,
+                (
+                    Cell(
+                        row.best_practices,
+                        filtered("knowledge:bestpractice_list", theme=row.key)
+                        if row.best_practices
+                        else "",
+                    ),
+                    Cell(
+                        row.resources,
+                        filtered("knowledge:resource_list", theme=row.key) if row.resources else "",
+                    ),
+                ),
+            )
+            for row in themes
+        ),
+    )
+    description = ngettext(
+        "Best practices and resources in %(themes)s theme.",
+        "Best practices and resources in %(themes)s themes, the most best practices first.",
+        len(themes),
+    ) % {"themes": formatted(len(themes))}
+    return bar_chart(
+        id="chart-themes",
+        title=_("Best practices and resources by theme"),
+        description=description,
+        categories=[row.name for row in themes],
+        series=[
+            Series(_("Best practices"), tuple(row.best_practices for row in themes)),
+            Series(_("Resources"), tuple(row.resources for row in themes)),
+        ],
+        table=table,
+    )
+
+
+def area_chart(
+    chart_id: str,
+    title: str,
+    corner: str,
+    groups: tuple[AreaGroup, ...],
+    label_of,
+    parameter: str,
+) -> Chart:
+    labels = [label_of(group.key) for group in groups]
+    table = Table(
+        caption=title,
+        corner=corner,
+        columns=(
+            _("Protected areas"),
+            _("Reported area (km²)"),
+            _("Protected areas with a reported area"),
+        ),
+        rows=tuple(
+            TableRow(
+                label,
+                (
+                    Cell(
+                        group.count,
+                        filtered("members:protectedarea_list", **{parameter: group.key}),
+                    ),
+                    Cell(group.area_km2),
+                    Cell(group.with_area),
+                ),
+            )
+            for label, group in zip(labels, groups, strict=True)
+        ),
+    )
+    if groups:
+        largest = max(groups, key=lambda group: group.count)
+        description = _(
+            "%(total)s protected areas; the most in %(largest)s (%(count)s). The table gives "
+            "their reported area."
+        ) % {
+            "total": formatted(sum(group.count for group in groups)),
+            "largest": label_of(largest.key),
+            "count": formatted(largest.count),
+        }
+    else:
+        description = _("No protected area recorded yet.")
+    return bar_chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        categories=labels,
+        series=[Series(_("Protected areas"), tuple(group.count for group in groups))],
+        table=table,
+    )
+
+
+# The GBF matrix
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    count: int
+    kind: str  # what is counted, for screen readers: "activities"
+    href: str  # the list of these items ("" when there is none)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    number: int
+    short_title: str
+    cells: tuple[MatrixCell, ...]  # activities, best practices, resources
+    reached: bool
+
+
+def gbf_matrix(figures: Figures) -> list[MatrixRow]:
+    """The 23 targets against the three kinds of items; each non-empty cell links to its list."""
+    columns = (
+        (_("activities"), "activities:activity_list"),
+        (_("best practices"), "knowledge:bestpractice_list"),
+        (_("resources"), "knowledge:resource_list"),
+    )
+    rows = []
+    for target in figures.gbf:
+        counts = (target.activities, target.best_practices, target.resources)
+        cells = tuple(
+            MatrixCell(count, kind, filtered(url_name, gbf_target=target.number) if count else "")
+            for (kind, url_name), count in zip(columns, counts, strict=True)
+        )
+        rows.append(MatrixRow(target.number, target.short_title, cells, target.reached))
+    return rows
+
+
+# The CSV
+
+
+def csv_header() -> list[str]:
+    return [_("figure"), _("dimension"), _("breakdown"), _("value"), _("unit")]
+
+
+def csv_rows(figures: Figures) -> Iterator[tuple]:
+    """Every figure in long format: one number per row, ready for a pivot table."""
+    membership = figures.membership
+    members, countries = _("members"), _("countries")
+    for row in membership.years:
+        yield _("Members joining"), row.year, "", row.joined, members
+        yield _("Members (cumulative)"), row.year, "", row.members, members
+        yield _("Member countries joining"), row.year, "", row.new_countries, countries
+        yield _("Member countries (cumulative)"), row.year, "", row.countries, countries
+    yield _("Members joining"), _("date not recorded"), "", membership.undated_members, members
+    yield _("Members"), _("active today"), "", membership.active_members, members
+    yield _("Members"), _("withdrawn"), "", membership.withdrawn_members, members
+    yield _("Member countries"), _("active today"), "", membership.active_countries, countries
+
+    activities = figures.activities
+    unit = _("activities")
+    for row in activities.years:
+        for area, count in zip(activities.work_areas, row.by_work_area, strict=True):
+            yield _("Activities"), row.year, area.name, count, unit
+    for row in activities.years:
+        if row.taken_place:  # the years to come have no participants yet
+            yield _("Participants reached"), row.year, "", row.participants, _("participants")
+            yield (
+                _("Activities with a recorded number of participants"),
+                row.year,
+                "",
+                row.with_participants,
+                unit,
+            )
+            yield _("Activities held"), row.year, "", row.taken_place, unit
+    yield _("Activities"), _("cancelled"), "", activities.cancelled, unit
+
+    library = figures.library
+    practices, resources = _("best practices"), _("resources")
+    for tally in library.best_practices_by_country:
+        yield _("Best practices by country"), tally.name, "", tally.count, practices
+    yield (
+        _("Best practices by country"),
+        _("no country"),
+        "",
+        library.best_practices_without_country,
+        practices,
+    )
+    for theme in library.by_theme:
+        yield _("Best practices by theme"), theme.name, "", theme.best_practices, practices
+    yield (
+        _("Best practices by theme"),
+        _("no theme"),
+        "",
+        library.best_practices_without_theme,
+        practices,
+    )
+    for theme in library.by_theme:
+        yield _("Resources by theme"), theme.name, "", theme.resources, resources
+    yield _("Resources by theme"), _("no theme"), "", library.resources_without_theme, resources
+
+    areas = figures.protected_areas
+    for figure, groups, label_of in (
+        (_("Protected areas by IUCN category"), areas.by_category, category_label),
+        (_("Protected areas by realm"), areas.by_realm, realm_label),
+    ):
+        for group in groups:
+            label = label_of(group.key)
+            yield figure, label, _("protected areas"), group.count, _("protected areas")
+            yield figure, label, _("reported area"), group.area_km2, "km²"
+            yield figure, label, _("with a reported area"), group.with_area, _("protected areas")
+
+    kinds = ((_("activities"), "activities"), (_("best practices"), "best_practices"))
+    kinds += ((_("resources"), "resources"),)
+    for target in figures.gbf:
+        for kind, attribute in kinds:
+            yield (
+                _("Items tagged with a GBF target"),
+                f"{target.number}. {target.short_title}",
+                kind,
+                getattr(target, attribute),
+                kind,
+            )

@@ -1,0 +1,11 @@
+"""The site-wide search page."""
+
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search, name="index"),
+]

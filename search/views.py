@@ -1,0 +1,271 @@
+"""The site-wide search: /search/?q= over everything the visitor may see.
+
+Best practices, resources, stories, activities and protected areas are searched at once
+and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
+more match: `apap_portal.fulltext.search`). Each kind's rows come from its model's
+`visible_to(user)`, the one place visibility is decided. The kinds meet in UNION ALL
+queries, so whatever the number of matches a page costs two queries: the ranking of
+every kind (cached until the content changes), then the page's rows. When the full-text
+search finds nothing in any kind, the misspelling-tolerant trigram search on titles runs
+instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db import models
+from django.db.models import F, Value
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from activities.models import Activity
+from apap_portal.caching import cached
+
+# The same snippets and fallback rule as the filtered lists (apap_portal.fulltext.search).
+from apap_portal.fulltext import search as full_text
+from apap_portal.fulltext.search import (
+    allows_near_misses,
+    clean_query,
+    headline,
+    opening,
+    scored,
+    snippet_html,
+    web_query,
+)
+from apap_portal.pagination import Pages
+from knowledge.models import BestPractice, Resource, Story
+from members.models import ProtectedArea
+
+RESULTS_PER_PAGE = 20
+
+# Shown on the empty search page; each one is a link that runs it.
+EXAMPLES = ["transboundary", "Cúc Phương", '"human-wildlife conflict"', "mangrove -shrimp"]
+
+
+@dataclass(frozen=True)
+class SearchableKind:
+    """A kind of content the site-wide search covers."""
+
+    key: str  # ?kind= and the UNION's kind column
+    label: str  # one result's label: "Best practice"
+    label_plural: str  # the filter by kind: "Best practices"
+    url_name: str  # its detail page, reversed with the slug
+    visible_to: Callable[..., models.QuerySet]  # user -> the rows that user may find
+    snippet_field: str
+    title_field: str = "title"
+
+    def url(self, slug: str) -> str:
+        return reverse(self.url_name, kwargs={"slug": slug})
+
+
+# Drafts are never search results (staff find them in the admin, authors on /my/).
+KINDS = (
+    SearchableKind(
+        "bestpractice",
+        _("Best practice"),
+        _("Best practices"),
+        "knowledge:bestpractice_detail",
+        lambda user: BestPractice.objects.visible_to(user).published(),
+        snippet_field="summary",
+    ),
+    SearchableKind(
+        "resource",
+        _("Resource"),
+        _("Resources"),
+        "knowledge:resource_detail",
+        lambda user: Resource.objects.visible_to(user),
+        snippet_field="summary",
+    ),
+    SearchableKind(
+        "story",
+        _("Story"),
+        _("Stories"),
+        "knowledge:story_detail",
+        lambda user: Story.objects.visible_to(user).published(),
+        snippet_field="lead",
+    ),
+    SearchableKind(
+        "activity",
+        _("Activity"),
+        _("Activities"),
+        "activities:activity_detail",
+        lambda user: Activity.objects.visible_to(user),
+        snippet_field="summary",
+    ),
+    SearchableKind(
+        "protectedarea",
+        _("Protected area"),
+        _("Protected areas"),
+        "members:protectedarea_detail",
+        lambda user: ProtectedArea.objects.visible_to(user),
+        snippet_field="description",
+        title_field="name",
+    ),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+# The columns every kind's rows share, in this order: UNION matches columns by position.
+COLUMNS = ("result_kind", "result_id", "result_title", "result_slug", "result_snippet")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: SearchableKind
+    title: str
+    url: str
+    snippet: SafeString
+
+
+class SiteSearch:
+    """One query typed by one user, searched in every kind that user may see.
+
+    The ranking of every kind comes from one UNION ALL query — (kind, key, score) rows,
+    each kind's candidates scored (`apap_portal.fulltext.search.scored`) — and is cached for this
+    query and the visitor's visibility until the content changes. Counts and pages are
+    read from it; a page then costs one query for its own rows and snippets.
+    """
+
+    def __init__(self, text: str, user):
+        self.text = text
+        self.user = user
+        self.approximate = False
+        self.ranking = self._ranking()
+        # Decided for the whole query: a near miss in one kind is no use beside exact
+        # matches in another, and "phrases" or -exclusions must not be loosened.
+        if not self.ranking and allows_near_misses(text):
+            self.approximate = True
+            self.ranking = self._ranking()
+        self.counts = {kind.key: 0 for kind in KINDS}
+        for kind_key, _key in self.ranking:
+            self.counts[kind_key] += 1
+
+    @property
+    def total(self) -> int:
+        return len(self.ranking)
+
+    @property
+    def capped(self) -> bool:
+        """Whether some kind matched more rows than are ranked (apap_portal.fulltext.search)."""
+        return any(count >= self.max_ranked for count in self.counts.values())
+
+    @property
+    def max_ranked(self) -> int:
+        return full_text.MAX_RANKED
+
+    def _ranking(self) -> list[tuple[str, int]]:
+        """(kind, key) of every ranked match, best first, from the cache when it is there."""
+        per_kind = [
+            scored(
+                kind.visible_to(self.user),
+                self.text,
+                kind.title_field,
+                approximate=self.approximate,
+            )
+            .annotate(result_kind=Value(kind.key, output_field=models.CharField()))
+            .values_list("result_kind", "pk", "score")
+            for kind in KINDS
+        ]
+        first, *others = per_kind
+        union = first.union(*others, all=True).order_by()  # not the first model's ordering
+
+        def best_first() -> list[tuple[str, int]]:
+            rows = sorted(union, key=lambda row: (-row[2], row[0], row[1]))
+            return [(kind_key, key) for kind_key, key, _score in rows]
+
+        return cached(("site-search", self.approximate, self.text, union), best_first)
+
+    def results(self, kind: SearchableKind | None = None) -> RankedResults:
+        ranking = [row for row in self.ranking if kind is None or row[0] == kind.key]
+        return RankedResults(ranking, self)
+
+
+class RankedResults(Pages):
+    """A ranking of (kind, key) as a sequence for the Paginator.
+
+    A page is one query: the page's rows of each kind, with their snippets, in a UNION
+    ALL; they are then put in the ranking's order.
+    """
+
+    def __init__(self, ranking: list[tuple[str, int]], search: SiteSearch):
+        self.ranking = ranking
+        self.search = search
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def page(self, page: slice) -> list[SearchResult]:
+        wanted = self.ranking[page]
+        if not wanted:
+            return []
+        keys: dict[str, list[int]] = {}
+        for kind_key, key in wanted:
+            keys.setdefault(kind_key, []).append(key)
+        first, *others = [self._rows(KINDS_BY_KEY[k], kind_keys) for k, kind_keys in keys.items()]
+        rows = first.union(*others, all=True).order_by() if others else first
+        found = {(row["result_kind"], row["result_id"]): row for row in rows}
+        return [self._result(found[wanted_row]) for wanted_row in wanted if wanted_row in found]
+
+    def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
+        """The rows of `keys` of a kind, as rows of COLUMNS."""
+        if self.search.approximate:
+            snippet = opening(kind.snippet_field)
+        else:
+            snippet = headline(kind.snippet_field, web_query(self.search.text))
+        return (
+            kind.visible_to(self.search.user)
+            .filter(pk__any_of=keys)
+            .order_by()
+            .annotate(
+                result_kind=Value(kind.key, output_field=models.CharField()),
+                result_id=F("pk"),
+                result_title=F(kind.title_field),
+                result_slug=F("slug"),
+                result_snippet=snippet,
+            )
+            .values(*COLUMNS)
+        )
+
+    @staticmethod
+    def _result(row: dict) -> SearchResult:
+        kind = KINDS_BY_KEY[row["result_kind"]]
+        return SearchResult(
+            kind=kind,
+            title=row["result_title"],
+            url=kind.url(row["result_slug"]),
+            snippet=snippet_html(row["result_snippet"]),
+        )
+
+
+@require_GET
+def search(request):
+    """One search over all public content, and members-only content for members."""
+    text = clean_query(request.GET.get("q"))
+    context = {"query": text, "examples": EXAMPLES, "kinds": KINDS}
+    if not text:
+        return render(request, "search/search.html", context)
+
+    selected = KINDS_BY_KEY.get(request.GET.get("kind", ""))
+    found = SiteSearch(text, request.user)
+    paginator = Paginator(found.results(selected), RESULTS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404(_("There is no such page of results.")) from error
+    context.update(
+        selected_kind=selected,
+        search=found,
+        max_ranked=found.max_ranked,
+        total=found.total,
+        kind_counts=[(kind, found.counts[kind.key]) for kind in KINDS],
+        paginator=paginator,
+        page_obj=page,
+        results=page.object_list,
+    )
+    return render(request, "search/search.html", context)

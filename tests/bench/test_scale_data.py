@@ -1,0 +1,176 @@
+"""The synthetic data of the benchmark (`generate_scale_data`), generated small.
+
+`make bench` measures pages on this data and searches it for SEARCH_TERMS: these tests
+keep the generator writing what the benchmark counts on (counts, shares of members-only
+and unpublished rows, tags and relations, the search terms), and running it again
+safe (it tops up, `--reset` rebuilds the same rows).
+"""
+
+import io
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Count
+
+from activities.models import Activity
+from apap_portal.fulltext.search import SEARCH_CONFIG
+from bench.scale_command import Command as GenerateScaleData
+from bench.scale_data import (
+    COUNTRY_BOXES,
+    SEARCH_TERMS,
+    ScaleCounts,
+    is_published,
+    synthetic,
+    synthetic_counts,
+    visibility_of,
+)
+from knowledge.models import BestPractice, BuildingBlock, Resource, Story
+from members.models import Membership, Organization, ProtectedArea, TransboundaryArea, Visibility
+
+pytestmark = pytest.mark.django_db
+
+SMALL = ScaleCounts(
+    organizations=20,
+    protected_areas=20,
+    activities=20,
+    best_practices=40,
+    resources=20,
+    stories=20,
+)
+
+
+def generate(counts: ScaleCounts = SMALL, **options) -> str:
+    out = io.StringIO()
+    call_command(
+        GenerateScaleData(),
+        allow_any_database=True,
+        stdout=out,
+        best_practices=counts.best_practices,
+        protected_areas=counts.protected_areas,
+        activities=counts.activities,
+        resources=counts.resources,
+        stories=counts.stories,
+        organizations=counts.organizations,
+        **options,
+    )
+    return out.getvalue()
+
+
+def matching(model, term: str):
+    return synthetic(model).filter(search_vector=SearchQuery(term, config=SEARCH_CONFIG))
+
+
+def test_refuses_a_database_not_named_for_benchmarks():
+    if "scale" in connection.settings_dict["NAME"]:
+        pytest.skip("The test database is named like a scale database.")
+    with pytest.raises(CommandError, match=r"DATABASE_URL=postgres://.*/apap_portal_scale"):
+        call_command(GenerateScaleData(), best_practices=1, stdout=io.StringIO())
+    assert not synthetic(BestPractice).exists()
+
+
+def test_creates_the_counts_asked_for():
+    output = generate()
+
+    assert synthetic_counts() == SMALL.as_dict()
+    assert "Created" in output
+
+
+def test_shares_of_members_only_and_unpublished_rows_are_exact_per_hundred():
+    assert sum(visibility_of(i) == Visibility.MEMBERS for i in range(1_000)) == 100
+    assert sum(not is_published(i) for i in range(1_000)) == 50
+
+
+def test_members_only_and_unpublished_rows_are_hidden_from_visitors():
+    generate()
+    anna = AnonymousUser()
+    practices = synthetic(BestPractice)
+    members_only = practices.filter(visibility=Visibility.MEMBERS)
+    unpublished = practices.exclude(status=BestPractice.Status.PUBLISHED)
+
+    assert members_only.exists()
+    assert unpublished.exists()
+    visible = BestPractice.objects.visible_to(anna).published()
+    assert visible.count() == practices.count() - members_only.union(unpublished).count()
+    assert synthetic(Activity).filter(visibility=Visibility.MEMBERS).exists()
+    assert synthetic(Story).filter(published_at__isnull=True).exists()
+
+
+def test_best_practices_have_building_blocks_tags_and_a_place():
+    generate()
+    practices = synthetic(BestPractice).annotate(
+        blocks=Count("building_blocks", distinct=True),
+        theme_count=Count("themes", distinct=True),
+        country_count=Count("countries", distinct=True),
+    )
+
+    for practice in practices:
+        assert 2 <= practice.blocks <= 3
+        assert 1 <= practice.theme_count <= 4
+        assert practice.country_count >= 1
+    assert practices.filter(protected_area__isnull=False).exists()
+    assert BuildingBlock.objects.filter(best_practice__in=practices).count() >= 80
+    sizes = [len(p.summary + p.context + p.challenge_description + p.impacts) for p in practices]
+    assert min(sizes) > 900
+
+
+def test_activities_organizations_and_protected_areas_are_related():
+    generate()
+
+    assert not synthetic(Activity).filter(organization_roles__isnull=True).exists()
+    assert Membership.objects.filter(organization__in=synthetic(Organization)).exists()
+    years = {activity.start_date.year for activity in synthetic(Activity)}
+    assert min(years) >= 2010
+    assert max(years) <= 2027
+    for area in synthetic(ProtectedArea).filter(latitude__isnull=False):
+        south, north, west, east, _weight = COUNTRY_BOXES[area.country.iso3]
+        assert south <= area.latitude <= north
+        assert west <= area.longitude <= east
+    joined = synthetic(TransboundaryArea).annotate(
+        areas=Count("protected_areas"), countries=Count("protected_areas__country", distinct=True)
+    )
+    assert joined.exists()
+    assert all(area.areas >= 2 for area in joined)
+
+
+def test_search_terms_are_written_at_their_rates():
+    generate()
+    practices = synthetic(BestPractice).count()
+
+    # Row 0 of every table carries the rare and medium terms (see SEARCH_TERMS).
+    assert matching(BestPractice, SEARCH_TERMS["rare"]).count() == 1
+    assert matching(Activity, SEARCH_TERMS["rare"]).count() == 1
+    assert matching(Resource, SEARCH_TERMS["rare"]).count() == 1
+    assert 1 <= matching(BestPractice, SEARCH_TERMS["medium"]).count() < practices / 4
+    assert matching(BestPractice, SEARCH_TERMS["common"]).count() > practices / 2
+
+
+def test_running_again_tops_up_without_changing_existing_rows():
+    generate()
+    titles = dict(synthetic(BestPractice).values_list("slug", "title"))
+
+    assert "Created 0 rows" in generate()
+    assert synthetic_counts() == SMALL.as_dict()
+
+    more = ScaleCounts(**{**SMALL.__dict__, "best_practices": 50})
+    generate(more)
+    assert synthetic(BestPractice).count() == 50
+    after = dict(synthetic(BestPractice).values_list("slug", "title"))
+    assert {slug: after[slug] for slug in titles} == titles
+
+
+def test_reset_rebuilds_the_same_rows_and_another_seed_others():
+    generate()
+    before = dict(synthetic(BestPractice).values_list("slug", "title"))
+    real = Organization.objects.create(name="A real agency", slug="a-real-agency", kind="ngo")
+
+    generate(reset=True)
+    assert dict(synthetic(BestPractice).values_list("slug", "title")) == before
+    assert Organization.objects.filter(pk=real.pk).exists()
+
+    generate(reset=True, seed=2)
+    assert dict(synthetic(BestPractice).values_list("slug", "title")) != before
+    assert synthetic_counts() == SMALL.as_dict()
