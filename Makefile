@@ -48,9 +48,10 @@ run: install check-db messages ## Migrate, load the demo data and serve at http:
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-lint: install ## ruff check, ruff format --check, makemigrations --check
+lint: install ## ruff check, ruff format --check, the layering (lint-imports), makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run --no-input
 
 test: lint check-db messages ## The whole test suite against PostgreSQL (lint, browser tests and audit included)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
-from members.models import Country, Organization, Visibility, is_member_or_staff
+from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
 @reversion.register(follow=["focal_activities"])
@@ -104,15 +104,10 @@ def period() -> DateRange:
 LIST_DEFERRED = ("body", "outcomes", "search_vector")
 
 
-class ActivityQuerySet(models.QuerySet):
-    def public(self) -> ActivityQuerySet:
-        return self.filter(visibility=Visibility.PUBLIC)
-
+class ActivityQuerySet(ListedQuerySet):
     def visible_to(self, user) -> ActivityQuerySet:
         """The one rule for who sees which activity: members-only ones need a member or staff."""
-        if is_member_or_staff(user):
-            return self.all()
-        return self.public()
+        return self.filter(members_may_see(user))
 
     def upcoming(self, today: datetime.date) -> ActivityQuerySet:
         """Still running or to come on `today`, and not cancelled."""

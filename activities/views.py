@@ -22,7 +22,7 @@ class ActivityListView(FilterView):
     template_name = "activities/activity_list.html"
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return Activity.objects.visible_to(self.request.user).for_list()
+        return Activity.objects.listed_for(self.request.user).for_list()
 
     def get_context_data(self, **kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -54,7 +54,7 @@ class WorkAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        activities = Activity.objects.visible_to(self.request.user).filter(work_area=self.object)
+        activities = Activity.objects.listed_for(self.request.user).filter(work_area=self.object)
         context["activities"] = activities.for_list()[: self.latest_count]
         context["activity_count"] = activities.count()
         context["kinds"] = [
@@ -63,14 +63,13 @@ class WorkAreaDetailView(DetailView):
         ]
         user = self.request.user
         context["resources"] = (
-            Resource.objects.visible_to(user)
+            Resource.objects.listed_for(user)
             .filter(work_area=self.object)
             .for_list()
             .order_by("-year", "title")[: self.related_count]
         )
         context["stories"] = (
-            Story.objects.visible_to(user)
-            .published()
+            Story.objects.listed_for(user)
             .filter(work_area=self.object)
             .for_list()[: self.related_count]
         )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cached_property, wraps
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
@@ -119,11 +118,6 @@ class StaticPagesSitemap(LocalizedSitemap):
         return reverse(item)
 
 
-def public(model):
-    """What an anonymous visitor may see: the models' own visibility rule."""
-    return model.objects.visible_to(AnonymousUser())
-
-
 class ModelSitemap(LocalizedSitemap):
     """A section of records: their slug (for the URL) and their last change, nothing more."""
 
@@ -153,27 +147,27 @@ class OrganizationSitemap(ModelSitemap):
 
 class ProtectedAreaSitemap(ModelSitemap):
     def records(self):
-        return public(ProtectedArea)
+        return ProtectedArea.objects.public()
 
 
 class ActivitySitemap(ModelSitemap):
     def records(self):
-        return public(Activity)
+        return Activity.objects.public()
 
 
 class BestPracticeSitemap(ModelSitemap):
     def records(self):
-        return public(BestPractice)
+        return BestPractice.objects.public()
 
 
 class ResourceSitemap(ModelSitemap):
     def records(self):
-        return public(Resource)
+        return Resource.objects.public()
 
 
 class StorySitemap(ModelSitemap):
     def records(self):
-        return public(Story)
+        return Story.objects.public()
 
 
 SITEMAPS = {

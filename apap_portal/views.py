@@ -37,8 +37,8 @@ def count_partnership(user) -> dict[str, int]:
             member_count=Count("pk", distinct=True),
             country_count=Count("country", distinct=True),
         ),
-        "protected_area_count": ProtectedArea.objects.visible_to(user).count(),
-        "best_practice_count": BestPractice.objects.visible_to(user).published().count(),
+        "protected_area_count": ProtectedArea.objects.listed_for(user).count(),
+        "best_practice_count": BestPractice.objects.listed_for(user).count(),
     }
 
 
@@ -48,14 +48,11 @@ def home(request):
     context = {
         **partnership_counters(user),
         "work_areas": WorkArea.objects.prefetch_related("focal_activities"),
-        "latest_stories": Story.objects.visible_to(user).published().for_list()[:3],
-        "upcoming_activities": Activity.objects.visible_to(user)
+        "latest_stories": Story.objects.listed_for(user).for_list()[:3],
+        "upcoming_activities": Activity.objects.listed_for(user)
         .for_list()
         .next_up(timezone.localdate(), count=4),
-        "featured_best_practices": BestPractice.objects.visible_to(user)
-        .published()
-        .filter(is_featured=True)
-        .for_list()[:3],
+        "featured_best_practices": BestPractice.objects.listed_for(user).featured().for_list()[:3],
     }
     return render(request, "home.html", context)
 

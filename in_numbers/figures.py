@@ -1,6 +1,6 @@
 """The partnership in figures: what the "in numbers" page and its CSV show.
 
-Every figure counts what the visitor may see, through the models' `visible_to(user)`
+Every figure counts what the visitor may see, through the models' `listed_for(user)`
 querysets (best practices and stories: their published ones only, so that members and
 staff, who see the same published items, share one cached copy). The database does the
 counting, in the same few queries whatever the number of rows: GROUP BYs over integer
@@ -189,7 +189,7 @@ def activity_figures(user) -> ActivityFigures:
     held = ~Q(status=Activity.Status.CANCELLED)
     taken_place = held & Q(start_date__lte=timezone.localdate())
     rows = (
-        Activity.objects.visible_to(user)
+        Activity.objects.listed_for(user)
         .order_by()
         .values("work_area_id", year=ExtractYear("start_date"))
         .annotate(
@@ -268,18 +268,18 @@ class LibraryFigures:
 
 def visible_best_practices(user) -> QuerySet[BestPractice]:
     """The best practices the library lists for the user (drafts are followed on /my/)."""
-    return BestPractice.objects.visible_to(user).published()
+    return BestPractice.objects.listed_for(user)
 
 
 def library_figures(user) -> LibraryFigures:
     """The library's counts, all in one query (`counted`), then named.
 
     A practice is in a country when it is tagged with it or told of a protected area in
-    it, as the best-practice list's country filter has it (`knowledge.filters.in_country`):
+    it, as the best-practice list's country filter has it (`BestPracticeQuerySet.in_country`):
     its tags count it, and its area's country when it is not tagged with that one.
     """
     practices = visible_best_practices(user)
-    resources = Resource.objects.visible_to(user)
+    resources = Resource.objects.listed_for(user)
     counts = counted(
         in_total(practices, "practices"),
         in_total(resources, "resources"),
@@ -425,7 +425,7 @@ class ProtectedAreaFigures:
 
 def protected_area_figures(user) -> ProtectedAreaFigures:
     rows = (
-        ProtectedArea.objects.visible_to(user)
+        ProtectedArea.objects.listed_for(user)
         .order_by()
         .values("iucn_category", "realm")
         .annotate(
@@ -473,9 +473,9 @@ class GbfContribution:
 def gbf_contributions(user) -> tuple[GbfContribution, ...]:
     """Every target with how many visible items of each kind are tagged with it."""
     counts = counted(
-        by_tag(Activity.objects.visible_to(user), "gbf_targets", "activities"),
+        by_tag(Activity.objects.listed_for(user), "gbf_targets", "activities"),
         by_tag(visible_best_practices(user), "gbf_targets", "practices"),
-        by_tag(Resource.objects.visible_to(user), "gbf_targets", "resources"),
+        by_tag(Resource.objects.listed_for(user), "gbf_targets", "resources"),
     )
     activities, practices, resources = (
         counts["activities"],

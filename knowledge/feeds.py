@@ -1,6 +1,5 @@
 """RSS and Atom feeds of the library's public items, with Django's syndication framework."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -33,7 +32,7 @@ class StoryFeed(LanguageNeutralFeed):
     description = _("News, features and statements of the Asia Protected Areas Partnership.")
 
     def items(self):
-        return Story.objects.visible_to(AnonymousUser())[:FEED_SIZE]
+        return Story.objects.public()[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -51,11 +50,7 @@ class BestPracticeFeed(LanguageNeutralFeed):
     description = _("Solutions that worked in Asia's protected areas, shared by APAP members.")
 
     def items(self):
-        return (
-            BestPractice.objects.visible_to(AnonymousUser())
-            .for_list()
-            .order_by("-published_at")[:FEED_SIZE]
-        )
+        return BestPractice.objects.public().for_list().order_by("-published_at")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -174,14 +174,6 @@ class YearFilter(django_filters.ChoiceFilter):
         return [(year, year) for year in sorted(years, reverse=True)]
 
 
-def in_country(country: int) -> Q:
-    """Best practices tagged with a country, or told of a protected area in it."""
-    tagged = BestPractice.countries.through.objects.filter(
-        bestpractice_id=OuterRef("pk"), country_id=country
-    )
-    return Q(Exists(tagged)) | Q(protected_area__country_id=country)
-
-
 class BestPracticeFilter(LibraryFilterSet):
     theme = django_filters.ModelChoiceFilter(
         field_name="themes",
@@ -247,9 +239,7 @@ class BestPracticeFilter(LibraryFilterSet):
         ]
 
     def filter_country(self, queryset, name, country):
-        # Exists rather than a join: a practice tagged with the country *and* told of one
-        # of its protected areas is listed once.
-        return queryset.filter(in_country(country.pk))
+        return queryset.in_country(country)
 
 
 class ResourceFilter(LibraryFilterSet):

@@ -98,7 +98,7 @@ class BestPracticeForm(VersionCheckedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["protected_area"].queryset = (
-            ProtectedArea.objects.visible_to(user).select_related("country").order_by("name")
+            ProtectedArea.objects.listed_for(user).select_related("country").order_by("name")
         )
 
     def clean_title(self) -> str:

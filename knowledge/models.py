@@ -8,7 +8,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
 from knowledge.validators import validate_cover_image, validate_document
-from members.models import Country, Organization, ProtectedArea, Visibility, is_member_or_staff
+from members.models import (
+    Country,
+    ListedQuerySet,
+    Organization,
+    ProtectedArea,
+    Visibility,
+    members_may_see,
+)
 
 
 class Language(models.TextChoices):
@@ -103,19 +110,9 @@ class Challenge(Taxonomy):
         verbose_name_plural = _("challenges")
 
 
-def _published_for(user) -> Q:
-    """Published items the user may see: public ones, members-only ones for members and staff."""
-    if is_member_or_staff(user):
-        return Q()
-    return Q(visibility=Visibility.PUBLIC)
-
-
-class BestPracticeQuerySet(models.QuerySet):
+class BestPracticeQuerySet(ListedQuerySet):
     def published(self) -> BestPracticeQuerySet:
         return self.filter(status=BestPractice.Status.PUBLISHED)
-
-    def public(self) -> BestPracticeQuerySet:
-        return self.published().filter(visibility=Visibility.PUBLIC)
 
     def visible_to(self, user) -> BestPracticeQuerySet:
         """The one rule for who sees which best practice.
@@ -125,7 +122,7 @@ class BestPracticeQuerySet(models.QuerySet):
         """
         if user.is_authenticated and user.is_staff:
             return self.all()
-        published = Q(status=BestPractice.Status.PUBLISHED) & _published_for(user)
+        published = Q(status=BestPractice.Status.PUBLISHED) & members_may_see(user)
         if user.is_authenticated and user.organization_id:
             return self.filter(published | Q(organization_id=user.organization_id))
         return self.filter(published)
@@ -135,9 +132,20 @@ class BestPracticeQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.organization_id):
             return self.none()
         return self.filter(
-            organization_id=user.organization_id,
-            status__in=[BestPractice.Status.DRAFT, BestPractice.Status.CHANGES_REQUESTED],
+            organization_id=user.organization_id, status__in=BestPractice.EDITABLE_STATUSES
         )
+
+    def featured(self) -> BestPracticeQuerySet:
+        """Chosen by the secretariat for the home page."""
+        return self.filter(is_featured=True)
+
+    def in_country(self, country: Country | int) -> BestPracticeQuerySet:
+        """Tagged with a country, or told of a protected area in it (each practice once)."""
+        country_id = getattr(country, "pk", country)
+        tagged = BestPractice.countries.through.objects.filter(
+            bestpractice_id=OuterRef("pk"), country_id=country_id
+        )
+        return self.filter(Exists(tagged) | Q(protected_area__country_id=country_id))
 
     def for_list(self) -> BestPracticeQuerySet:
         """A queryset optimized for best-practice lists: one query per page."""
@@ -163,6 +171,9 @@ class BestPractice(VersionedModel):
         CHANGES_REQUESTED = "changes-requested", _("Changes requested")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
+
+    # What its organization's members may still edit and send for review.
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
@@ -328,13 +339,10 @@ class BuildingBlock(models.Model):
         return self.title
 
 
-class ResourceQuerySet(models.QuerySet):
-    def public(self) -> ResourceQuerySet:
-        return self.filter(visibility=Visibility.PUBLIC)
-
+class ResourceQuerySet(ListedQuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
         """The one rule for who sees which resource."""
-        return self.filter(_published_for(user))
+        return self.filter(members_may_see(user))
 
     def for_list(self) -> ResourceQuerySet:
         return self.select_related("translation_of")
@@ -436,22 +444,26 @@ class Resource(VersionedModel):
         return reverse("knowledge:resource_detail", kwargs={"slug": self.slug})
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(ListedQuerySet):
     def published(self) -> StoryQuerySet:
         """Stories whose publication time has come, to the minute.
 
         A story scheduled for 10:00:30 is out from 10:00:00: the clock is read to the next
         whole minute, so this query's SQL — a cache key for searches and counts
-        (`apap_portal.caching.cached_for_queryset`) — changes once a minute, not each time.
+        (`apap_portal.caching.cached`) — changes once a minute, not each time.
         """
         now = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
         return self.filter(published_at__isnull=False, published_at__lt=now)
 
     def visible_to(self, user) -> StoryQuerySet:
-        """The one rule for who sees which story: published ones; staff see drafts too."""
+        """The one rule for who sees which story: published ones; staff see drafts too.
+
+        The story list shows staff what they may see (to check a story before it is out);
+        every other list shows what is out (`listed_for`).
+        """
         if user.is_authenticated and user.is_staff:
             return self.all()
-        return self.published().filter(_published_for(user))
+        return self.published().filter(members_may_see(user))
 
     def for_list(self) -> StoryQuerySet:
         return self.select_related("work_area").defer("body")

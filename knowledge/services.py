@@ -31,8 +31,9 @@ logger = logging.getLogger(__name__)
 
 Status = BestPractice.Status
 
-# A member sends these for review; a reviewer publishes or sends back these.
-SUBMITTABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+# A member sends these for review (the ones they may edit); a reviewer publishes or sends
+# back these.
+SUBMITTABLE_STATUSES = BestPractice.EDITABLE_STATUSES
 REVIEWABLE_STATUSES = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED})
 
 

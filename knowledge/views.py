@@ -1,7 +1,8 @@
 """The library's public pages: its landing page, best practices, resources and stories.
 
-Who sees what is decided by the models' `visible_to(user)` querysets only; these views
-pick the rows a page needs and say what a visitor who may not see an item is told.
+Who sees what is decided by the models' querysets only (`visible_to(user)` for a detail,
+`listed_for(user)` for a list: members.models.ListedQuerySet); these views pick the rows
+a page needs and say what a visitor who may not see an item is told.
 """
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from activities.models import Activity
 from apap_portal.caching import cached
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
-from members.models import ProtectedArea, Visibility
+from members.models import ProtectedArea
 
 LATEST_PRACTICES = 6
 
@@ -25,9 +26,9 @@ LATEST_PRACTICES = 6
 @require_GET
 def index(request):
     """The library's landing page: what it holds, for this visitor, and where to start."""
-    practices = BestPractice.objects.visible_to(request.user).published()
-    resources = Resource.objects.visible_to(request.user)
-    stories = Story.objects.visible_to(request.user).published()
+    practices = BestPractice.objects.listed_for(request.user)
+    resources = Resource.objects.listed_for(request.user)
+    stories = Story.objects.listed_for(request.user)
 
     def count() -> dict:
         kind_counts = dict(resources.order_by().values_list("kind").annotate(count=Count("pk")))
@@ -75,7 +76,7 @@ class BestPracticeListView(LibraryListView):
 
     def get_queryset(self) -> QuerySet[BestPractice]:
         # Drafts of one's own organization are followed on /my/, not listed in the library.
-        return BestPractice.objects.visible_to(self.request.user).published().for_list()
+        return BestPractice.objects.listed_for(self.request.user).for_list()
 
 
 class ResourceListView(LibraryListView):
@@ -83,7 +84,7 @@ class ResourceListView(LibraryListView):
     template_name = "knowledge/resource_list.html"
 
     def get_queryset(self) -> QuerySet[Resource]:
-        return Resource.objects.visible_to(self.request.user).for_list()
+        return Resource.objects.listed_for(self.request.user).for_list()
 
 
 class StoryListView(LibraryListView):
@@ -91,6 +92,7 @@ class StoryListView(LibraryListView):
     template_name = "knowledge/story_list.html"
 
     def get_queryset(self) -> QuerySet[Story]:
+        # Staff see the stories they may open, those not out yet too, to check them.
         return Story.objects.visible_to(self.request.user).for_list()
 
 
@@ -100,15 +102,13 @@ class SignInForMembersOnlyMixin:
     Anything else they may not see answers 404, so drafts stay unknown.
     """
 
-    def members_only(self) -> QuerySet:
-        raise NotImplementedError
-
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
+            members_only = self.get_queryset().model.objects.members_only()
             if not request.user.is_authenticated and (
-                self.members_only().filter(slug=kwargs.get("slug")).exists()
+                members_only.filter(slug=kwargs.get("slug")).exists()
             ):
                 return redirect_to_login(request.get_full_path())
             raise
@@ -122,16 +122,13 @@ class BestPracticeDetailView(SignInForMembersOnlyMixin, DetailView):
     def get_queryset(self) -> QuerySet[BestPractice]:
         return BestPractice.objects.visible_to(self.request.user).for_detail()
 
-    def members_only(self) -> QuerySet[BestPractice]:
-        return BestPractice.objects.published().filter(visibility=Visibility.MEMBERS)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         area = self.object.protected_area
         # The practice may be public while the protected area it tells of is members-only.
         visible_area = (
             area is not None
-            and ProtectedArea.objects.visible_to(self.request.user).filter(pk=area.pk).exists()
+            and ProtectedArea.objects.listed_for(self.request.user).filter(pk=area.pk).exists()
         )
         context["protected_area"] = area if visible_area else None
         return context
@@ -141,16 +138,13 @@ class ResourceDetailView(SignInForMembersOnlyMixin, DetailView):
     def get_queryset(self) -> QuerySet[Resource]:
         return Resource.objects.visible_to(self.request.user).for_detail()
 
-    def members_only(self) -> QuerySet[Resource]:
-        return Resource.objects.filter(visibility=Visibility.MEMBERS)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resource = self.object
         original_id = resource.translation_of_id or resource.pk
         # The same publication in other languages: the original and its translations.
         editions = list(
-            Resource.objects.visible_to(self.request.user)
+            Resource.objects.listed_for(self.request.user)
             .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
             .exclude(pk=resource.pk)
             .order_by("language", "title")
@@ -171,15 +165,12 @@ class StoryDetailView(SignInForMembersOnlyMixin, DetailView):
             .annotate(is_published=Exists(Story.objects.published().filter(pk=OuterRef("pk"))))
         )
 
-    def members_only(self) -> QuerySet[Story]:
-        return Story.objects.published().filter(visibility=Visibility.MEMBERS)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
         visible_activity = (
             story.related_activity_id is not None
-            and Activity.objects.visible_to(self.request.user)
+            and Activity.objects.listed_for(self.request.user)
             .filter(pk=story.related_activity_id)
             .exists()
         )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from apap_portal.fulltext.filters import SearchFilterSet
@@ -21,7 +20,6 @@ from members.models import (
     ProtectedArea,
     Realm,
     Subregion,
-    TransboundaryArea,
 )
 
 
@@ -88,12 +86,7 @@ class ProtectedAreaFilter(SearchFilterSet):
         fields = ["q", "country", "iucn_category", "realm", "governance_type", "transboundary"]
 
     def filter_transboundary(self, queryset, name, value):
-        joined = Exists(
-            TransboundaryArea.protected_areas.through.objects.filter(
-                protectedarea_id=OuterRef("pk")
-            )
-        )
-        return queryset.filter(joined if value == "yes" else ~joined)
+        return queryset.transboundary(joined=value == "yes")
 
 
 # The map's viewport

@@ -6,7 +6,7 @@ from typing import Literal
 
 import reversion
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -47,6 +47,42 @@ type Audience = Literal["public", "members"]
 def audience_of(user) -> Audience:
     """The visibility class of a visitor, which values cached per audience are keyed by."""
     return "members" if is_member_or_staff(user) else "public"
+
+
+def members_may_see(user) -> Q:
+    """The condition on `visibility` for a user: everything for members and staff."""
+    if is_member_or_staff(user):
+        return Q()
+    return Q(visibility=Visibility.PUBLIC)
+
+
+class ListedQuerySet(models.QuerySet):
+    """What a visitor is shown of a kind of record, decided in one place per model.
+
+    Each model's queryset says who may open a record (`visible_to(user)`: its detail
+    page) and which records are out (`published()`); what lists, counts, search, feeds,
+    maps and the sitemap show is the two together (`listed_for(user)`), and what anyone
+    is shown is `public()`: the lists of an anonymous visitor.
+    """
+
+    def visible_to(self, user) -> ListedQuerySet:
+        raise NotImplementedError
+
+    def published(self) -> ListedQuerySet:
+        """The records that are out; every record is, unless its kind has drafts."""
+        return self.all()
+
+    def listed_for(self, user) -> ListedQuerySet:
+        """What lists, counts, search and feeds show `user`."""
+        return self.visible_to(user).published()
+
+    def public(self) -> ListedQuerySet:
+        """What anyone is shown, signed in or not: the lists of an anonymous visitor."""
+        return self.listed_for(AnonymousUser())
+
+    def members_only(self) -> ListedQuerySet:
+        """Records that are out for members only: an anonymous visitor is asked to sign in."""
+        return self.published().filter(visibility=Visibility.MEMBERS)
 
 
 @reversion.register()
@@ -103,7 +139,7 @@ class OrganizationQuerySet(models.QuerySet):
             "membership__focal_points",
             Prefetch(
                 "managed_areas",
-                queryset=ProtectedArea.objects.visible_to(user).select_related("country"),
+                queryset=ProtectedArea.objects.listed_for(user).select_related("country"),
             ),
         )
 
@@ -278,15 +314,21 @@ LIST_DEFERRED_FIELDS = ("description", "search_vector")
 MAP_ORDERING = (F("reported_area_km2").desc(nulls_last=True), "id")
 
 
-class ProtectedAreaQuerySet(models.QuerySet):
-    def public(self) -> ProtectedAreaQuerySet:
-        return self.filter(visibility=Visibility.PUBLIC)
+def in_transboundary_area() -> Exists:
+    """Whether a protected area belongs to a transboundary area."""
+    return Exists(
+        TransboundaryArea.protected_areas.through.objects.filter(protectedarea_id=OuterRef("pk"))
+    )
 
+
+class ProtectedAreaQuerySet(ListedQuerySet):
     def visible_to(self, user) -> ProtectedAreaQuerySet:
         """The one rule for who sees which protected area."""
-        if is_member_or_staff(user):
-            return self.all()
-        return self.public()
+        return self.filter(members_may_see(user))
+
+    def transboundary(self, joined: bool = True) -> ProtectedAreaQuerySet:
+        """Areas that belong to a transboundary area (or, `joined=False`, that do not)."""
+        return self.filter(in_transboundary_area() if joined else ~in_transboundary_area())
 
     def for_list(self) -> ProtectedAreaQuerySet:
         """A queryset optimized for the protected-area list: one query per page.
@@ -297,13 +339,7 @@ class ProtectedAreaQuerySet(models.QuerySet):
         return (
             self.select_related("country")
             .defer(*LIST_DEFERRED_FIELDS)
-            .annotate(
-                is_transboundary=Exists(
-                    TransboundaryArea.protected_areas.through.objects.filter(
-                        protectedarea_id=OuterRef("pk")
-                    )
-                )
-            )
+            .annotate(is_transboundary=in_transboundary_area())
         )
 
     def for_detail(self) -> ProtectedAreaQuerySet:
@@ -520,7 +556,7 @@ class TransboundaryAreaQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "protected_areas",
-                queryset=ProtectedArea.objects.visible_to(user).select_related("country"),
+                queryset=ProtectedArea.objects.listed_for(user).select_related("country"),
             )
         )
 

@@ -72,7 +72,7 @@ class ProtectedAreaListView(FilterView):
     template_name = "members/protectedarea_list.html"
 
     def get_queryset(self) -> QuerySet[ProtectedArea]:
-        return ProtectedArea.objects.visible_to(self.request.user).for_list()
+        return ProtectedArea.objects.listed_for(self.request.user).for_list()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(search=self.filterset.listing.search, **kwargs)
@@ -146,7 +146,7 @@ def _map_cache_key(query: QueryDict, bbox: BoundingBox | None, audience: Audienc
 def _map_body(request: HttpRequest, bbox: BoundingBox | None) -> bytes:
     """The GeoJSON of the areas the visitor may see that the filters and box select."""
     filterset = ProtectedAreaFilter(
-        request.GET, queryset=ProtectedArea.objects.visible_to(request.user)
+        request.GET, queryset=ProtectedArea.objects.listed_for(request.user)
     )
     if not filterset.is_valid():
         raise InvalidMapFilters(filterset.errors.get_json_data())

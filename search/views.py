@@ -3,7 +3,7 @@
 Best practices, resources, stories, activities and protected areas are searched at once
 and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
 more match: `apap_portal.fulltext.search`). Each kind's rows come from its model's
-`visible_to(user)`, the one place visibility is decided. The kinds meet in UNION ALL
+`listed_for(user)`, the one place visibility is decided. The kinds meet in UNION ALL
 queries, so whatever the number of matches a page costs two queries: the ranking of
 every kind (cached until the content changes), then the page's rows. When the full-text
 search finds nothing in any kind, the misspelling-tolerant trigram search on titles runs
@@ -57,7 +57,7 @@ class SearchableKind:
     label: str  # one result's label: "Best practice"
     label_plural: str  # the filter by kind: "Best practices"
     url_name: str  # its detail page, reversed with the slug
-    visible_to: Callable[..., models.QuerySet]  # user -> the rows that user may find
+    listed_for: Callable[..., models.QuerySet]  # user -> the rows that user may find
     snippet_field: str
     title_field: str = "title"
 
@@ -72,7 +72,7 @@ KINDS = (
         _("Best practice"),
         _("Best practices"),
         "knowledge:bestpractice_detail",
-        lambda user: BestPractice.objects.visible_to(user).published(),
+        BestPractice.objects.listed_for,
         snippet_field="summary",
     ),
     SearchableKind(
@@ -80,7 +80,7 @@ KINDS = (
         _("Resource"),
         _("Resources"),
         "knowledge:resource_detail",
-        lambda user: Resource.objects.visible_to(user),
+        Resource.objects.listed_for,
         snippet_field="summary",
     ),
     SearchableKind(
@@ -88,7 +88,7 @@ KINDS = (
         _("Story"),
         _("Stories"),
         "knowledge:story_detail",
-        lambda user: Story.objects.visible_to(user).published(),
+        Story.objects.listed_for,
         snippet_field="lead",
     ),
     SearchableKind(
@@ -96,7 +96,7 @@ KINDS = (
         _("Activity"),
         _("Activities"),
         "activities:activity_detail",
-        lambda user: Activity.objects.visible_to(user),
+        Activity.objects.listed_for,
         snippet_field="summary",
     ),
     SearchableKind(
@@ -104,7 +104,7 @@ KINDS = (
         _("Protected area"),
         _("Protected areas"),
         "members:protectedarea_detail",
-        lambda user: ProtectedArea.objects.visible_to(user),
+        ProtectedArea.objects.listed_for,
         snippet_field="description",
         title_field="name",
     ),
@@ -163,7 +163,7 @@ class SiteSearch:
         """(kind, key) of every ranked match, best first, from the cache when it is there."""
         per_kind = [
             scored(
-                kind.visible_to(self.user),
+                kind.listed_for(self.user),
                 self.text,
                 kind.title_field,
                 approximate=self.approximate,
@@ -219,7 +219,7 @@ class RankedResults(Pages):
         else:
             snippet = headline(kind.snippet_field, web_query(self.search.text))
         return (
-            kind.visible_to(self.search.user)
+            kind.listed_for(self.search.user)
             .filter(pk__any_of=keys)
             .order_by()
             .annotate(
