@@ -174,3 +174,12 @@ def test_reset_rebuilds_the_same_rows_and_another_seed_others():
     generate(reset=True, seed=2)
     assert dict(synthetic(BestPractice).values_list("slug", "title")) != before
     assert synthetic_counts() == SMALL.as_dict()
+
+
+def test_generated_rows_show_at_once_where_counts_are_cached(client):
+    """The generator writes in bulk (no save signals): the cache sees its SQL all the same."""
+    assert client.get("/").context["best_practice_count"] == 0  # counted, then cached
+    generate()
+    listed = BestPractice.objects.public().count()
+    assert listed > 0
+    assert client.get("/").context["best_practice_count"] == listed

@@ -30,7 +30,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from psycopg import sql
 
-from apap_portal.backups import Server, migration_notes
+from apap_portal.backups import Server, backup_restore, migration_notes
+from apap_portal.caching import cached
 from apap_portal.fulltext.search import web_query
 from knowledge.models import GbfTarget, Theme
 from members.models import ProtectedArea
@@ -542,6 +543,27 @@ def test_on_a_new_server_restore_creates_the_configured_database(backup, tmp_pat
         assert (media_root / "stories/2024/rừng.jpg").read_bytes() == b"a forest"
     finally:
         _drop_database(database)
+
+
+@pytest.mark.django_db
+def test_a_restore_makes_every_cached_value_stale(backup, tmp_path):
+    """pg_restore writes where the portal cannot see: nothing cached before may be served."""
+    computed = []
+
+    def themes():
+        computed.append(1)
+        return list(Theme.objects.values_list("pk", flat=True))
+
+    cached(("themes",), themes)
+    cached(("themes",), themes)
+    assert len(computed) == 1
+    database = _unique_name("restore")
+    try:
+        backup_restore(backup, connections["default"].settings_dict, database, tmp_path / "m")
+    finally:
+        _drop_database(database)
+    cached(("themes",), themes)
+    assert len(computed) == 2
 
 
 def test_a_missing_database_is_named_in_one_line(tmp_path):
