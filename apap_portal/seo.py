@@ -1,13 +1,26 @@
 """What search engines and link previews need on every page: canonical and language URLs."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 
+def site_url(request) -> str:
+    """The scheme and host the request reached, e.g. "https://apap.example.org".
+
+    Empty when the request named a host not allowed here: its 400 page must still render
+    (URLs in it are then relative), where asking again would fail.
+    """
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
+
+
 def seo(request):
     """The page's canonical URL (without its query) and the same page in each language."""
-    base = f"{request.scheme}://{request.get_host()}"
+    base = site_url(request)
     path = request.path
     current = get_language()
     alternates = []
@@ -15,6 +28,7 @@ def seo(request):
         translated = translate_url(path, code)
         alternates.append({"code": code, "url": f"{base}{translated}"})
     return {
+        "site_url": base,
         "canonical_url": f"{base}{path}",
         "alternate_urls": alternates,
         "language_links": language_links(request.get_full_path(), current),

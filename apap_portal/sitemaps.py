@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import DEFAULT_TIMEOUT, cached
+from apap_portal.seo import site_url
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Organization, ProtectedArea
 
@@ -212,8 +213,7 @@ def cached_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response.render()
             return RenderedSitemap(response.status_code, response.content, dict(response.headers))
 
-        site = f"{request.scheme}://{request.get_host()}"
-        key = ("sitemap", site, request.path, page)
+        key = ("sitemap", site_url(request), request.path, page)
         sitemap = cached(key, render, timeout=lambda: seconds_until_next_story(DEFAULT_TIMEOUT))
         return HttpResponse(sitemap.content, status=sitemap.status, headers=sitemap.headers)
 

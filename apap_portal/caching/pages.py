@@ -19,9 +19,9 @@ rankings underneath.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 
 from apap_portal.caching import Computation, cache_key, lookup
+from apap_portal.seo import site_url
 
 # Cookies that make a request someone's: a session (signed in, or a form in progress) and
 # messages waiting to be shown once.
@@ -75,8 +75,5 @@ def page_key(request) -> str | None:
     The scheme and host count: pages carry absolute canonical and language URLs. A host
     outside ALLOWED_HOSTS is left to Django, which answers 400.
     """
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None
-    return cache_key(("page", f"{request.scheme}://{host}{request.get_full_path()}"))
+    site = site_url(request)
+    return cache_key(("page", f"{site}{request.get_full_path()}")) if site else None
