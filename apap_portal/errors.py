@@ -6,6 +6,7 @@ say), the page that says so must not depend on it.
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -64,3 +65,58 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({}))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
+class DatabaseOutageFilter(logging.Filter):
+    """A database error logged with its traceback (by Django, for an error raised outside
+    a view) becomes one line: while the database is down, every request fails alike."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, OperationalError | InterfaceError):
+            record.msg = f"{record.getMessage()} (database unavailable: {_first_line(error)})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def database_unavailable_page() -> HttpResponse:
+    """503, from the self-contained 500 template: it needs nothing the database holds."""
+    template = loader.get_template("500.html")
+    response = HttpResponse(template.render({"database_down": True}), status=503)
+    response["Retry-After"] = "60"
+    # Logged once by the middleware below, not again as a 5xx response by Django.
+    response._has_been_logged = True
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is down, each request logs one line and gets the 503 page.
+
+    Without it, every request would log a full traceback (tens of MB a minute under
+    load) for a failure that is one fact: the database does not answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable: %s %s (%s: %s)",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            _first_line(exception),
+        )
+        return database_unavailable_page()

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before everything that reads the database: an outage is one line in the log each.
+    "apap_portal.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and everything that renders: a page served from it costs nothing more.
     "apap_portal.caching.pages.AnonymousPageCacheMiddleware",
@@ -282,7 +284,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is one line a request, not a traceback (apap_portal.errors).
+    "filters": {"database_outage": {"()": "apap_portal.errors.DatabaseOutageFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Missing variables in templates are expected; keep the log readable.

@@ -1,7 +1,13 @@
 """Error pages in the site's layout, in both languages."""
 
+import logging
+import sys
+
 import pytest
+from django.db import OperationalError, connections
 from django.test import Client
+
+from apap_portal.errors import DatabaseOutageFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +54,52 @@ def test_a_crash_answers_with_the_500_page(client, monkeypatch):
     response = client.get("/about/")
     assert response.status_code == 500
     assert "Something went wrong" in response.text
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    """The default database points at a port where nothing listens: a real outage."""
+    wrapper = connections["default"]
+    original = wrapper.settings_dict.copy()
+    wrapper.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1", "NAME": "apap_missing"})
+    try:
+        with django_db_blocker.unblock():
+            wrapper.close()
+            yield
+    finally:
+        wrapper.close()
+        wrapper.settings_dict.clear()
+        wrapper.settings_dict.update(original)
+
+
+@pytest.mark.parametrize("url", ["/about/", "/protected-areas/", "/knowledge/best-practices/"])
+def test_while_the_database_is_down_a_request_logs_one_line_and_gets_a_page(
+    database_down, caplog, url
+):
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.INFO):
+        response = client.get(url)
+    assert response.status_code == 503
+    assert "The portal is temporarily unavailable" in response.text
+    assert response["Retry-After"] == "60"
+    records = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(records) == 1
+    assert records[0].getMessage().startswith(f"Database unavailable: GET {url}")
+    assert records[0].exc_info is None
+
+
+def test_a_database_error_outside_a_view_is_logged_in_one_line():
+    """Django logs errors raised outside views with their traceback: the filter folds it."""
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/",), None
+    )
+    try:
+        raise OperationalError('connection to server at "127.0.0.1", port 1 failed\nmore')
+    except OperationalError:
+        record.exc_info = sys.exc_info()
+    assert DatabaseOutageFilter().filter(record)
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        'Internal Server Error: / (database unavailable: connection to server at "127.0.0.1", '
+        "port 1 failed)"
+    )
