@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apap_portal.security.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before everything that reads the database: an outage is one line in the log each.
     "apap_portal.errors.DatabaseUnavailableMiddleware",
@@ -266,6 +267,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Other sites may link to what the portal serves, not embed it (apap_portal.security).
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -27,6 +27,7 @@ HEADER_SETTINGS = [
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "SECURE_REFERRER_POLICY",
     "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "SECURE_CROSS_ORIGIN_RESOURCE_POLICY",
     "X_FRAME_OPTIONS",
     "SESSION_COOKIE_SECURE",
     "SESSION_COOKIE_HTTPONLY",
@@ -109,6 +110,30 @@ def test_every_page_forbids_sniffing_framing_and_leaking_referrers(production, h
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("url", ["/", "/protected-areas/map.geojson", "/activities/calendar.ics"])
+def test_nothing_the_portal_serves_may_be_embedded_by_another_site(production, https, url):
+    response = https.get(url)
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_static_files_may_not_be_embedded_by_another_site(settings):
+    """WhiteNoise answers before the views: the header is added around it."""
+    settings.WHITENOISE_USE_FINDERS = True
+    response = Client().get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_uploads_may_not_be_embedded_by_another_site(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "forest.jpg").write_bytes(b"\xff\xd8\xff\xe0 a forest")
+    response = client.get("/media/stories/forest.jpg")
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 def test_plain_http_is_sent_to_https_except_the_health_check(production):
