@@ -158,6 +158,17 @@ AXES_LOCKOUT_CALLABLE = "apap_portal.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "apap_portal.signin.client_ip_address"
 AXES_USERNAME_CALLABLE = "apap_portal.signin.attempted_username"
 
+# How often one address (or one email address) may ask for what costs an email or a
+# guess (apap_portal.limits): "30/h" is thirty an hour (s, m, h, d). Counted in the cache.
+REQUEST_LIMITS = {
+    # Sign-in attempts from one address, whatever the username (axes pauses one username).
+    "sign-in": env.str("DJANGO_SIGN_IN_LIMIT", default="30/h"),
+    # Password-reset requests from one address, and for one email address.
+    "password-reset": env.str("DJANGO_PASSWORD_RESET_LIMIT", default="10/h"),
+    "password-reset-email": env.str("DJANGO_PASSWORD_RESET_EMAIL_LIMIT", default="3/h"),
+}
+RATELIMIT_IP_META_KEY = "apap_portal.signin.client_ip_address"
+
 # The proxies allowed to tell the client's address in X-Forwarded-For (addresses or
 # networks, e.g. "10.0.0.0/8"). A request from anywhere else is taken at its word:
 # REMOTE_ADDR is the client, whatever X-Forwarded-For says.

@@ -1,5 +1,8 @@
-"""Sign-in throttling (django-axes): who is trying, from where, and what a locked-out
-visitor sees.
+"""Sign-in throttling (django-axes) and limits (apap_portal.limits): who is trying, from
+where, and what a locked-out visitor sees.
+
+django-axes pauses a username at one address after a few wrong passwords; one address
+trying many usernames, and password resets, are limited by `apap_portal.limits`.
 
 The address a request comes from (AXES_CLIENT_IP_CALLABLE): anyone can send an
 X-Forwarded-For header. It is believed only when the request comes from one of
@@ -11,14 +14,21 @@ was written by the client and could be anything.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from apap_portal.limits import limit_reached
+
+logger = logging.getLogger(__name__)
 
 USERNAME_COLUMN_LENGTH = AccessAttempt._meta.get_field("username").max_length
 
@@ -82,3 +92,45 @@ def lockout_response(
     return render(
         request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
+
+
+class LimitedLoginView(auth_views.LoginView):
+    """Sign-in, with a limit on the attempts from one address whatever the username."""
+
+    def post(self, request, *args, **kwargs):
+        if limit_reached(request, "sign-in"):
+            context = {"limit": settings.REQUEST_LIMITS["sign-in"]}
+            return render(request, "registration/too_many_sign_ins.html", context, status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's form, whose email is not sent when a limit is passed (`limited`)."""
+
+    limited = False
+
+    def send_mail(self, *args, **kwargs) -> None:
+        if self.limited:
+            logger.warning("Password reset: limit reached, no email sent")
+            return
+        super().send_mail(*args, **kwargs)
+
+
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset, limited per address and per email address.
+
+    A limited request gets the same answer as any other (the "email sent" page), and goes
+    through the same steps — the form still looks the accounts up — so that neither the
+    page nor its timing tells whether an address has an account or was limited.
+    """
+
+    form_class = LimitedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        from_here = limit_reached(self.request, "password-reset")
+        for_this_email = limit_reached(
+            self.request, "password-reset-email", email=form.cleaned_data["email"]
+        )
+        form.limited = from_here or for_this_email
+        return super().form_valid(form)

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apap_portal import media, sitemaps, views
+from apap_portal import media, signin, sitemaps, views
 from knowledge import feeds
 
 admin.site.site_header = "APAP secretariat"
@@ -48,7 +48,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", signin.LimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-change/",
@@ -66,9 +66,7 @@ urlpatterns += i18n_patterns(
     ),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt"
-        ),
+        signin.LimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -16,6 +16,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from apap_portal.signin import client_ip_address
+from tests.factories import UserFactory
 from tests.portal.test_settings import manage
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +367,87 @@ def test_signing_out_is_a_post(member_client):
     assert member_client.get("/accounts/logout/").status_code == 405
     assert member_client.post("/accounts/logout/").status_code == 302
     assert member_client.get("/my/").status_code == 302
+
+
+# Limits per address and per email address (apap_portal.limits)
+
+
+def test_one_address_trying_many_usernames_is_stopped(client, settings):
+    """4 passwords on each of 10 accounts: axes pauses none (4 < 5 per username), the
+    limit per address stops the address after its 30th attempt."""
+    settings.REQUEST_LIMITS = {**settings.REQUEST_LIMITS, "sign-in": "30/h"}
+    users = [UserFactory(username=f"ranger{n}") for n in range(10)]
+    answers = [
+        sign_in(client, user.username, f"guess {attempt}").status_code
+        for user in users
+        for attempt in range(4)
+    ]
+    assert answers[:30] == [200] * 30  # the form again, "wrong password"
+    assert answers[30:] == [429] * 10
+    refused = sign_in(client, "ranger0", "guess 5")
+    assert "Too many sign-ins from here" in refused.text
+    # The right password does not get through either, from that address; others may sign in.
+    assert sign_in(client, "ranger1", PASSWORD).status_code == 429
+    assert sign_in(client, "ranger1", PASSWORD, address=ELSEWHERE).status_code == 302
+
+
+def test_seventy_resets_for_one_address_send_the_configured_few_emails(
+    client, member, mailoutbox, settings
+):
+    settings.REQUEST_LIMITS = {
+        **settings.REQUEST_LIMITS,
+        "password-reset": "100/h",
+        "password-reset-email": "3/h",
+    }
+    answers = [client.post(RESET_URL, {"email": member.email}) for _ in range(70)]
+    assert len(mailoutbox) == 3
+    assert {(answer.status_code, answer["Location"]) for answer in answers} == {
+        (302, "/accounts/password-reset/done/")
+    }
+
+
+def test_the_email_limit_ignores_letter_case(client, member, mailoutbox, settings):
+    settings.REQUEST_LIMITS = {**settings.REQUEST_LIMITS, "password-reset-email": "1/h"}
+    client.post(RESET_URL, {"email": member.email})
+    client.post(RESET_URL, {"email": f"  {member.email.upper()} "})
+    assert len(mailoutbox) == 1
+
+
+def test_one_address_asking_for_many_emails_is_limited(client, mailoutbox, settings):
+    settings.REQUEST_LIMITS = {**settings.REQUEST_LIMITS, "password-reset": "5/h"}
+    users = [UserFactory(username=f"warden{n}") for n in range(8)]
+    for user in users:
+        client.post(RESET_URL, {"email": user.email}, REMOTE_ADDR=OFFICE)
+    assert len(mailoutbox) == 5
+    client.post(RESET_URL, {"email": users[-1].email}, REMOTE_ADDR=ELSEWHERE)
+    assert len(mailoutbox) == 6
+
+
+def test_a_limited_reset_answers_exactly_as_any_other(client, member, mailoutbox, settings):
+    """No way to tell a limited request, an unknown address and a sent email apart."""
+    settings.REQUEST_LIMITS = {**settings.REQUEST_LIMITS, "password-reset-email": "1/h"}
+    sent = client.post(RESET_URL, {"email": member.email}, follow=True)
+    limited = client.post(RESET_URL, {"email": member.email}, follow=True)
+    unknown = client.post(RESET_URL, {"email": "nobody@example.org"}, follow=True)
+    assert len(mailoutbox) == 1
+    assert sent.redirect_chain == limited.redirect_chain == unknown.redirect_chain
+    assert without_csrf_token(limited.text) == without_csrf_token(sent.text)
+    assert without_csrf_token(unknown.text) == without_csrf_token(sent.text)
+
+
+def test_the_limits_come_from_the_environment():
+    code = "from django.conf import settings; print(settings.REQUEST_LIMITS)"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DJANGO_SIGN_IN_LIMIT="12/m",
+        DJANGO_PASSWORD_RESET_LIMIT="4/h",
+        DJANGO_PASSWORD_RESET_EMAIL_LIMIT="2/d",
+    )
+    assert result.returncode == 0, result.stderr
+    limits = result.stdout.strip().splitlines()[-1]
+    assert "'sign-in': '12/m'" in limits
+    assert "'password-reset': '4/h'" in limits
+    assert "'password-reset-email': '2/d'" in limits
