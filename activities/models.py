@@ -8,7 +8,7 @@ import reversion
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
+from apap_portal.uploads import DocumentField
 from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
@@ -430,7 +431,13 @@ class ActivityOrganization(models.Model):
         return f"{self.organization} — {self.get_role_display()}"
 
 
-DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "xls", "xlsx", "csv", "txt"]
+class ActivityDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActivityDocumentQuerySet:
+        """A document is seen by whoever may see its activity."""
+        return self.filter(activity__in=Activity.objects.visible_to(user))
+
+    def members_only(self) -> ActivityDocumentQuerySet:
+        return self.filter(activity__in=Activity.objects.members_only())
 
 
 @reversion.register()
@@ -441,14 +448,24 @@ class ActivityDocument(models.Model):
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("title"), max_length=255)
-    file = models.FileField(
+    file = DocumentField(
         _("file"),
         upload_to="activities/documents/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        original_name_field="file_name",
+        help_text=_("PDF or office document, at most 25 MB."),
+    )
+    file_name = models.CharField(
+        _("file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the file was uploaded under, which downloads are given."),
     )
     url = models.URLField(_("link"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ActivityDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("APAP portal")
 
     def ready(self) -> None:
+        from apap_portal import media  # noqa: F401 - registers the checks of uploaded files
         from apap_portal.caching.tables import watch_connection
         from apap_portal.editing import widgets
 

@@ -214,9 +214,28 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# The portal serves uploads itself (apap_portal/media.py) in development, or when told
-# to; in production the web server or S3 serves them, with the headers of the README.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Every uploaded file is served through the portal, which first asks whether the visitor
+# may see the record it belongs to (apap_portal/media.py); who then sends the bytes:
+# "django" (this process: development), "nginx" (X-Accel-Redirect to the internal
+# location /protected-media/) or "apache" (X-Sendfile). See the README.
+MEDIA_SERVER = env.str("MEDIA_SERVER", default="django")
+_SENDFILE_BACKENDS = {
+    "django": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "apache": "django_sendfile.backends.xsendfile",
+}
+if MEDIA_SERVER not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"MEDIA_SERVER must be one of {', '.join(_SENDFILE_BACKENDS)}, not {MEDIA_SERVER!r}."
+    )
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[MEDIA_SERVER]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = "/protected-media"
+# Where uploads are kept: "local" (MEDIA_ROOT) or "s3" (S3-compatible storage, read
+# through URLs signed for MEDIA_S3_URL_SECONDS after the portal's check).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f'MEDIA_STORAGE must be "local" or "s3", not {MEDIA_STORAGE!r}.')
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,6 +246,30 @@ STORAGES = {
         )
     },
 }
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            # Private objects, read only through URLs signed after the portal's check.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("MEDIA_S3_URL_SECONDS", default=300),
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+# Uploads: no file's bytes are kept past the largest limit while a request is read
+# (apap_portal.uploads); files over 2.5 MB go to a temporary file, not memory.
+FILE_UPLOAD_HANDLERS = [
+    "apap_portal.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: the console in development, SMTP (EMAIL_URL) in production.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

@@ -95,6 +95,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [path(f"{media_prefix}<path:path>", media.serve, name="media")]
+# Every upload, through the check of the record it belongs to (apap_portal/media.py).
+media_prefix = settings.MEDIA_URL.lstrip("/")
+urlpatterns += [path(f"{media_prefix}<path:path>", media.serve, name="media")]

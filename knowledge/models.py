@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
-from knowledge.validators import validate_cover_image, validate_document
+from apap_portal.uploads import DocumentField, PictureField
 from members.models import (
     Country,
     ListedQuerySet,
@@ -216,11 +216,10 @@ class BestPractice(VersionedModel):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
-    cover_image = models.ImageField(
+    cover_image = PictureField(
         _("cover image"),
         upload_to="best-practices/%Y/",
         blank=True,
-        validators=[validate_cover_image],
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
     cover_image_alt = models.CharField(
@@ -386,12 +385,19 @@ class Resource(VersionedModel):
         related_name="translations",
         help_text=_("The original, when this is a translation."),
     )
-    file = models.FileField(
+    file = DocumentField(
         _("file"),
         upload_to="resources/%Y/",
         blank=True,
-        validators=[validate_document],
+        original_name_field="file_name",
         help_text=_("PDF or office document, at most 25 MB."),
+    )
+    file_name = models.CharField(
+        _("file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the file was uploaded under, which downloads are given."),
     )
     url = models.URLField(_("link"), blank=True, max_length=500)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
@@ -486,9 +492,7 @@ class Story(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     lead = models.TextField(_("lead"), help_text=_("The opening paragraph, shown in lists."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
-    image = models.ImageField(
-        _("image"), upload_to="stories/%Y/", blank=True, validators=[validate_cover_image]
-    )
+    image = PictureField(_("image"), upload_to="stories/%Y/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=255, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH

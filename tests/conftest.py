@@ -48,6 +48,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of the test's own (and are sent from there)."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.SENDFILE_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def member_org(db):
     return MemberOrganizationFactory(
         name="Department of Protected Forest Management",

@@ -3,7 +3,7 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
-import knowledge.validators
+import apap_portal.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('impacts', models.TextField(blank=True, help_text='What changed, for nature and people. Markdown.', verbose_name='impacts')),
                 ('lessons_learned', models.TextField(blank=True, help_text='Markdown.', verbose_name='lessons learned')),
                 ('language', models.CharField(choices=[('en', 'English'), ('vi', 'Vietnamese'), ('th', 'Thai'), ('zh', 'Chinese'), ('ja', 'Japanese'), ('ko', 'Korean'), ('mn', 'Mongolian'), ('km', 'Khmer'), ('lo', 'Lao'), ('ms', 'Malay'), ('id', 'Indonesian'), ('my', 'Burmese'), ('hi', 'Hindi'), ('bn', 'Bengali'), ('ne', 'Nepali'), ('si', 'Sinhala'), ('dz', 'Dzongkha'), ('ur', 'Urdu'), ('dv', 'Dhivehi'), ('ru', 'Russian'), ('fr', 'French'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
-                ('cover_image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP, at most 5 MB.', upload_to='best-practices/%Y/', validators=[knowledge.validators.validate_cover_image], verbose_name='cover image')),
+                ('cover_image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP, at most 5 MB.', upload_to='best-practices/%Y/', validators=[apap_portal.uploads.validate_image], verbose_name='cover image')),
                 ('cover_image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it.', max_length=255, verbose_name='cover image description')),
                 ('contributors', models.CharField(blank=True, help_text='Names, comma-separated.', max_length=500, verbose_name='contributors')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('changes-requested', 'Changes requested'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='status')),
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=255, unique=True, verbose_name='slug')),
                 ('lead', models.TextField(help_text='The opening paragraph, shown in lists.', verbose_name='lead')),
                 ('body', models.TextField(blank=True, help_text='Markdown.', verbose_name='body')),
-                ('image', models.ImageField(blank=True, upload_to='stories/%Y/', validators=[knowledge.validators.validate_cover_image], verbose_name='image')),
+                ('image', models.ImageField(blank=True, upload_to='stories/%Y/', validators=[apap_portal.uploads.validate_image], verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, max_length=255, verbose_name='image description')),
                 ('language', models.CharField(choices=[('en', 'English'), ('vi', 'Vietnamese'), ('th', 'Thai'), ('zh', 'Chinese'), ('ja', 'Japanese'), ('ko', 'Korean'), ('mn', 'Mongolian'), ('km', 'Khmer'), ('lo', 'Lao'), ('ms', 'Malay'), ('id', 'Indonesian'), ('my', 'Burmese'), ('hi', 'Hindi'), ('bn', 'Bengali'), ('ne', 'Nepali'), ('si', 'Sinhala'), ('dz', 'Dzongkha'), ('ur', 'Urdu'), ('dv', 'Dhivehi'), ('ru', 'Russian'), ('fr', 'French'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
                 ('visibility', models.CharField(choices=[('public', 'Public'), ('members', 'Members only')], default='public', max_length=10, verbose_name='visibility')),
@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
                 ('publisher', models.CharField(blank=True, max_length=255, verbose_name='publisher')),
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
                 ('language', models.CharField(choices=[('en', 'English'), ('vi', 'Vietnamese'), ('th', 'Thai'), ('zh', 'Chinese'), ('ja', 'Japanese'), ('ko', 'Korean'), ('mn', 'Mongolian'), ('km', 'Khmer'), ('lo', 'Lao'), ('ms', 'Malay'), ('id', 'Indonesian'), ('my', 'Burmese'), ('hi', 'Hindi'), ('bn', 'Bengali'), ('ne', 'Nepali'), ('si', 'Sinhala'), ('dz', 'Dzongkha'), ('ur', 'Urdu'), ('dv', 'Dhivehi'), ('ru', 'Russian'), ('fr', 'French'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
-                ('file', models.FileField(blank=True, help_text='PDF or office document, at most 25 MB.', upload_to='resources/%Y/', validators=[knowledge.validators.validate_document], verbose_name='file')),
+                ('file', models.FileField(blank=True, help_text='PDF or office document, at most 25 MB.', upload_to='resources/%Y/', validators=[apap_portal.uploads.validate_document], verbose_name='file')),
                 ('url', models.URLField(blank=True, max_length=500, verbose_name='link')),
                 ('summary', models.TextField(blank=True, help_text='Markdown.', verbose_name='summary')),
                 ('visibility', models.CharField(choices=[('public', 'Public'), ('members', 'Members only')], default='public', max_length=10, verbose_name='visibility')),

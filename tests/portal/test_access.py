@@ -183,7 +183,7 @@ for route in [
 
 # Load balancers probe it with whatever method they like.
 expect("healthz", get=200, post=200)
-# Uploaded files (served by the portal in development or with SERVE_MEDIA).
+# Uploaded files: this one belongs to a public resource (apap_portal/media.py).
 expect("media/<path:path>", get=200, post=405)
 # Choosing a language: back to the page (here none: the home page).
 expect("i18n/setlang/", get=Redirect("/", exact=True), post=Redirect("/", exact=True))
@@ -313,8 +313,8 @@ for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
 
 # Routes that exist only in some configurations: the history admin's (django-reversion)
-# where a VersionAdmin is used, the uploaded files where the portal serves them.
-OPTIONAL_ROUTE = re.compile(r"^admin/.*(recover/|history/\(\\d\+\)/)|^media/")
+# where a VersionAdmin is used.
+OPTIONAL_ROUTE = re.compile(r"^admin/.*(recover/|history/\(\\d\+\)/)")
 
 
 # The project's URL patterns
@@ -381,7 +381,7 @@ def _make_records(media_root) -> dict:
         status="draft",
         published_at=None,
     )
-    resource = ResourceFactory()
+    resource = ResourceFactory(file="resources/2024/guidelines.pdf")
     story = StoryFactory()
     work_area = WorkArea.objects.get(slug="knowledge-capacity")
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "minh",
@@ -444,6 +444,7 @@ def records(django_db_setup, django_db_blocker, tmp_path_factory):
 def world(records, settings):
     """The records, and a client for each persona (a test may sign one out)."""
     settings.MEDIA_ROOT = records["media_root"]
+    settings.SENDFILE_ROOT = str(records["media_root"])
     clients = {"anonymous": Client()}
     for persona, user in records["users"].items():
         clients[persona] = Client()

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from tests.factories import StoryFactory
 from tests.portal.test_settings import STRONG_KEY, manage
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +130,10 @@ def test_static_files_may_not_be_embedded_by_another_site(settings):
 
 def test_uploads_may_not_be_embedded_by_another_site(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.SENDFILE_ROOT = str(tmp_path)
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "forest.jpg").write_bytes(b"\xff\xd8\xff\xe0 a forest")
+    StoryFactory(image="stories/forest.jpg")
     response = client.get("/media/stories/forest.jpg")
     assert response.status_code == 200
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"

@@ -1,4 +1,4 @@
-"""Uploads are judged by their content, not their name (knowledge/validators.py)."""
+"""Uploads are judged by their content, not their name (apap_portal/uploads.py)."""
 
 import io
 import struct
@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
 from PIL import Image
 
-from knowledge.models import BestPractice, Resource, Story
-from knowledge.validators import (
+from apap_portal.uploads import (
     DOCUMENT_MAX_BYTES,
     IMAGE_MAX_BYTES,
-    validate_cover_image,
     validate_document,
+    validate_image,
 )
+from knowledge.models import BestPractice, Resource, Story
 
 MB = 1024 * 1024
 
@@ -102,7 +102,7 @@ def refusal_code(validator, file) -> str:
 def test_a_real_small_image_is_accepted(name, fmt):
     file = upload(name, image_bytes(fmt))
 
-    validate_cover_image(file)
+    validate_image(file)
 
     assert file.tell() == 0  # left ready for storage
 
@@ -110,27 +110,21 @@ def test_a_real_small_image_is_accepted(name, fmt):
 def test_a_text_file_renamed_jpg_is_refused():
     file = upload("holiday.jpg", b"Just some notes, not a picture at all.\n")
 
-    assert refusal_code(validate_cover_image, file) == "image_invalid"
+    assert refusal_code(validate_image, file) == "image_invalid"
 
 
 def test_an_svg_with_a_script_is_refused():
-    assert refusal_code(validate_cover_image, upload("logo.svg", SVG_WITH_SCRIPT)) == (
-        "image_invalid"
-    )
+    assert refusal_code(validate_image, upload("logo.svg", SVG_WITH_SCRIPT)) == ("image_invalid")
     # …also when it pretends to be a PNG.
-    assert refusal_code(validate_cover_image, upload("logo.png", SVG_WITH_SCRIPT)) == (
-        "image_invalid"
-    )
+    assert refusal_code(validate_image, upload("logo.png", SVG_WITH_SCRIPT)) == ("image_invalid")
 
 
 def test_an_html_page_named_as_an_image_is_refused():
-    assert refusal_code(validate_cover_image, upload("photo.jpg", HTML_PAGE)) == "image_invalid"
+    assert refusal_code(validate_image, upload("photo.jpg", HTML_PAGE)) == "image_invalid"
 
 
 def test_a_gif_is_refused_although_it_is_a_real_image():
-    assert refusal_code(validate_cover_image, upload("anim.gif", image_bytes("GIF"))) == (
-        "image_format"
-    )
+    assert refusal_code(validate_image, upload("anim.gif", image_bytes("GIF"))) == ("image_format")
 
 
 def test_an_image_over_5_mb_is_refused():
@@ -138,12 +132,12 @@ def test_an_image_over_5_mb_is_refused():
     content = image_bytes("PNG") + b"\x00" * (6 * MB)
     assert len(content) > IMAGE_MAX_BYTES
 
-    assert refusal_code(validate_cover_image, upload("big.png", content)) == "file_too_large"
+    assert refusal_code(validate_image, upload("big.png", content)) == "file_too_large"
 
 
 def test_an_image_of_too_many_pixels_is_refused():
     # 8000 × 8000 = 64 megapixels: over our 40-megapixel limit, under Pillow's own.
-    assert refusal_code(validate_cover_image, upload("huge.png", png_declaring(8000, 8000))) == (
+    assert refusal_code(validate_image, upload("huge.png", png_declaring(8000, 8000))) == (
         "image_too_many_pixels"
     )
 
@@ -153,19 +147,19 @@ def test_a_decompression_bomb_is_refused():
     bomb = png_declaring(100_000, 100_000)
     assert len(bomb) < 1000
 
-    assert refusal_code(validate_cover_image, upload("bomb.png", bomb)) == "image_invalid"
+    assert refusal_code(validate_image, upload("bomb.png", bomb)) == "image_invalid"
 
 
 def test_a_truncated_image_is_refused():
     content = image_bytes("PNG", (64, 64))
 
-    assert refusal_code(validate_cover_image, upload("cut.png", content[: len(content) // 2])) == (
+    assert refusal_code(validate_image, upload("cut.png", content[: len(content) // 2])) == (
         "image_invalid"
     )
 
 
 def test_an_empty_image_is_refused():
-    assert refusal_code(validate_cover_image, upload("empty.jpg", b"")) == "image_invalid"
+    assert refusal_code(validate_image, upload("empty.jpg", b"")) == "image_invalid"
 
 
 # Documents
