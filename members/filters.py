@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.filters import ChoiceByKeyFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from members.models import (
     Country,
@@ -23,15 +24,12 @@ from members.models import (
 )
 
 
-class CountryChoiceFilter(django_filters.ModelChoiceFilter):
-    """A country chosen by its ISO3 code, so filtered URLs read well: ?country=NPL."""
+class CountryChoiceFilter(ChoiceByKeyFilter):
+    """A country chosen by its ISO3 code: ?country=NPL."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Country.objects.all())
-        kwargs.setdefault("to_field_name", "iso3")
-        kwargs.setdefault("label", _("Country"))
-        kwargs.setdefault("empty_label", _("All countries"))
-        super().__init__(*args, **kwargs)
+    model = Country
+    key = "iso3"
+    defaults = {"label": _("Country"), "empty_label": _("All countries")}
 
 
 class OrganizationFilter(django_filters.FilterSet):
