@@ -33,9 +33,9 @@ from pathlib import Path
 import reversion
 from django.db import DataError, IntegrityError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from apap_portal.editing.history import revision
+from apap_portal.slugs import unique_slug
 from members.models import (
     Country,
     DesignationType,
@@ -438,14 +438,14 @@ class _ValidRow:
 
 
 def _unique_slug(name: str, wdpa_id: int, taken: set[str]) -> str:
-    max_length = ProtectedArea._meta.get_field("slug").max_length
-    base = slugify(name)[:max_length].strip("-") or f"wdpa-{wdpa_id}"
-    candidate, counter = base, 1
-    while candidate in taken:
-        suffix = f"-{wdpa_id}" if counter == 1 else f"-{wdpa_id}-{counter}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-        counter += 1
-    return candidate
+    """A free slug for a new area; `taken` is read once for the whole file, not per row."""
+    return unique_slug(
+        name,
+        taken,
+        max_length=ProtectedArea._meta.get_field("slug").max_length,
+        fallback=f"wdpa-{wdpa_id}",
+        qualifier=str(wdpa_id),
+    )
 
 
 def _read_valid_rows(
