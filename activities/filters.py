@@ -13,7 +13,7 @@ from activities.models import Activity, FocalActivity, WorkArea
 from apap_portal.filters import ChoiceByKeyFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import GbfTarget
-from members.filters import CountryChoiceFilter
+from members.filters import InCountryFilter
 
 
 class WorkAreaFilter(ChoiceByKeyFilter):
@@ -50,7 +50,7 @@ class ActivityFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Activity.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
-    country = CountryChoiceFilter(method="filter_country")
+    country = InCountryFilter()
     year = django_filters.NumberFilter(
         label=_("Year"), method="filter_year", min_value=1900, max_value=2200
     )
@@ -74,9 +74,6 @@ class ActivityFilter(SearchFilterSet):
             "when",
             "gbf_target",
         ]
-
-    def filter_country(self, queryset, name, country):
-        return queryset.in_country(country)
 
     def filter_year(self, queryset, name, year):
         """Activities held in the year, in part at least (a 2017–2018 study is in 2018)."""

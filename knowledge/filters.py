@@ -30,7 +30,7 @@ from knowledge.models import (
     Story,
     Theme,
 )
-from members.filters import CountryChoiceFilter
+from members.filters import InCountryFilter
 from members.models import IucnCategory
 
 
@@ -214,7 +214,7 @@ class BestPracticeFilter(LibraryFilterSet):
     ecosystem = EcosystemFilter()
     challenge = ChallengeFilter()
     gbf_target = GbfTargetFilter()
-    country = CountryChoiceFilter(method="filter_country")
+    country = InCountryFilter()
     iucn_category = django_filters.ChoiceFilter(
         field_name="protected_area__iucn_category",
         choices=IucnCategory.choices,
@@ -246,9 +246,6 @@ class BestPracticeFilter(LibraryFilterSet):
             "iucn_category",
             "language",
         ]
-
-    def filter_country(self, queryset, name, country):
-        return queryset.in_country(country)
 
 
 class ResourceFilter(LibraryFilterSet):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from apap_portal.filters import ChoiceByKeyFilter
 from apap_portal.fulltext.filters import SearchFilterSet
@@ -30,6 +31,17 @@ class CountryChoiceFilter(ChoiceByKeyFilter):
     model = Country
     key = "iso3"
     defaults = {"label": _("Country"), "empty_label": _("All countries")}
+
+
+class InCountryFilter(CountryChoiceFilter):
+    """A country as the listed rows' queryset places them in it: its `in_country()`.
+
+    An activity is in the countries it is held in and those that took part; a best
+    practice in those it is tagged with and its protected area's.
+    """
+
+    def filter(self, qs, value):
+        return qs if value in EMPTY_VALUES else qs.in_country(value)
 
 
 class OrganizationFilter(django_filters.FilterSet):

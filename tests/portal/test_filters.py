@@ -17,12 +17,18 @@ from knowledge.filters import (
     ThemeFilter,
 )
 from knowledge.models import BestPractice, Challenge, Ecosystem, GbfTarget, Resource, Story, Theme
-from members.filters import CountryChoiceFilter, OrganizationFilter, ProtectedAreaFilter
+from members.filters import (
+    CountryChoiceFilter,
+    InCountryFilter,
+    OrganizationFilter,
+    ProtectedAreaFilter,
+)
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
     ResourceFactory,
     StoryFactory,
+    country,
     work_area,
 )
 
@@ -38,8 +44,8 @@ SHARED = [
     (BestPracticeFilter, "challenge", ChallengeFilter),
     (ActivityFilter, "work_area", WorkAreaFilter),
     (StoryFilter, "work_area", WorkAreaFilter),
-    (ActivityFilter, "country", CountryChoiceFilter),
-    (BestPracticeFilter, "country", CountryChoiceFilter),
+    (ActivityFilter, "country", InCountryFilter),
+    (BestPracticeFilter, "country", InCountryFilter),
     (OrganizationFilter, "country", CountryChoiceFilter),
     (ProtectedAreaFilter, "country", CountryChoiceFilter),
 ]
@@ -102,10 +108,25 @@ def test_a_work_area_is_chosen_by_its_slug(filterset, factory, model):
     assert chosen.form.fields["work_area"].empty_label == "All work areas"
 
 
+def test_a_country_is_where_the_list_places_its_rows():
+    held, attended, elsewhere = (
+        ActivityFactory(country=country("NPL")),
+        ActivityFactory(country=country("THA")),
+        ActivityFactory(country=country("THA")),
+    )
+    attended.participating_countries.add(country("NPL"))
+    practice, _other = BestPracticeFactory(), BestPracticeFactory()
+    practice.countries.add(country("NPL"))
+
+    activities = ActivityFilter({"country": "NPL"}, queryset=Activity.objects.all())
+    practices = BestPracticeFilter({"country": "NPL"}, queryset=BestPractice.objects.all())
+
+    assert set(activities.qs) == {held, attended}
+    assert list(practices.qs) == [practice]
+    assert elsewhere not in activities.qs
+
+
 def test_a_list_may_still_override_what_a_shared_filter_declares():
-    # The country filter of the activities goes through the activity's place and guests.
-    assert ActivityFilter.base_filters["country"].method == "filter_country"
-    assert ActivityFilter.base_filters["country"].extra["to_field_name"] == "iso3"
     overridden = GbfTargetFilter(field_name="related__gbf_targets", label="Target")
     assert (overridden.field_name, overridden.label) == ("related__gbf_targets", "Target")
     assert overridden.extra["to_field_name"] == "number"
