@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.filters import GbfTargetFilter, WorkAreaFilter
 from apap_portal.caching import cached
-from apap_portal.filters import ChoiceByKeyFilter
+from apap_portal.filters import ChoiceByKeyFilter, FixedChoiceFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
@@ -30,8 +30,7 @@ from knowledge.models import (
     Story,
     Theme,
 )
-from members.filters import InCountryFilter
-from members.models import IucnCategory
+from members.filters import InCountryFilter, IucnCategoryFilter
 
 
 def with_count(label, count: int) -> str:
@@ -174,14 +173,12 @@ class YearFilter(django_filters.ChoiceFilter):
         return [(year, year) for year in sorted(years, reverse=True)]
 
 
-class LanguageFilter(django_filters.ChoiceFilter):
-    """The language an item is written in: ?language=vi."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", Language.choices)
-        kwargs.setdefault("label", _("Language"))
-        kwargs.setdefault("empty_label", _("All languages"))
-        super().__init__(*args, **kwargs)
+class LanguageFilter(FixedChoiceFilter):
+    defaults = {
+        "choices": Language.choices,
+        "label": _("Language"),
+        "empty_label": _("All languages"),
+    }
 
 
 class ThemeFilter(ChoiceByKeyFilter):
@@ -215,12 +212,7 @@ class BestPracticeFilter(LibraryFilterSet):
     challenge = ChallengeFilter()
     gbf_target = GbfTargetFilter()
     country = InCountryFilter()
-    iucn_category = django_filters.ChoiceFilter(
-        field_name="protected_area__iucn_category",
-        choices=IucnCategory.choices,
-        label=_("IUCN category"),
-        empty_label=_("All categories"),
-    )
+    iucn_category = IucnCategoryFilter(field_name="protected_area__iucn_category")
     language = LanguageFilter()
 
     facets = {

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from apap_portal.filters import ChoiceByKeyFilter
+from apap_portal.filters import ChoiceByKeyFilter, FixedChoiceFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from members.models import (
     Country,
@@ -31,6 +31,14 @@ class CountryChoiceFilter(ChoiceByKeyFilter):
     model = Country
     key = "iso3"
     defaults = {"label": _("Country"), "empty_label": _("All countries")}
+
+
+class IucnCategoryFilter(FixedChoiceFilter):
+    defaults = {
+        "choices": IucnCategory.choices,
+        "label": _("IUCN category"),
+        "empty_label": _("All categories"),
+    }
 
 
 class InCountryFilter(CountryChoiceFilter):
@@ -75,9 +83,7 @@ class ProtectedAreaFilter(SearchFilterSet):
     search_title_field = "name"
 
     country = CountryChoiceFilter()
-    iucn_category = django_filters.ChoiceFilter(
-        choices=IucnCategory.choices, label=_("IUCN category"), empty_label=_("All categories")
-    )
+    iucn_category = IucnCategoryFilter()
     realm = django_filters.ChoiceFilter(
         choices=Realm.choices, label=_("Realm"), empty_label=_("All realms")
     )

@@ -12,6 +12,7 @@ from knowledge.filters import (
     BestPracticeFilter,
     ChallengeFilter,
     EcosystemFilter,
+    LanguageFilter,
     ResourceFilter,
     StoryFilter,
     ThemeFilter,
@@ -20,12 +21,15 @@ from knowledge.models import BestPractice, Challenge, Ecosystem, GbfTarget, Reso
 from members.filters import (
     CountryChoiceFilter,
     InCountryFilter,
+    IucnCategoryFilter,
     OrganizationFilter,
     ProtectedAreaFilter,
 )
+from members.models import ProtectedArea
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    ProtectedAreaFactory,
     ResourceFactory,
     StoryFactory,
     country,
@@ -48,6 +52,10 @@ SHARED = [
     (BestPracticeFilter, "country", InCountryFilter),
     (OrganizationFilter, "country", CountryChoiceFilter),
     (ProtectedAreaFilter, "country", CountryChoiceFilter),
+    (BestPracticeFilter, "iucn_category", IucnCategoryFilter),
+    (ProtectedAreaFilter, "iucn_category", IucnCategoryFilter),
+    (BestPracticeFilter, "language", LanguageFilter),
+    (ResourceFilter, "language", LanguageFilter),
 ]
 
 
@@ -124,6 +132,21 @@ def test_a_country_is_where_the_list_places_its_rows():
     assert set(activities.qs) == {held, attended}
     assert list(practices.qs) == [practice]
     assert elsewhere not in activities.qs
+
+
+def test_an_iucn_category_is_the_areas_or_that_of_the_area_a_practice_tells_of():
+    park, reserve = (
+        ProtectedAreaFactory(iucn_category="II"),
+        ProtectedAreaFactory(iucn_category="Ia"),
+    )
+    told = BestPracticeFactory(protected_area=park)
+    BestPracticeFactory(protected_area=reserve)
+
+    areas = ProtectedAreaFilter({"iucn_category": "II"}, queryset=ProtectedArea.objects.all())
+    practices = BestPracticeFilter({"iucn_category": "II"}, queryset=BestPractice.objects.all())
+
+    assert list(areas.qs) == [park]
+    assert list(practices.qs) == [told]
 
 
 def test_a_list_may_still_override_what_a_shared_filter_declares():
