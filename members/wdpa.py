@@ -316,21 +316,21 @@ def _parse_iso3(text: str, lookups: Lookups) -> FieldValues:
 
 
 def _parse_latitude(text: str, lookups: Lookups) -> FieldValues:
-    if not text:
-        return {}
-    latitude = _decimal(text, "the latitude", places=6, integer_digits=3)
-    if not -90 <= latitude <= 90:
-        raise RowError(f"the latitude {text!r} is not between -90 and 90")
-    return {"latitude": latitude}
+    return _coordinate(text, "latitude", 90)
 
 
 def _parse_longitude(text: str, lookups: Lookups) -> FieldValues:
+    return _coordinate(text, "longitude", 180)
+
+
+def _coordinate(text: str, name: str, bound: int) -> FieldValues:
+    """A latitude or longitude in degrees, from -`bound` to `bound`; none when blank."""
     if not text:
         return {}
-    longitude = _decimal(text, "the longitude", places=6, integer_digits=3)
-    if not -180 <= longitude <= 180:
-        raise RowError(f"the longitude {text!r} is not between -180 and 180")
-    return {"longitude": longitude}
+    degrees = _decimal(text, f"the {name}", places=6, integer_digits=3)
+    if not -bound <= degrees <= bound:
+        raise RowError(f"the {name} {text!r} is not between -{bound} and {bound}")
+    return {name: degrees}
 
 
 _FIELD_PARSERS: dict[str, Callable[[str, Lookups], FieldValues]] = {
