@@ -1,7 +1,6 @@
 import reversion
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -17,6 +16,7 @@ from activities.models import (
 from apap_portal.editing.admin import export_as_csv
 from apap_portal.editing.history import revision
 from apap_portal.editing.locking import VersionCheckedAdmin
+from apap_portal.slugs import unique_slug
 
 
 class FocalActivityInline(admin.TabularInline):
@@ -69,20 +69,18 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _unique_slug(base: str) -> str:
-    slug, number = base, 2
-    while Activity.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def duplicate_activity(original: Activity) -> Activity:
     """A planned copy of an activity, with its tags, organizers and partners (not documents)."""
     copy = Activity.objects.get(pk=original.pk)
     copy.pk = None
     copy._state.adding = True
     copy.title = _("Copy of %(title)s") % {"title": original.title}
-    copy.slug = _unique_slug(slugify(f"{original.slug}-copy")[:240])
+    copy.slug = unique_slug(
+        f"{original.slug}-copy",
+        Activity.objects.all(),
+        max_length=Activity._meta.get_field("slug").max_length,
+        fallback="activity-copy",
+    )
     copy.status = Activity.Status.PLANNED
     copy.version = 1
     copy.save()

@@ -1,4 +1,7 @@
-"""Filters of the activity list, shared by the page and its iCalendar feed."""
+"""Filters of the activity list, shared by the page and its iCalendar feed.
+
+The work-area and GBF-target filters are the library's too (knowledge/filters.py).
+"""
 
 import datetime
 
@@ -7,20 +10,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, FocalActivity, WorkArea
+from apap_portal.filters import ChoiceByKeyFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import GbfTarget
-from members.filters import CountryChoiceFilter
+from members.filters import InCountryFilter
+
+
+class WorkAreaFilter(ChoiceByKeyFilter):
+    """A work area chosen by its slug: ?work_area=transboundary-cooperation."""
+
+    model = WorkArea
+    defaults = {"label": _("Work area"), "empty_label": _("All work areas")}
+
+
+# Here rather than in knowledge/filters.py, which imports this module: the library's
+# lists filter by work area too, and an import back would be a cycle.
+class GbfTargetFilter(ChoiceByKeyFilter):
+    """A GBF target chosen by its number: ?gbf_target=3."""
+
+    model = GbfTarget
+    key = "number"
+    defaults = {
+        "field_name": "gbf_targets",
+        "label": _("GBF target"),
+        "empty_label": _("All GBF targets"),
+    }
 
 
 class ActivityFilter(SearchFilterSet):
     search_snippet_field = "summary"
 
-    work_area = django_filters.ModelChoiceFilter(
-        queryset=WorkArea.objects.all(),
-        to_field_name="slug",
-        label=_("Work area"),
-        empty_label=_("All work areas"),
-    )
+    work_area = WorkAreaFilter()
     focal_activity = django_filters.ModelChoiceFilter(
         field_name="focal_activities",
         queryset=FocalActivity.objects.select_related("work_area"),
@@ -30,7 +50,7 @@ class ActivityFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Activity.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
-    country = CountryChoiceFilter(method="filter_country")
+    country = InCountryFilter()
     year = django_filters.NumberFilter(
         label=_("Year"), method="filter_year", min_value=1900, max_value=2200
     )
@@ -40,13 +60,7 @@ class ActivityFilter(SearchFilterSet):
         empty_label=_("Any time"),
         method="filter_when",
     )
-    gbf_target = django_filters.ModelChoiceFilter(
-        field_name="gbf_targets",
-        queryset=GbfTarget.objects.all(),
-        to_field_name="number",
-        label=_("GBF target"),
-        empty_label=_("All GBF targets"),
-    )
+    gbf_target = GbfTargetFilter()
 
     class Meta:
         model = Activity
@@ -60,9 +74,6 @@ class ActivityFilter(SearchFilterSet):
             "when",
             "gbf_target",
         ]
-
-    def filter_country(self, queryset, name, country):
-        return queryset.in_country(country)
 
     def filter_year(self, queryset, name, year):
         """Activities held in the year, in part at least (a 2017–2018 study is in 2018)."""

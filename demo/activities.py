@@ -22,7 +22,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
-from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -34,7 +33,19 @@ from activities.models import (
     OrganizationRole,
     WorkArea,
 )
-from demo.members import DemoLoader
+from demo.members import (
+    DNP_THAILAND,
+    ICIMOD,
+    IUCN_ARO,
+    KNPS,
+    MIGRATE_FIRST,
+    MOAF_BHUTAN,
+    MOEFCC,
+    NBCA,
+    VNFOREST,
+    DemoLoader,
+    finder,
+)
 from knowledge.models import GbfTarget
 from members.models import Country, Organization, Subregion, Visibility
 
@@ -43,15 +54,7 @@ DAY = Activity.DatePrecision.DAY
 ORGANIZER = OrganizationRole.ORGANIZER
 PARTNER = OrganizationRole.PARTNER
 
-# Natural keys of organizations loaded by the members loader.
-IUCN_ARO = "iucn-asia-regional-office"
-MOEFCC = "ministry-of-environment-forest-and-climate-change-india"
-KNPS = "korea-national-park-service"
-NBCA = "nature-and-biodiversity-conservation-agency"
-MOAF_BHUTAN = "ministry-of-agriculture-and-forests-bhutan"
-ICIMOD = "international-centre-for-integrated-mountain-development"
-DNP_THAILAND = "department-of-national-parks-wildlife-and-plant-conservation"
-VNFOREST = "department-of-protected-forest-management"
+# Natural keys of organizations this loader adds.
 WII = "wildlife-institute-of-india"
 
 # Countries outside the reference data of Asia that the timeline needs.
@@ -506,17 +509,7 @@ def load_activities_demo(stdout: TextIO | None = None) -> dict[str, dict[str, in
     for data in COUNTRIES:
         data = dict(data)
         loader.sync("countries", Country, {"iso3": data.pop("iso3")}, data)
-    countries = Country.objects.in_bulk(field_name="iso3")
-
-    def country(iso3: str | None) -> Country | None:
-        if iso3 is None:
-            return None
-        try:
-            return countries[iso3]
-        except KeyError:
-            raise CommandError(
-                f"The country {iso3} is missing: run `manage.py migrate` first."
-            ) from None
+    country = finder(Country.objects.in_bulk(field_name="iso3"), "country", MIGRATE_FIRST)
 
     for data in ORGANIZATIONS:
         data = dict(data)
@@ -532,42 +525,28 @@ def load_activities_demo(stdout: TextIO | None = None) -> dict[str, dict[str, in
                 "country": country(data["country"]),
             },
         )
-    organizations = Organization.objects.in_bulk(field_name="slug")
-
-    def organization(slug: str) -> Organization:
-        try:
-            return organizations[slug]
-        except KeyError:
-            raise CommandError(
-                f"The organization {slug!r} is missing: load the members demo first."
-            ) from None
-
-    focal_activities = {
-        (focal.work_area.slug, focal.order): focal
-        for focal in FocalActivity.objects.select_related("work_area")
-    }
-    work_areas = WorkArea.objects.in_bulk(field_name="slug")
-    targets = GbfTarget.objects.in_bulk(field_name="number")
-
-    def reference(table: dict, key: Any, what: str) -> Any:
-        try:
-            return table[key]
-        except KeyError:
-            raise CommandError(
-                f"The {what} {key} is missing: run `manage.py migrate` first."
-            ) from None
+    organization = finder(
+        Organization.objects.in_bulk(field_name="slug"),
+        "organization",
+        "load the members demo first",
+    )
+    focal_activity = finder(
+        {
+            (focal.work_area.slug, focal.order): focal
+            for focal in FocalActivity.objects.select_related("work_area")
+        },
+        "focal activity",
+        MIGRATE_FIRST,
+    )
+    work_area = finder(WorkArea.objects.in_bulk(field_name="slug"), "work area", MIGRATE_FIRST)
+    gbf_target = finder(GbfTarget.objects.in_bulk(field_name="number"), "GBF target", MIGRATE_FIRST)
 
     activities = {}
     for data in ACTIVITIES:
         data = dict(data)
         area_slug = data.pop("work_area")
-        focal = [
-            reference(focal_activities, (area_slug, order), "focal activity")
-            for order in data.pop("focal_activities", [])
-        ]
-        gbf_targets = [
-            reference(targets, number, "GBF target") for number in data.pop("gbf_targets", [])
-        ]
+        focal = [focal_activity((area_slug, order)) for order in data.pop("focal_activities", [])]
+        gbf_targets = [gbf_target(number) for number in data.pop("gbf_targets", [])]
         links = data.pop("organizations", [])
         activity = loader.sync(
             "activities",
@@ -580,7 +559,7 @@ def load_activities_demo(stdout: TextIO | None = None) -> dict[str, dict[str, in
                 "status": Activity.Status.COMPLETED,
                 "visibility": Visibility.PUBLIC,
                 **data,
-                "work_area": reference(work_areas, area_slug, "work area"),
+                "work_area": work_area(area_slug),
                 "country": country(data.get("country")),
             },
             related={"focal_activities": focal, "gbf_targets": gbf_targets},

@@ -23,7 +23,17 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from activities.models import Activity, WorkArea
-from demo.members import DEMO_MEMBER_USERNAME, DemoLoader
+from demo.activities import ADVOCACY, KNOWLEDGE, TRANSBOUNDARY
+from demo.members import (
+    DEMO_MEMBER_USERNAME,
+    DNP_THAILAND,
+    IUCN_ARO,
+    KNPS,
+    MOAF_BHUTAN,
+    MOEJ,
+    VNFOREST,
+    DemoLoader,
+)
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -40,19 +50,6 @@ from members.models import Country, Organization, ProtectedArea, User, Visibilit
 PUBLISHED = BestPractice.Status.PUBLISHED
 PUBLIC = Visibility.PUBLIC
 MEMBERS = Visibility.MEMBERS
-
-# Natural keys of organizations loaded by the members loader.
-MOEJ = "ministry-of-the-environment-japan"
-KNPS = "korea-national-park-service"
-MOAF_BHUTAN = "ministry-of-agriculture-and-forests-bhutan"
-VNFOREST = "department-of-protected-forest-management"
-DNP_THAILAND = "department-of-national-parks-wildlife-and-plant-conservation"
-IUCN_ARO = "iucn-asia-regional-office"
-
-# Work areas (activities/reference.py).
-KNOWLEDGE = "knowledge-capacity"
-TRANSBOUNDARY = "transboundary-cooperation"
-ADVOCACY = "awareness-advocacy"
 
 # Activities loaded by the activities loader (their slugs: title and year).
 FOURTH_STEERING_COMMITTEE = "4th-steering-committee-meeting-2018"

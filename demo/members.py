@@ -9,7 +9,7 @@ ID, an exact date, a website, a local-script name), the field stays blank.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
@@ -39,6 +39,17 @@ DEMO_MEMBER_PASSWORD = "apap-demo-member"
 DEMO_STAFF_USERNAME = "demo-staff"
 DEMO_STAFF_PASSWORD = "apap-demo-staff"
 
+# Natural keys of organizations loaded here that the other loaders refer to.
+MOEJ = "ministry-of-the-environment-japan"
+KNPS = "korea-national-park-service"
+MOEFCC = "ministry-of-environment-forest-and-climate-change-india"
+MOAF_BHUTAN = "ministry-of-agriculture-and-forests-bhutan"
+ICIMOD = "international-centre-for-integrated-mountain-development"
+VNFOREST = "department-of-protected-forest-management"
+DNP_THAILAND = "department-of-national-parks-wildlife-and-plant-conservation"
+IUCN_ARO = "iucn-asia-regional-office"
+NBCA = "nature-and-biodiversity-conservation-agency"
+
 COUNTRY_MEMBER = Membership.Category.COUNTRY
 ASSOCIATE_MEMBER = Membership.Category.ASSOCIATE
 
@@ -47,7 +58,7 @@ ASSOCIATE_MEMBER = Membership.Category.ASSOCIATE
 # only where DEMO_DATA.md gives a day; months and years go into the description.
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
-        "slug": "ministry-of-the-environment-japan",
+        "slug": MOEJ,
         "name": "Ministry of the Environment, Japan",
         "acronym": "MOEJ",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -73,7 +84,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "korea-national-park-service",
+        "slug": KNPS,
         "name": "Korea National Park Service",
         "acronym": "KNPS",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -87,7 +98,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "ministry-of-environment-forest-and-climate-change-india",
+        "slug": MOEFCC,
         "name": "Ministry of Environment, Forest and Climate Change, India",
         "acronym": "MoEFCC",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -102,7 +113,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "ministry-of-agriculture-and-forests-bhutan",
+        "slug": MOAF_BHUTAN,
         "name": "Ministry of Agriculture and Forests, Bhutan",
         "acronym": "MoAF",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -139,7 +150,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "international-centre-for-integrated-mountain-development",
+        "slug": ICIMOD,
         "name": "International Centre for Integrated Mountain Development",
         "acronym": "ICIMOD",
         "kind": Organization.Kind.INTERGOVERNMENTAL,
@@ -153,7 +164,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": ASSOCIATE_MEMBER},
     },
     {
-        "slug": "department-of-protected-forest-management",
+        "slug": VNFOREST,
         "name": "Department of Protected Forest Management",
         "acronym": "VNFOREST",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -165,7 +176,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "department-of-national-parks-wildlife-and-plant-conservation",
+        "slug": DNP_THAILAND,
         "name": "Department of National Parks, Wildlife and Plant Conservation",
         "acronym": "DNP",
         "kind": Organization.Kind.NATIONAL_AGENCY,
@@ -190,7 +201,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "membership": {"category": COUNTRY_MEMBER},
     },
     {
-        "slug": "iucn-asia-regional-office",
+        "slug": IUCN_ARO,
         "name": "IUCN Asia Regional Office",
         "acronym": "IUCN ARO",
         # IUCN is a union of states, government agencies and NGOs: neither purely
@@ -205,7 +216,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         ),
     },
     {
-        "slug": "nature-and-biodiversity-conservation-agency",
+        "slug": NBCA,
         "name": "Nature and Biodiversity Conservation Agency",
         "local_name": "Cục Bảo tồn thiên nhiên và Đa dạng sinh học",
         "acronym": "NBCA",
@@ -500,6 +511,24 @@ class DemoLoader:
             self.stdout.write(f"  {what} {obj._meta.verbose_name}: {obj}")
 
 
+MIGRATE_FIRST = "run `manage.py migrate` first"
+
+
+def finder(records: Mapping[Any, Any], what: str, missing: str) -> Callable[[Any], Any]:
+    """A lookup of the records a loader refers to, by natural key: None for None, and a
+    CommandError that names a missing record and the step that loads it (`missing`)."""
+
+    def find(key: Any) -> Any:
+        if key is None:
+            return None
+        try:
+            return records[key]
+        except KeyError:
+            raise CommandError(f"The {what} {key} is missing: {missing}.") from None
+
+    return find
+
+
 def _matches(obj: models.Model, name: str, value: Any) -> bool:
     """Whether the field `name` of a saved record already holds `value`."""
     field = obj._meta.get_field(name)
@@ -514,17 +543,7 @@ def load_members_demo(stdout: TextIO | None = None) -> dict[str, dict[str, int]]
     """Load the members section's demo data; return, per kind of record, how many were
     created, updated and left unchanged. Lines about each change go to `stdout`."""
     loader = DemoLoader(stdout)
-    countries = Country.objects.in_bulk(field_name="iso3")
-
-    def country(iso3: str | None) -> Country | None:
-        if iso3 is None:
-            return None
-        try:
-            return countries[iso3]
-        except KeyError:
-            raise CommandError(
-                f"The country {iso3} is missing: run `manage.py migrate` first."
-            ) from None
+    country = finder(Country.objects.in_bulk(field_name="iso3"), "country", MIGRATE_FIRST)
 
     organizations = {}
     for data in ORGANIZATIONS:

@@ -17,21 +17,20 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import WorkArea
+from activities.filters import GbfTargetFilter, WorkAreaFilter
 from apap_portal.caching import cached
+from apap_portal.filters import ChoiceByKeyFilter, FixedChoiceFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from knowledge.models import (
     BestPractice,
     Challenge,
     Ecosystem,
-    GbfTarget,
     Language,
     Resource,
     Story,
     Theme,
 )
-from members.filters import CountryChoiceFilter
-from members.models import IucnCategory
+from members.filters import InCountryFilter, IucnCategoryFilter
 
 
 def with_count(label, count: int) -> str:
@@ -174,45 +173,47 @@ class YearFilter(django_filters.ChoiceFilter):
         return [(year, year) for year in sorted(years, reverse=True)]
 
 
+class LanguageFilter(FixedChoiceFilter):
+    defaults = {
+        "choices": Language.choices,
+        "label": _("Language"),
+        "empty_label": _("All languages"),
+    }
+
+
+class ThemeFilter(ChoiceByKeyFilter):
+    """A theme chosen by its slug: ?theme=sustainable-tourism."""
+
+    model = Theme
+    defaults = {"field_name": "themes", "label": _("Theme"), "empty_label": _("All themes")}
+
+
+class EcosystemFilter(ChoiceByKeyFilter):
+    model = Ecosystem
+    defaults = {
+        "field_name": "ecosystems",
+        "label": _("Ecosystem"),
+        "empty_label": _("All ecosystems"),
+    }
+
+
+class ChallengeFilter(ChoiceByKeyFilter):
+    model = Challenge
+    defaults = {
+        "field_name": "challenges",
+        "label": _("Challenge"),
+        "empty_label": _("All challenges"),
+    }
+
+
 class BestPracticeFilter(LibraryFilterSet):
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        label=_("Theme"),
-        empty_label=_("All themes"),
-    )
-    ecosystem = django_filters.ModelChoiceFilter(
-        field_name="ecosystems",
-        queryset=Ecosystem.objects.all(),
-        to_field_name="slug",
-        label=_("Ecosystem"),
-        empty_label=_("All ecosystems"),
-    )
-    challenge = django_filters.ModelChoiceFilter(
-        field_name="challenges",
-        queryset=Challenge.objects.all(),
-        to_field_name="slug",
-        label=_("Challenge"),
-        empty_label=_("All challenges"),
-    )
-    gbf_target = django_filters.ModelChoiceFilter(
-        field_name="gbf_targets",
-        queryset=GbfTarget.objects.all(),
-        to_field_name="number",
-        label=_("GBF target"),
-        empty_label=_("All GBF targets"),
-    )
-    country = CountryChoiceFilter(method="filter_country")
-    iucn_category = django_filters.ChoiceFilter(
-        field_name="protected_area__iucn_category",
-        choices=IucnCategory.choices,
-        label=_("IUCN category"),
-        empty_label=_("All categories"),
-    )
-    language = django_filters.ChoiceFilter(
-        choices=Language.choices, label=_("Language"), empty_label=_("All languages")
-    )
+    theme = ThemeFilter()
+    ecosystem = EcosystemFilter()
+    challenge = ChallengeFilter()
+    gbf_target = GbfTargetFilter()
+    country = InCountryFilter()
+    iucn_category = IucnCategoryFilter(field_name="protected_area__iucn_category")
+    language = LanguageFilter()
 
     facets = {
         "theme": "themes",
@@ -238,32 +239,15 @@ class BestPracticeFilter(LibraryFilterSet):
             "language",
         ]
 
-    def filter_country(self, queryset, name, country):
-        return queryset.in_country(country)
-
 
 class ResourceFilter(LibraryFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Resource.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
-    language = django_filters.ChoiceFilter(
-        choices=Language.choices, label=_("Language"), empty_label=_("All languages")
-    )
+    language = LanguageFilter()
     year = YearFilter()
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        label=_("Theme"),
-        empty_label=_("All themes"),
-    )
-    gbf_target = django_filters.ModelChoiceFilter(
-        field_name="gbf_targets",
-        queryset=GbfTarget.objects.all(),
-        to_field_name="number",
-        label=_("GBF target"),
-        empty_label=_("All GBF targets"),
-    )
+    theme = ThemeFilter()
+    gbf_target = GbfTargetFilter()
 
     facets = {
         "kind": "kind",
@@ -282,12 +266,7 @@ class StoryFilter(LibraryFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Story.Kind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
-    work_area = django_filters.ModelChoiceFilter(
-        queryset=WorkArea.objects.all(),
-        to_field_name="slug",
-        label=_("Work area"),
-        empty_label=_("All work areas"),
-    )
+    work_area = WorkAreaFilter()
     year = YearFilter(field_name="published_at", lookup_expr="year")
 
     search_snippet_field = "lead"

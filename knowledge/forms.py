@@ -3,35 +3,27 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from apap_portal.editing.locking import VersionCheckedForm
+from apap_portal.slugs import unique_slug
 from knowledge.models import BestPractice, BuildingBlock
 from members.models import ProtectedArea
 
 # Paths under /knowledge/best-practices/ that are pages, not best practices.
 RESERVED_SLUGS = frozenset({"submit"})
-FALLBACK_SLUG = "best-practice"
-# Leaves room for a "-NNN" suffix within the field's 255 characters.
-SLUG_BASE_MAX_LENGTH = 240
 MAX_BUILDING_BLOCKS = 30
 
 
 def unique_best_practice_slug(title: str) -> str:
-    """A slug made from the title, not yet used by any best practice nor by a page.
-
-    Titles in scripts that do not transliterate (Thai, Chinese…) fall back to a
-    generic base; a number keeps each slug unique.
-    """
-    base = slugify(title)[:SLUG_BASE_MAX_LENGTH].strip("-") or FALLBACK_SLUG
-    taken = set(BestPractice.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
+    """A slug made from the title, not yet used by any best practice nor by a page."""
+    return unique_slug(
+        title,
+        BestPractice.objects.all(),
+        max_length=BestPractice._meta.get_field("slug").max_length,
+        fallback="best-practice",
+        reserved=RESERVED_SLUGS,
+    )
 
 
 class ProtectedAreaChoiceField(forms.ModelChoiceField):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
+from apap_portal.filters import ChoiceByKeyFilter, FixedChoiceFilter
 from apap_portal.fulltext.filters import SearchFilterSet
 from members.models import (
     Country,
@@ -23,15 +25,31 @@ from members.models import (
 )
 
 
-class CountryChoiceFilter(django_filters.ModelChoiceFilter):
-    """A country chosen by its ISO3 code, so filtered URLs read well: ?country=NPL."""
+class CountryChoiceFilter(ChoiceByKeyFilter):
+    """A country chosen by its ISO3 code: ?country=NPL."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Country.objects.all())
-        kwargs.setdefault("to_field_name", "iso3")
-        kwargs.setdefault("label", _("Country"))
-        kwargs.setdefault("empty_label", _("All countries"))
-        super().__init__(*args, **kwargs)
+    model = Country
+    key = "iso3"
+    defaults = {"label": _("Country"), "empty_label": _("All countries")}
+
+
+class IucnCategoryFilter(FixedChoiceFilter):
+    defaults = {
+        "choices": IucnCategory.choices,
+        "label": _("IUCN category"),
+        "empty_label": _("All categories"),
+    }
+
+
+class InCountryFilter(CountryChoiceFilter):
+    """A country as the listed rows' queryset places them in it: its `in_country()`.
+
+    An activity is in the countries it is held in and those that took part; a best
+    practice in those it is tagged with and its protected area's.
+    """
+
+    def filter(self, qs, value):
+        return qs if value in EMPTY_VALUES else qs.in_country(value)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -65,9 +83,7 @@ class ProtectedAreaFilter(SearchFilterSet):
     search_title_field = "name"
 
     country = CountryChoiceFilter()
-    iucn_category = django_filters.ChoiceFilter(
-        choices=IucnCategory.choices, label=_("IUCN category"), empty_label=_("All categories")
-    )
+    iucn_category = IucnCategoryFilter()
     realm = django_filters.ChoiceFilter(
         choices=Realm.choices, label=_("Realm"), empty_label=_("All realms")
     )

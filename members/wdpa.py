@@ -33,9 +33,9 @@ from pathlib import Path
 import reversion
 from django.db import DataError, IntegrityError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from apap_portal.editing.history import revision
+from apap_portal.slugs import unique_slug
 from members.models import (
     Country,
     DesignationType,
@@ -316,21 +316,21 @@ def _parse_iso3(text: str, lookups: Lookups) -> FieldValues:
 
 
 def _parse_latitude(text: str, lookups: Lookups) -> FieldValues:
-    if not text:
-        return {}
-    latitude = _decimal(text, "the latitude", places=6, integer_digits=3)
-    if not -90 <= latitude <= 90:
-        raise RowError(f"the latitude {text!r} is not between -90 and 90")
-    return {"latitude": latitude}
+    return _coordinate(text, "latitude", 90)
 
 
 def _parse_longitude(text: str, lookups: Lookups) -> FieldValues:
+    return _coordinate(text, "longitude", 180)
+
+
+def _coordinate(text: str, name: str, bound: int) -> FieldValues:
+    """A latitude or longitude in degrees, from -`bound` to `bound`; none when blank."""
     if not text:
         return {}
-    longitude = _decimal(text, "the longitude", places=6, integer_digits=3)
-    if not -180 <= longitude <= 180:
-        raise RowError(f"the longitude {text!r} is not between -180 and 180")
-    return {"longitude": longitude}
+    degrees = _decimal(text, f"the {name}", places=6, integer_digits=3)
+    if not -bound <= degrees <= bound:
+        raise RowError(f"the {name} {text!r} is not between -{bound} and {bound}")
+    return {name: degrees}
 
 
 _FIELD_PARSERS: dict[str, Callable[[str, Lookups], FieldValues]] = {
@@ -438,14 +438,14 @@ class _ValidRow:
 
 
 def _unique_slug(name: str, wdpa_id: int, taken: set[str]) -> str:
-    max_length = ProtectedArea._meta.get_field("slug").max_length
-    base = slugify(name)[:max_length].strip("-") or f"wdpa-{wdpa_id}"
-    candidate, counter = base, 1
-    while candidate in taken:
-        suffix = f"-{wdpa_id}" if counter == 1 else f"-{wdpa_id}-{counter}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-        counter += 1
-    return candidate
+    """A free slug for a new area; `taken` is read once for the whole file, not per row."""
+    return unique_slug(
+        name,
+        taken,
+        max_length=ProtectedArea._meta.get_field("slug").max_length,
+        fallback=f"wdpa-{wdpa_id}",
+        qualifier=str(wdpa_id),
+    )
 
 
 def _read_valid_rows(

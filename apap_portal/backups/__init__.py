@@ -82,6 +82,14 @@ class Server:
             environment["PGPASSWORD"] = self.password
         return environment
 
+    def database_exists(self, name: str) -> bool:
+        with self.connect() as connection:
+            return _database_exists(connection, name)
+
+    def create_database(self, name: str) -> None:
+        with self.connect() as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
     @contextlib.contextmanager
     def connect(self, dbname: str = "postgres"):
         """An autocommit connection; PostgreSQL's refusals become one-line BackupErrors."""
@@ -160,9 +168,8 @@ def _run_client(command: list[str], server: Server, what: str) -> None:
 
 def _database_state(server: Server, name: str) -> dict[str, Any]:
     """The server version and the latest applied migration of each app."""
-    with server.connect() as connection:
-        if not _database_exists(connection, name):
-            raise BackupError(f"The database {name} does not exist on {server.where}.")
+    if not server.database_exists(name):
+        raise BackupError(f"The database {name} does not exist on {server.where}.")
     with server.connect(name) as connection:
         version = connection.execute("SHOW server_version").fetchone()[0]
         migrations = {}
@@ -390,8 +397,7 @@ def _restore_database(server: Server, dump: Path, name: str, *, force: bool) -> 
     """
     pg_restore = _client("pg_restore")
     staging = _staging_name(name)
-    with server.connect() as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(staging)))
+    server.create_database(staging)
     try:
         _run_client(
             [
@@ -436,8 +442,7 @@ def backup_restore(
     manifest = backup_verify(backup, media_root)
     server = Server.from_settings(config)
     _client("pg_restore")
-    with server.connect() as connection:
-        exists = _database_exists(connection, name)
+    exists = server.database_exists(name)
     if exists and not force and not _database_is_empty(server, name):
         raise BackupError(
             f"The database {name} already holds data; restore into another one with "

@@ -67,6 +67,21 @@ def test_duplicate_makes_a_planned_copy_with_organizers_and_tags(admin_client):
     assert ActivityOrganization.objects.filter(activity=copy, role="host").count() == 1
 
 
+def test_each_duplicate_gets_its_own_slug(admin_client):
+    original = ActivityFactory(slug="ranger-exchange-2024")
+    for _ in range(2):
+        admin_client.post(
+            _url(Activity, "changelist"),
+            {"action": "duplicate", "_selected_action": [original.pk]},
+        )
+
+    copies = Activity.objects.exclude(pk=original.pk).order_by("pk")
+    assert [copy.slug for copy in copies] == [
+        "ranger-exchange-2024-copy",
+        "ranger-exchange-2024-copy-2",
+    ]
+
+
 def test_activities_export_as_csv(admin_client):
     activity = ActivityFactory(title="Planning workshop", city="Bangkok", country=country("THA"))
     response = admin_client.post(

@@ -4,10 +4,10 @@
 reachable PostgreSQL server; when there is none, it says so in one line.
 """
 
-import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from psycopg import sql
+
+from apap_portal.backups import BackupError, Server
 
 
 class Command(BaseCommand):
@@ -24,29 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, check_only=False, **options):
         config = settings.DATABASES["default"]
-        server = {
-            "host": config.get("HOST") or None,
-            "port": config.get("PORT") or None,
-            "user": config.get("USER") or None,
-            "password": config.get("PASSWORD") or None,
-            "dbname": "postgres",
-            "connect_timeout": 5,
-        }
-        where = f"{config.get('HOST') or 'local socket'}:{config.get('PORT') or 5432}"
+        server = Server.from_settings(config)
         try:
-            with psycopg.connect(**server, autocommit=True) as connection:
-                if check_only:
+            if check_only:
+                with server.connect():
                     return
-                exists = connection.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-                ).fetchone()
-                if not exists:
-                    connection.execute(
-                        sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
-                    )
-                    self.stdout.write(f"Created the database {config['NAME']}.")
-        except psycopg.OperationalError as error:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
-            raise CommandError(
-                f"PostgreSQL is not reachable at {where} ({reason}). Start it, or set DATABASE_URL."
-            ) from error
+            if not server.database_exists(config["NAME"]):
+                server.create_database(config["NAME"])
+                self.stdout.write(f"Created the database {config['NAME']}.")
+        except BackupError as error:  # one line: the server is not reachable, or refused
+            raise CommandError(str(error)) from error

@@ -1,0 +1,55 @@
+"""Slugs made from a title that no other record holds yet."""
+
+from collections.abc import Iterator, Set
+from itertools import batched, count
+
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+# Candidates checked against the database in one query; more are asked for only when
+# all of these are taken.
+CANDIDATES_PER_QUERY = 20
+
+
+def unique_slug(
+    text: str,
+    taken: QuerySet | Set[str],
+    *,
+    max_length: int,
+    fallback: str,
+    qualifier: str = "",
+    reserved: Set[str] = frozenset(),
+) -> str:
+    """A slug of `text`, at most `max_length` long, that is not `taken` nor `reserved`.
+
+    `taken` is the queryset whose rows' `slug` is taken (one query, however many
+    candidates are tried first), or the set of slugs taken, for a batch that checks its
+    rows in memory. Text that does not transliterate (Thai, Chinese…) gives `fallback`.
+    A slug that is taken gets a suffix, cut from the end of the base so that it fits:
+    `-2`, `-3`… or, with a `qualifier` (a record's own id), `-<qualifier>`,
+    `-<qualifier>-2`…
+    """
+    base = slugify(text)[:max_length].strip("-") or fallback
+    candidates = _candidates(base, max_length, qualifier)
+    for batch in batched(candidates, CANDIDATES_PER_QUERY):
+        if isinstance(taken, QuerySet):
+            used = set(taken.filter(slug__in=batch).values_list("slug", flat=True))
+        else:
+            used = {slug for slug in batch if slug in taken}
+        for candidate in batch:
+            if candidate not in used and candidate not in reserved:
+                return candidate
+    raise AssertionError("the candidates are endless")
+
+
+def _candidates(base: str, max_length: int, qualifier: str) -> Iterator[str]:
+    yield base
+    if qualifier:
+        yield _suffixed(base, f"-{qualifier}", max_length)
+    stem = f"-{qualifier}" if qualifier else ""
+    for number in count(2):
+        yield _suffixed(base, f"{stem}-{number}", max_length)
+
+
+def _suffixed(base: str, suffix: str, max_length: int) -> str:
+    return base[: max_length - len(suffix)].rstrip("-") + suffix
