@@ -156,8 +156,9 @@ class ActivityQuerySet(ListedQuerySet):
         """Activities that took place, at least in part, between two dates (inclusive)."""
         return self.alias(last_day=last_day()).filter(start_date__lte=end, last_day__gte=start)
 
-    def in_country(self, country: Country) -> ActivityQuerySet:
-        """Held in a country, or with that country among the participants."""
+    def in_country(self, country: Country, user=None) -> ActivityQuerySet:
+        """Held in a country, or with that country among the participants (every visitor
+        may see both: `user` is for the lists' country filter, shared with practices)."""
         participated = Activity.participating_countries.through.objects.filter(
             activity_id=OuterRef("pk"), country_id=country.pk
         )

@@ -52,7 +52,9 @@ def home(request):
         "upcoming_activities": Activity.objects.listed_for(user)
         .for_list()
         .next_up(timezone.localdate(), count=4),
-        "featured_best_practices": BestPractice.objects.listed_for(user).featured().for_list()[:3],
+        "featured_best_practices": BestPractice.objects.listed_for(user)
+        .featured()
+        .for_list(user)[:3],
     }
     return render(request, "home.html", context)
 

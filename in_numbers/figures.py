@@ -40,6 +40,7 @@ from members.models import (
     ProtectedArea,
     Realm,
     audience_of,
+    if_visible,
 )
 
 CACHE_NAME = "in-numbers"
@@ -284,7 +285,7 @@ def library_figures(user) -> LibraryFigures:
         in_total(practices, "practices"),
         in_total(resources, "resources"),
         by_tag(practices, "countries", "practices by country"),
-        by_area_country(practices, "practices by area"),
+        by_area_country(practices, "practices by area", user),
         by_tag(practices, "themes", "practices by theme"),
         by_tag(resources, "themes", "resources by theme"),
     )
@@ -332,23 +333,26 @@ def theme_tallies(
     return tuple(sorted(tallies, key=lambda tally: (-tally.best_practices, -tally.resources)))
 
 
-def by_area_country(practices: QuerySet[BestPractice], figure: str) -> QuerySet:
+def by_area_country(practices: QuerySet[BestPractice], figure: str, user) -> QuerySet:
     """How many of `practices` each country holds by their protected area alone.
 
     Those tagged with their area's country are left out (their tag counts them), and so
     are those with no area but some country tag: under the tag None remain the practices
-    in no country at all.
+    in no country at all. An area the visitor may not see counts as no area: its country
+    would give it away.
     """
+    area_country = if_visible(F("protected_area__country_id"), practices.area_seen_by(user))
+    practices = practices.annotate(area_country=area_country)
     counted_by_a_tag = BestPractice.countries.through.objects.filter(
         bestpractice_id=OuterRef("pk"),
         # The area's country; with no area, any country. One condition for both, so that
         # the database tests every practice in one pass (an anti-join).
-        country_id=Coalesce(OuterRef("protected_area__country_id"), F("country_id")),
+        country_id=Coalesce(OuterRef("area_country"), F("country_id")),
     )
     return (
         practices.exclude(Exists(counted_by_a_tag))
         .order_by()
-        .values(figure=Value(figure), tag=F("protected_area__country_id"))
+        .values(figure=Value(figure), tag=F("area_country"))
         .annotate(count=Count("pk"))
     )
 

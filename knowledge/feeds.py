@@ -1,5 +1,6 @@
 """RSS and Atom feeds of the library's public items, with Django's syndication framework."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -50,7 +51,8 @@ class BestPracticeFeed(LanguageNeutralFeed):
     description = _("Solutions that worked in Asia's protected areas, shared by APAP members.")
 
     def items(self):
-        return BestPractice.objects.public().for_list().order_by("-published_at")[:FEED_SIZE]
+        public = BestPractice.objects.public()
+        return public.for_list(AnonymousUser()).order_by("-published_at")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

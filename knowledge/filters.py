@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
@@ -31,6 +32,7 @@ from knowledge.models import (
     Theme,
 )
 from members.filters import InCountryFilter, IucnCategoryFilter
+from members.models import audience_of, related_visibility
 
 
 def with_count(label, count: int) -> str:
@@ -78,19 +80,28 @@ class LibraryFilterSet(SearchFilterSet):
         """The total and facet counts of `results`, from the cache when they are there.
 
         They are cached under the SQL of `results`, which holds the filters, the search's
-        matches and the visitor's visibility rules: two visitors share counts exactly when
-        they would see the same rows.
+        matches and the visitor's visibility rules, and the visitor's audience (which
+        related records they may see): two visitors share counts exactly when they would
+        see the same rows.
         """
         if not self.cacheable:
             return self.count_facets(results)
-        return cached(("facets", results), lambda: self.count_facets(results))
+        key = ("facets", audience_of(self.viewer), results)
+        return cached(key, lambda: self.count_facets(results))
+
+    @property
+    def viewer(self):
+        """Who the list is for: a facet by a related record counts only those they may see."""
+        return getattr(self.request, "user", None) or AnonymousUser()
 
     def count_facets(self, results: QuerySet) -> FacetCounts:
         """Count `results` and what each facet option holds of them, in one query.
 
         Every facet is a GROUP BY over the results' keys, joined in one UNION ALL with the
         total. A facet with several paths counts a row by a later path only when an earlier
-        one does not already give it the same value.
+        one does not already give it the same value. A value reached through a related
+        record the visitor may not see (a members-only protected area's country) is not
+        counted.
         """
         model = self.queryset.model
         keys = results.order_by().values("pk")
@@ -103,6 +114,7 @@ class LibraryFilterSet(SearchFilterSet):
                 for earlier in paths[:index]:
                     branch = branch.exclude(**{earlier: F(path)})
                 branch = branch.filter(**{f"{path}__isnull": False})
+                branch = branch.filter(related_visibility(model, path, self.viewer))
                 branches.append(_facet_rows(branch, name, Cast(path, models.TextField())))
         first, *others = branches
         counts: dict[str, dict[str, int]] = {}
@@ -212,7 +224,7 @@ class BestPracticeFilter(LibraryFilterSet):
     challenge = ChallengeFilter()
     gbf_target = GbfTargetFilter()
     country = InCountryFilter()
-    iucn_category = IucnCategoryFilter(field_name="protected_area__iucn_category")
+    iucn_category = IucnCategoryFilter(method="filter_iucn_category")
     language = LanguageFilter()
 
     facets = {
@@ -238,6 +250,12 @@ class BestPracticeFilter(LibraryFilterSet):
             "iucn_category",
             "language",
         ]
+
+    def filter_iucn_category(self, queryset, name, category):
+        """Told of a protected area of the category that the visitor may see."""
+        return queryset.filter(
+            Q(protected_area__iucn_category=category) & queryset.area_seen_by(self.viewer)
+        )
 
 
 class ResourceFilter(LibraryFilterSet):

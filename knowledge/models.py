@@ -6,9 +6,10 @@ import datetime
 
 import reversion
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from members.models import (
     ProtectedArea,
     Visibility,
     members_may_see,
+    related_visibility,
 )
 
 
@@ -139,18 +141,32 @@ class BestPracticeQuerySet(ListedQuerySet):
         """Chosen by the secretariat for the home page."""
         return self.filter(is_featured=True)
 
-    def in_country(self, country: Country | int) -> BestPracticeQuerySet:
-        """Tagged with a country, or told of a protected area in it (each practice once)."""
+    def in_country(self, country: Country | int, user=None) -> BestPracticeQuerySet:
+        """Tagged with a country, or told of a protected area in it that `user` may see
+        (the public, when no user is given): each practice once."""
         country_id = getattr(country, "pk", country)
         tagged = BestPractice.countries.through.objects.filter(
             bestpractice_id=OuterRef("pk"), country_id=country_id
         )
-        return self.filter(Exists(tagged) | Q(protected_area__country_id=country_id))
+        area = Q(protected_area__country_id=country_id) & self.area_seen_by(user)
+        return self.filter(Exists(tagged) | area)
 
-    def for_list(self) -> BestPracticeQuerySet:
-        """A queryset optimized for best-practice lists: one query per page."""
-        return self.select_related("protected_area__country", "organization").defer(
-            "context", "challenge_description", "impacts", "lessons_learned"
+    def area_seen_by(self, user) -> Q:
+        """That the practice's protected area is one `user` (or the public) may see."""
+        return related_visibility(BestPractice, "protected_area", user or AnonymousUser())
+
+    def for_list(self, user) -> BestPracticeQuerySet:
+        """A queryset optimized for best-practice lists: one query per page.
+
+        `shows_protected_area` says whether a card may name the practice's area (and its
+        country): only when `user` may see the area itself.
+        """
+        condition = self.area_seen_by(user)
+        shown = ExpressionWrapper(condition, BooleanField()) if condition else Value(True)
+        return (
+            self.select_related("protected_area__country", "organization")
+            .defer("context", "challenge_description", "impacts", "lessons_learned")
+            .annotate(shows_protected_area=shown)
         )
 
     def for_detail(self) -> BestPracticeQuerySet:

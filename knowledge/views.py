@@ -50,7 +50,7 @@ def index(request):
     return render(
         request,
         "knowledge/index.html",
-        {**counts, "latest_practices": practices.for_list()[:LATEST_PRACTICES]},
+        {**counts, "latest_practices": practices.for_list(request.user)[:LATEST_PRACTICES]},
     )
 
 
@@ -76,7 +76,7 @@ class BestPracticeListView(LibraryListView):
 
     def get_queryset(self) -> QuerySet[BestPractice]:
         # Drafts of one's own organization are followed on /my/, not listed in the library.
-        return BestPractice.objects.listed_for(self.request.user).for_list()
+        return BestPractice.objects.listed_for(self.request.user).for_list(self.request.user)
 
 
 class ResourceListView(LibraryListView):

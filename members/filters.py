@@ -49,7 +49,9 @@ class InCountryFilter(CountryChoiceFilter):
     """
 
     def filter(self, qs, value):
-        return qs if value in EMPTY_VALUES else qs.in_country(value)
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.in_country(value, user=getattr(self.parent.request, "user", None))
 
 
 class OrganizationFilter(django_filters.FilterSet):

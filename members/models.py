@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -49,11 +49,43 @@ def audience_of(user) -> Audience:
     return "members" if is_member_or_staff(user) else "public"
 
 
-def members_may_see(user) -> Q:
-    """The condition on `visibility` for a user: everything for members and staff."""
+def members_may_see(user, via: str = "") -> Q:
+    """The condition on `visibility` for a user: everything for members and staff.
+
+    `via` names a relation, to put the condition on the related record (`protected_area`).
+    """
     if is_member_or_staff(user):
         return Q()
-    return Q(visibility=Visibility.PUBLIC)
+    return Q(**{f"{via}__visibility" if via else "visibility": Visibility.PUBLIC})
+
+
+def related_visibility(model: type[models.Model], path: str, user) -> Q:
+    """The condition that each record `path` passes through is one `user` may see.
+
+    A public best practice may tell of a members-only protected area: wherever a list
+    shows, counts or filters by `protected_area__country`, the area must be one the
+    visitor may see, or the country would give it away. Every related model whose
+    queryset says who sees it (`seen_through`) adds its own rule.
+    """
+    condition = Q()
+    relations: list[str] = []
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if not field.is_relation:
+            break
+        relations.append(name)
+        model = field.related_model
+        seen_through = getattr(model._default_manager, "seen_through", None)
+        if seen_through is not None:
+            condition &= seen_through("__".join(relations), user)
+    return condition
+
+
+def if_visible(expression, condition: Q):
+    """`expression` where `condition` holds (a related record the visitor may see), else NULL."""
+    if not condition:
+        return expression
+    return Case(When(condition, then=expression), default=Value(None))
 
 
 class ListedQuerySet(models.QuerySet):
@@ -325,6 +357,10 @@ class ProtectedAreaQuerySet(ListedQuerySet):
     def visible_to(self, user) -> ProtectedAreaQuerySet:
         """The one rule for who sees which protected area."""
         return self.filter(members_may_see(user))
+
+    def seen_through(self, relation: str, user) -> Q:
+        """`visible_to(user)` as a condition on another model's `relation` to an area."""
+        return members_may_see(user, via=relation)
 
     def transboundary(self, joined: bool = True) -> ProtectedAreaQuerySet:
         """Areas that belong to a transboundary area (or, `joined=False`, that do not)."""
