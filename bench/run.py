@@ -424,12 +424,18 @@ def queries_only(pages) -> dict[str, dict]:
 
 
 def small_query_counts(small_url: str, static_root: str, names: list[str] | None) -> dict:
-    """Run this module in a child process against the small database."""
+    """Run this module in a child process against the small database.
+
+    With its cache in its own memory, never in --redis-url's database: cache keys name
+    no database (the same SQL in both), so the small database's counts and rankings
+    would be served to the scale database's gunicorn afterwards (its page 500 a 404).
+    """
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         env = {
             **os.environ,
             **production_environment(small_url, "testserver"),
             STATIC_ROOT_VARIABLE: static_root,
+            "REDIS_URL": "",
         }
         command = [sys.executable, "-m", "bench.run", "--queries-only", output.name]
         for name in names or []:
