@@ -292,8 +292,10 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
     Page-cache p95: an anonymous visitor's request, served whole from the page cache
     (apap_portal.caching.pages) after the first. Uncached: the first visit after an edit.
     """
+    from django.core.cache import cache
     from django.test import Client
 
+    cache.clear()  # nothing left by an earlier run (a Redis database outlives it)
     client = Client()
     renderer = rendering_client()
     results = []
