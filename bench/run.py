@@ -8,7 +8,8 @@
    scale database of DATABASE_URL (default counts) and `<name>_small` (100 rows a table).
 2. In process: Django's test Client against the scale database (production settings:
    DEBUG off), a warm-up, then N timed requests per page (p50, p95), and the queries
-   of one request, counted in both databases.
+   of one request, counted in both databases. Then the first request of the library's
+   pages after an edit of each kind of content (bench/edits.py): which edits make it pay.
 3. Under gunicorn on loopback: wrk's requests per second for each page, as a ratio to
    /healthz measured in the same run (before and after the pages).
 4. Prints a Markdown table and writes bench/results/latest.json.
@@ -291,8 +292,10 @@ def measure_in_process(pages, args: argparse.Namespace) -> list[dict]:
     Page-cache p95: an anonymous visitor's request, served whole from the page cache
     (apap_portal.caching.pages) after the first. Uncached: the first visit after an edit.
     """
+    from django.core.cache import cache
     from django.test import Client
 
+    cache.clear()  # nothing left by an earlier run (a Redis database outlives it)
     client = Client()
     renderer = rendering_client()
     results = []
@@ -345,6 +348,71 @@ def uncached_timings(client, url: str) -> list[float]:
     return timings
 
 
+def after_edits(names: list[str] | None, repeats: int) -> list[dict]:
+    """Each page's first request after an edit of each kind: does the edit make it pay?
+
+    For every edit of bench.edits and every page: the page is requested until its caches
+    are warm, one record is edited, and the next request is timed and its queries counted
+    — as the public sends it (whole-page cache) and, in another round, rendered (what a
+    signed-in member gets, with the counts and rankings underneath). The median of
+    `repeats` rounds. An edit of another kind of content should cost nothing more than a
+    warm request; an edit of what the page shows must pay (the uncached time, about).
+    """
+    from django.test import Client
+
+    from bench.edits import EDITS, pages_after_edits
+
+    pages = [
+        (page, page.url())
+        for page in pages_after_edits()
+        if not names or any(name in page.name for name in names)
+    ]
+    if not pages or repeats <= 0:
+        return []
+    print(f"== The first request after an edit (median of {repeats})", flush=True)
+    public, renderer = Client(), rendering_client()
+    rows = []
+    for page, url in pages:
+        row = {"name": page.name, "page": url, "public": {}, "rendered": {}}
+        for edit in EDITS:
+            for audience, client in (("public", public), ("rendered", renderer)):
+                samples = [first_after_edit(client, url, edit) for _ in range(repeats)]
+                row[audience][edit.name] = {
+                    "ms": round(percentile([ms for ms, _queries in samples], 0.50), 1),
+                    "queries": max(queries for _ms, queries in samples),
+                }
+        rows.append(row)
+        print(
+            f"   {page.name:<28} "
+            + "  ".join(
+                f"{edit.name} {row['public'][edit.name]['ms']:>7.1f}"
+                f" / {row['rendered'][edit.name]['ms']:>7.1f} ms"
+                for edit in EDITS
+            )
+            + "  (public / rendered)",
+            flush=True,
+        )
+    return rows
+
+
+def first_after_edit(client, url: str, edit) -> tuple[float, int]:
+    """The time and the queries (counted as in the main table) of the first request of a
+    page after `edit`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.edits import edited
+
+    for _ in range(2):  # the page cache, then what a rendered page reuses
+        check_response(url, client.get(url))
+    with edited(edit), CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    check_response(url, response)
+    return elapsed, len(queries.captured_queries)
+
+
 def queries_only(pages) -> dict[str, dict]:
     """For the small database: each page's URL there and its query count."""
     client = rendering_client()
@@ -358,12 +426,18 @@ def queries_only(pages) -> dict[str, dict]:
 
 
 def small_query_counts(small_url: str, static_root: str, names: list[str] | None) -> dict:
-    """Run this module in a child process against the small database."""
+    """Run this module in a child process against the small database.
+
+    With its cache in its own memory, never in --redis-url's database: cache keys name
+    no database (the same SQL in both), so the small database's counts and rankings
+    would be served to the scale database's gunicorn afterwards (its page 500 a 404).
+    """
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         env = {
             **os.environ,
             **production_environment(small_url, "testserver"),
             STATIC_ROOT_VARIABLE: static_root,
+            "REDIS_URL": "",
         }
         command = [sys.executable, "-m", "bench.run", "--queries-only", output.name]
         for name in names or []:
@@ -612,6 +686,28 @@ def markdown_table(rows: list[dict], pages_by_name: dict) -> str:
     return "\n".join(lines)
 
 
+def after_edits_table(rows: list[dict]) -> str:
+    """The first request after each kind of edit: public / rendered, ms and queries."""
+    from bench.edits import EDITS
+
+    lines = [
+        "| page | "
+        + " | ".join(f"after {edit.label}'s edit: public / rendered" for edit in EDITS)
+        + " |",
+        "|---|" + "--:|" * len(EDITS),
+    ]
+    for row in rows:
+        cells = []
+        for edit in EDITS:
+            public, rendered = row["public"][edit.name], row["rendered"][edit.name]
+            cells.append(
+                f"{public['ms']:.1f} ms, {public['queries']} q"
+                f" / {rendered['ms']:.1f} ms, {rendered['queries']} q"
+            )
+        lines.append(f"| `{row['page']}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def machine() -> dict:
     from django import get_version
     from django.db import connection
@@ -666,6 +762,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=60,
         help=f"seconds of timed requests per page, once {MIN_REQUESTS} are done (default 60)",
+    )
+    parser.add_argument(
+        "--edit-repeats",
+        type=int,
+        default=3,
+        help="rounds of the first request after each kind of edit (default 3; 0: none)",
     )
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process only")
     parser.add_argument("--skip-small", action="store_true", help="no 100-row database")
@@ -727,6 +829,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"== In process: {args.requests} requests per page after {args.warmup} warm-up")
         rows = measure_in_process(pages, args)
+        edits = after_edits(args.page, args.edit_repeats)
 
         if not args.skip_small:
             print(f"== Queries with {SMALL_ROWS} rows per table ({database_name(small_url)})")
@@ -760,6 +863,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "scale": scale_description(database_url),
             "pages": [{key: row[key] for key in REPORT_KEYS} | row for row in rows],
+            "after_edits": edits,
             "healthz_rps": served["healthz_rps"] if served else None,
             "settings": {
                 "requests": args.requests,
@@ -779,6 +883,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(markdown_table(rows, pages_by_name))
         print()
+        if edits:
+            print(after_edits_table(edits))
+            print()
         if served:
             rates = served["healthz_rps"]
             print(f"/healthz: {min(rates):,.0f} to {max(rates):,.0f} req/s (before each page)")
