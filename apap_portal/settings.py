@@ -188,7 +188,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "apap",
+            # Cached values are computed from one database: a staging copy sharing the
+            # Redis database must not be served the production's (nor the reverse).
+            "KEY_PREFIX": f"apap:{DATABASES['default']['NAME']}",
         }
     }
 else:

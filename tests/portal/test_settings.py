@@ -80,6 +80,22 @@ def cache_backend(**env: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+def test_two_databases_sharing_a_redis_database_do_not_share_cached_values():
+    script = "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+    prefixes = set()
+    for name in ("apap_portal", "apap_portal_staging"):
+        result = manage(
+            "shell",
+            "-c",
+            script,
+            REDIS_URL="redis://127.0.0.1:6379/15",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
+        )
+        assert result.returncode == 0, result.stderr
+        prefixes.add(result.stdout.strip().splitlines()[-1])
+    assert prefixes == {"apap:apap_portal", "apap:apap_portal_staging"}
+
+
 def test_the_cache_is_redis_when_redis_url_is_set_and_memory_otherwise():
     assert cache_backend(REDIS_URL="") == "django.core.cache.backends.locmem.LocMemCache"
     redis = cache_backend(REDIS_URL="redis://127.0.0.1:6379/15")
