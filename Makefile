@@ -33,12 +33,19 @@ install: $(BIN)/.installed node_modules/.installed ## Create .venv and install e
 check-db: install
 	@$(MANAGE) ensure_database
 
+# gettext and PostgreSQL's client for `make run`; Chromium and Java too for `make test`:
+# installed when missing and this user may (root or sudo), else named in one line.
+system-packages-run:
+	@scripts/install-system-packages run
+system-packages-test:
+	@scripts/install-system-packages test
+
 # The Vietnamese catalogue, compiled from locale/vi/LC_MESSAGES/django.po (needs GNU gettext).
 locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed to compile the translations (apt-get install gettext)."; exit 1; }
 	msgfmt --check-format -o $@ $<
 
-messages: locale/vi/LC_MESSAGES/django.mo ## Compile the translations
+messages: system-packages-run locale/vi/LC_MESSAGES/django.mo ## Compile the translations
 
 makemessages: install ## Update the Vietnamese catalogue from the code and templates
 	$(MANAGE) makemessages --locale vi --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
@@ -48,43 +55,62 @@ run: install check-db messages ## Migrate, load the demo data and serve at http:
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Lint needs no database: makemigrations skips the system checks (some ask the server its
+# version) and its warning that it could not compare with the database's history.
+# The portal as production shows it (DJANGO_DEBUG=false: its error pages, hashed static
+# files), over plain HTTP on this machine. Its cookies are HTTPS-only, so nobody can sign in.
+PRODUCTION_PREVIEW := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECURE_SSL_REDIRECT=false
+run-production: install check-db messages ## Serve as production does, to see its error pages (try /no-such-page/)
+	@export DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	$(PRODUCTION_PREVIEW) $(MANAGE) collectstatic --no-input --verbosity 0 && \
+	$(PRODUCTION_PREVIEW) $(MANAGE) migrate --no-input && \
+	$(PRODUCTION_PREVIEW) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
 lint: install ## ruff check, ruff format --check, the layering (lint-imports), makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(MANAGE) makemigrations --check --dry-run --no-input
+	$(BIN)/python -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run --no-input --skip-checks
 
-test: lint check-db messages ## The whole test suite against PostgreSQL (lint, browser tests and audit included)
-	$(BIN)/pytest --create-db -m "not browser"
+test: ## The whole test suite against PostgreSQL (lint, browser tests and audit included); prints its wall time
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; status=$$?; \
+	elapsed=$$(( $$(date +%s) - start )); \
+	echo "make test took $$(( elapsed / 60 )) min $$(( elapsed % 60 )) s ($$([ $$status -eq 0 ] && echo passed || echo FAILED))."; \
+	exit $$status
+
+test-steps: system-packages-test lint check-db messages
+	$(MANAGE) check
+	@$(MAKE) --no-print-directory test-main
 	@$(MAKE) --no-print-directory test-redis-cached
 	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory audit-if-reachable
 
+# The main suite on every core: pytest-xdist gives each worker its own test database and
+# whole files (module-scoped fixtures such as the demo data are then loaded once).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+test-main: install check-db messages ## The suite without the browser tests, on TEST_WORKERS processes
+	$(BIN)/pytest --create-db -m "not browser" -n $(TEST_WORKERS) --dist loadfile
+
 # The cache backend comes from the environment (REDIS_URL): the suite above runs with each
 # process's memory; the tests of what is cached run again with Redis, in a database of
-# their own (the tests empty it). `make test-redis` runs the whole suite with Redis.
+# their own (the tests empty it; so one process). They are the tests marked `cache`.
+# `make test-redis` runs the whole suite with Redis.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-CACHED_TESTS := tests/portal/test_caching.py tests/portal/test_search.py \
-	tests/portal/test_in_numbers.py tests/portal/test_layout.py tests/portal/test_feeds_sitemap.py \
-	tests/knowledge/test_pages.py tests/knowledge/test_visibility.py \
-	tests/members/test_pages.py tests/members/test_map.py tests/activities/test_calendar.py \
-	tests/activities/test_pages.py
 REDIS_ANSWERS := $(BIN)/python -c 'import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).ping()' '$(TEST_REDIS_URL)' 2>/dev/null
 test-redis-cached: install check-db messages
 	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
-	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not browser" $(CACHED_TESTS)
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "cache and not browser"
 
 test-redis: install check-db messages ## The whole suite with the Redis cache (REDIS_URL) instead of memory
 	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
 	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser"
 
-# The map journey waits on a real browser: a run that fails is run once more, so that a
-# slow moment on a busy machine is told apart from a broken page (which fails twice).
-BROWSER_TESTS := $(BIN)/pytest tests/e2e -p no:randomly
-test-browser: install check-db messages ## Browser tests: journeys, axe-core, HTML checker, screenshots (Chromium, Java)
-	@[ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is needed for the browser tests (apt-get install chromium), or set CHROMIUM_PATH."; exit 1; }
-	@java -version >/dev/null 2>&1 || { echo "Java 11 or newer is needed for the HTML checker of the browser tests (apt-get install default-jre-headless)."; exit 1; }
-	$(BROWSER_TESTS) || { echo "Browser tests failed; running them once more."; $(BROWSER_TESTS); }
+# A browser test that fails is run once more (pytest-rerunfailures), so that a slow moment
+# on a busy machine is told apart from a broken page, which fails twice. A test that needed
+# the second run is reported as flaky: "R" in the progress line and a RERUN line at the end.
+test-browser: install system-packages-test check-db messages ## Browser tests: journeys, axe-core, HTML checker, screenshots (Chromium, Java)
+	$(BIN)/pytest tests/e2e --reruns 1 -rfER
 
 # pip-audit asks the PyPI vulnerability service about each pinned version. Where the
 # service is unreachable the audit would pass having checked nothing, so `make audit`

@@ -1,13 +1,13 @@
 """Demo data of the activities section: APAP's events timeline, the cooperation with
 Viet Nam's NBCA in the first half of 2023, two planned activities and a few funding
-proposals (see DEMO_DATA.md).
+proposals (sources: docs/demo-data.md).
 
 `load_activities_demo()` can run any number of times, like the members loader whose
 helpers it uses: each record is found by its natural key (slug, title, ISO3 code) and
 written only when it is missing or differs from the facts below, so a second run writes
 nothing. Where a fact is not known, the field stays blank: an event known only by its
-month or its years keeps that precision (`date_precision`), an organizer that DEMO_DATA
-does not name is not made up, and the participating countries are left for staff to
+month or its years keeps that precision (`date_precision`), an organizer that the sources
+do not name is not made up, and the participating countries are left for staff to
 fill in (only their number is known, and it is given in the summary).
 
 Organizers and partners named here are added when missing; links that staff add in the
@@ -124,7 +124,7 @@ POLICY_FORUMS = 2
 
 TBC = "Planned; dates to be confirmed."
 
-# The events timeline of DEMO_DATA.md, then two planned activities. "country" is an
+# The events timeline of docs/demo-data.md, then two planned activities. "country" is an
 # ISO3 code; "organizations" are (slug, role); "gbf_targets" are target numbers (only
 # for activities after the GBF's adoption in December 2022).
 ACTIVITIES: list[dict[str, Any]] = [
@@ -436,8 +436,8 @@ ACTIVITIES: list[dict[str, Any]] = [
 
 DEMO_PROPOSAL_NOTE = "Demo data: illustrative, not a real proposal."
 
-# Funding proposals. DEMO_DATA.md gives no funding facts: these are illustrative, have
-# no donor and no dates, and their notes say so. Keyed by title.
+# Funding proposals. The sources give no funding facts (see docs/demo-data.md): these
+# are illustrative, have no donor and no dates, and their notes say so. Keyed by title.
 FUNDING_PROPOSALS: list[dict[str, Any]] = [
     {
         "title": "Sundarbans transboundary knowledge exchange",

@@ -1,5 +1,5 @@
 """Demo data of the knowledge library: best practices, resources and stories drawn from
-the real places, events and topics of DEMO_DATA.md.
+the real places, events and topics listed in docs/demo-data.md.
 
 `load_knowledge_demo()` can run any number of times, like the members and activities
 loaders whose helper it uses: each record is found by its natural key (slug; a building
@@ -11,7 +11,7 @@ The best practices are written freshly about real places and the topics of APAP'
 workshops and members' wishes. They describe approaches, qualitatively: no figures, no
 outcomes that the facts do not give, no named people (contributors stay blank). Dates of
 publication are the demo's own, fixed so that a second run changes nothing; dates of
-stories follow the events they report where DEMO_DATA gives them.
+stories follow the events they report where the sources give them.
 """
 
 from __future__ import annotations
@@ -736,9 +736,9 @@ BEST_PRACTICES: list[dict[str, Any]] = [
     },
 ]
 
-# Resources. DEMO_DATA names which languages APAP translated the transboundary
-# guidelines into nowhere, and a resource needs a file or a link: no translation is
-# recorded, and the summary says that APAP translated it. Staff add each translation as
+# Resources. The sources (docs/demo-data.md) do not name the languages APAP translated
+# the transboundary guidelines into, and a resource needs a file or a link: no translation
+# is recorded, and the summary says that APAP translated it. Staff add each translation as
 # a resource whose "translation of" is the original.
 RESOURCES: list[dict[str, Any]] = [
     {

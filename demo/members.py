@@ -1,4 +1,4 @@
-"""Demo data of the members section: real facts about APAP (see DEMO_DATA.md).
+"""Demo data of the members section: real facts about APAP (sources: docs/demo-data.md).
 
 `load_members_demo()` can run any number of times: each record is found by its natural
 key (slug, WDPA ID, ISO3 code, username) and written only when it is missing or differs
@@ -55,7 +55,8 @@ ASSOCIATE_MEMBER = Membership.Category.ASSOCIATE
 
 # Member agencies and partners. "country" is an ISO3 code (None for regional bodies);
 # "membership" is absent for organizations that are not APAP members. Dates are given
-# only where DEMO_DATA.md gives a day; months and years go into the description.
+# only where the sources give a day; months and years go into the description. The
+# sources of these facts are listed in docs/demo-data.md.
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "slug": MOEJ,
@@ -244,9 +245,10 @@ NATIONAL_PARK = {
     "iucn_category": IucnCategory.II,
 }
 
-# Protected areas. A WDPA ID is given only where DEMO_DATA.md verifies it; such areas
-# are found by their WDPA ID, the others by their slug. "management_authority" is the
-# slug of a member organization, set only where it obviously manages the area.
+# Protected areas. A WDPA ID is given only where it is verified (docs/demo-data.md says
+# how); such areas are found by their WDPA ID, the others by their slug.
+# "management_authority" is the slug of a member organization, set only where it
+# obviously manages the area.
 # Coordinates are approximate centroids.
 PROTECTED_AREAS: list[dict[str, Any]] = [
     {
@@ -437,8 +439,8 @@ TRANSBOUNDARY_AREAS: list[dict[str, Any]] = [
     },
 ]
 
-# Demo accounts: (username, password, organization slug, staff). The staff account is
-# a superuser for now; group permissions will replace that.
+# Demo accounts: (username, password, organization slug, staff). The staff account is a
+# secretariat manager (members/permissions.py), as staff are in production.
 USERS = [
     (
         DEMO_MEMBER_USERNAME,

@@ -7,11 +7,15 @@
   they may do comes from their group only (members/permissions.py), as in production.
 """
 
+import io
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
 from members.permissions import EDITORS, MANAGERS
@@ -42,9 +46,52 @@ def _no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+def pytest_collection_modifyitems(items):
+    """In each module, the tests on the demo data run after the others.
+
+    The demo data stays loaded from the first test that asks for it to the module's end
+    (`demo_data`), so the tests of a module that expect an empty database go first.
+    """
+    module_order: dict[str, int] = {}
+    for item in items:
+        module_order.setdefault(item.nodeid.split("::")[0], len(module_order))
+    items.sort(
+        key=lambda item: (
+            module_order[item.nodeid.split("::")[0]],
+            "demo_data" in getattr(item, "fixturenames", ()),
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data as `make run` loads it, loaded once for the whole test module.
+
+    It stays in a transaction that is rolled back after the module's last test; each test
+    runs in a savepoint inside it (pytest-django's `db`), so what a test changes is undone
+    before the next one starts. Tests that need an empty database just do not ask for it.
+    """
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The demo data, for a test (the `db` fixture's savepoint nests inside its transaction)."""
 
 
 @pytest.fixture

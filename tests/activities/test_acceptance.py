@@ -1,9 +1,6 @@
 """Issue 3's acceptance points, against the demo data as `make run` loads it."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from icalendar import Calendar
 
 from activities.models import Activity
@@ -15,11 +12,6 @@ NBCA_H1_2023 = {
     "start": "2023-01-01",
     "end": "2023-06-30",
 }
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_nbca_report_for_the_first_half_of_2023_lists_the_dehradun_meeting(demo, editor_client):

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from tests.factories import ActivityFactory, country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 def parse(response) -> Calendar:

@@ -14,7 +14,7 @@ from tests.factories import (
     work_area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 # Query counts include the savepoint and its release that wrap each request in
 # tests (ATOMIC_REQUESTS).

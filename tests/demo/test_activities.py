@@ -45,8 +45,7 @@ def snapshot() -> dict[str, list[dict]]:
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in DEMO_MODELS}
 
 
-def test_loading_twice_changes_nothing():
-    load_demo()
+def test_loading_twice_changes_nothing(demo):
     first = snapshot()
 
     output = load_demo()
@@ -72,8 +71,7 @@ def test_the_loader_reports_nothing_to_do_on_a_second_run():
         assert tally["created"] == tally["updated"] == 0, label
 
 
-def test_loading_again_restores_an_edited_fact_and_only_that_record():
-    load_demo()
+def test_loading_again_restores_an_edited_fact_and_only_that_record(demo):
     Activity.objects.filter(slug="1st-asia-parks-congress-2013").update(city="Tokyo")
     untouched = Activity.objects.get(slug="4th-steering-committee-meeting-2018").updated_at
 
@@ -83,8 +81,7 @@ def test_loading_again_restores_an_edited_fact_and_only_that_record():
     assert Activity.objects.get(slug="4th-steering-committee-meeting-2018").updated_at == untouched
 
 
-def test_loading_again_keeps_an_organizer_that_staff_added():
-    load_demo()
+def test_loading_again_keeps_an_organizer_that_staff_added(demo):
     congress = Activity.objects.get(slug="1st-asia-parks-congress-2013")
     japan = Organization.objects.get(acronym="MOEJ")
     ActivityOrganization.objects.create(
@@ -96,9 +93,7 @@ def test_loading_again_keeps_an_organizer_that_staff_added():
     assert list(congress.organizations.all()) == [japan]
 
 
-def test_the_first_asia_parks_congress():
-    load_demo()
-
+def test_the_first_asia_parks_congress(demo):
     congress = Activity.objects.get(slug="1st-asia-parks-congress-2013")
 
     assert congress.title == "1st Asia Parks Congress"
@@ -111,9 +106,7 @@ def test_the_first_asia_parks_congress():
     assert "Sendai Charter" in congress.summary
 
 
-def test_the_launch_in_sydney_is_known_to_the_month():
-    load_demo()
-
+def test_the_launch_in_sydney_is_known_to_the_month(demo):
     launch = Activity.objects.get(slug="launch-of-apap-at-the-iucn-world-parks-congress-2014")
 
     assert launch.date_precision == Activity.DatePrecision.MONTH
@@ -124,9 +117,7 @@ def test_the_launch_in_sydney_is_known_to_the_month():
     assert launch.place == "Sydney, Australia"
 
 
-def test_the_green_list_workshop_is_known_to_the_years():
-    load_demo()
-
+def test_the_green_list_workshop_is_known_to_the_years(demo):
     workshop = Activity.objects.get(
         slug="technical-workshop-on-management-effectiveness-and-the-iucn-green-list-2017"
     )
@@ -138,9 +129,7 @@ def test_the_green_list_workshop_is_known_to_the_years():
     assert workshop.place == "Republic of Korea"
 
 
-def test_the_timeline_is_complete_and_in_the_right_places():
-    load_demo()
-
+def test_the_timeline_is_complete_and_in_the_right_places(demo):
     completed = Activity.objects.filter(status=Activity.Status.COMPLETED)
 
     assert completed.count() == 14
@@ -162,18 +151,14 @@ def test_the_timeline_is_complete_and_in_the_right_places():
     assert not Activity.participating_countries.through.objects.exists()
 
 
-def test_only_the_target_3_meeting_has_a_gbf_target():
-    load_demo()
-
+def test_only_the_target_3_meeting_has_a_gbf_target(demo):
     with_targets = Activity.objects.filter(gbf_targets__isnull=False).distinct()
 
     assert list(with_targets.values_list("slug", flat=True)) == [DEHRADUN]
     assert list(with_targets.get().gbf_targets.values_list("number", flat=True)) == [3]
 
 
-def test_the_dehradun_meetings():
-    load_demo()
-
+def test_the_dehradun_meetings(demo):
     dehradun = Activity.objects.for_detail().get(slug=DEHRADUN)
 
     assert dehradun.dates_label() == "27–29 April 2023"
@@ -187,8 +172,7 @@ def test_the_dehradun_meetings():
     ]
 
 
-def test_the_nbca_cooperation_of_the_first_half_of_2023():
-    load_demo()
+def test_the_nbca_cooperation_of_the_first_half_of_2023(demo):
     nbca = Organization.objects.get(slug="nature-and-biodiversity-conservation-agency")
     start, end = date(2023, 1, 1), date(2023, 6, 30)
 
@@ -200,9 +184,7 @@ def test_the_nbca_cooperation_of_the_first_half_of_2023():
     assert report.rows[0].partner_roles == ["Partner"]
 
 
-def test_planned_activities_fill_the_upcoming_lists_and_say_they_are_planned():
-    load_demo()
-
+def test_planned_activities_fill_the_upcoming_lists_and_say_they_are_planned(demo):
     upcoming = Activity.objects.upcoming(date(2026, 11, 24))
 
     assert upcoming.count() == 2
@@ -216,9 +198,7 @@ def test_planned_activities_fill_the_upcoming_lists_and_say_they_are_planned():
         assert activity.start_date.year == 2027
 
 
-def test_funding_proposals_are_marked_as_demo_data():
-    load_demo()
-
+def test_funding_proposals_are_marked_as_demo_data(demo):
     proposals = FundingProposal.objects.all()
 
     assert proposals.count() == 4
@@ -236,9 +216,7 @@ def test_funding_proposals_are_marked_as_demo_data():
     assert proposals.filter(status=FundingProposal.Status.IDEA).exists()
 
 
-def test_slugs_are_the_title_and_the_year():
-    load_demo()
-
+def test_slugs_are_the_title_and_the_year(demo):
     slugs = set(Activity.objects.values_list("slug", flat=True))
 
     assert {

@@ -1,5 +1,5 @@
 """The knowledge library's demo data: best practices, resources and stories from the real
-places, events and topics of DEMO_DATA.md."""
+places, events and topics listed in docs/demo-data.md."""
 
 import io
 
@@ -45,8 +45,7 @@ def snapshot() -> dict[str, list[dict]]:
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in DEMO_MODELS}
 
 
-def test_loading_twice_changes_nothing():
-    load_demo()
+def test_loading_twice_changes_nothing(demo):
     first = snapshot()
 
     output = load_demo()
@@ -62,9 +61,7 @@ def test_loading_twice_changes_nothing():
     assert counts["knowledge.Story"] == 5
 
 
-def test_the_loader_reports_nothing_to_do_on_a_second_run():
-    load_demo()
-
+def test_the_loader_reports_nothing_to_do_on_a_second_run(demo):
     second = load_knowledge_demo()
 
     assert set(second) == {"best practices", "building blocks", "resources", "stories"}
@@ -72,8 +69,7 @@ def test_the_loader_reports_nothing_to_do_on_a_second_run():
         assert tally["created"] == tally["updated"] == 0, label
 
 
-def test_loading_again_restores_an_edited_text_and_only_that_record():
-    load_demo()
+def test_loading_again_restores_an_edited_text_and_only_that_record(demo):
     BestPractice.objects.filter(slug=CUC_PHUONG).update(title="Edited")
     BuildingBlock.objects.filter(best_practice__slug=CUC_PHUONG, order=1).update(title="Edited")
     untouched = Story.objects.get(slug="the-maldives-becomes-apaps-country-co-chair").updated_at
@@ -91,9 +87,7 @@ def test_loading_again_restores_an_edited_text_and_only_that_record():
     )
 
 
-def test_every_best_practice_has_ordered_building_blocks_and_tags():
-    load_demo()
-
+def test_every_best_practice_has_ordered_building_blocks_and_tags(demo):
     for practice in BestPractice.objects.for_detail():
         blocks = list(practice.building_blocks.all())
         assert 2 <= len(blocks) <= 3, practice
@@ -106,9 +100,7 @@ def test_every_best_practice_has_ordered_building_blocks_and_tags():
         assert practice.contributors == ""
 
 
-def test_members_only_published_best_practices():
-    load_demo()
-
+def test_members_only_published_best_practices(demo):
     members_only = BestPractice.objects.published().filter(visibility=Visibility.MEMBERS)
 
     assert members_only.count() >= 3
@@ -116,9 +108,7 @@ def test_members_only_published_best_practices():
     assert BestPractice.objects.public().count() == 4
 
 
-def test_published_best_practices_have_fixed_publication_dates_and_two_are_featured():
-    load_demo()
-
+def test_published_best_practices_have_fixed_publication_dates_and_two_are_featured(demo):
     published = BestPractice.objects.published()
 
     assert published.count() == 7
@@ -134,9 +124,7 @@ def test_published_best_practices_have_fixed_publication_dates_and_two_are_featu
     )
 
 
-def test_one_best_practice_waits_for_review_and_one_is_a_draft():
-    load_demo()
-
+def test_one_best_practice_waits_for_review_and_one_is_a_draft(demo):
     submitted = BestPractice.objects.get(status=BestPractice.Status.SUBMITTED)
     draft = BestPractice.objects.get(status=BestPractice.Status.DRAFT)
 
@@ -149,9 +137,7 @@ def test_one_best_practice_waits_for_review_and_one_is_a_draft():
     assert draft.published_at is None
 
 
-def test_cuc_phuong_keeps_its_diacritics():
-    load_demo()
-
+def test_cuc_phuong_keeps_its_diacritics(demo):
     practice = BestPractice.objects.get(slug=CUC_PHUONG)
 
     assert practice.title == "Primate rescue and conservation education in Cúc Phương National Park"
@@ -161,9 +147,7 @@ def test_cuc_phuong_keeps_its_diacritics():
     assert set(practice.gbf_targets.values_list("number", flat=True)) == {4, 5}
 
 
-def test_best_practices_are_tagged_where_the_topic_is_obvious():
-    load_demo()
-
+def test_best_practices_are_tagged_where_the_topic_is_obvious(demo):
     def practice(slug):
         return BestPractice.objects.get(slug=slug)
 
@@ -191,9 +175,7 @@ def test_best_practices_are_tagged_where_the_topic_is_obvious():
     assert list(exchange.gbf_targets.values_list("number", flat=True)) == [20]
 
 
-def test_the_transboundary_guidelines():
-    load_demo()
-
+def test_the_transboundary_guidelines(demo):
     guidelines = Resource.objects.for_detail().get(slug=GUIDELINES)
 
     assert guidelines.title == "Transboundary Conservation: A systematic and integrated approach"
@@ -203,14 +185,12 @@ def test_the_transboundary_guidelines():
     assert "APAP has translated" in guidelines.summary
     assert guidelines.url
     assert guidelines.work_area.slug == "transboundary-cooperation"
-    # DEMO_DATA does not say which languages: no translation is made up.
+    # The sources (docs/demo-data.md) do not say which languages: no translation is made up.
     assert not guidelines.translations.exists()
     assert guidelines.visibility == Visibility.PUBLIC
 
 
-def test_the_partnership_documents_and_studies():
-    load_demo()
-
+def test_the_partnership_documents_and_studies(demo):
     resources = {resource.slug: resource for resource in Resource.objects.all()}
 
     partnership = resources["apap-partnership-document"]
@@ -226,9 +206,7 @@ def test_the_partnership_documents_and_studies():
     assert all(resource.url.startswith("https://") for resource in resources.values())
 
 
-def test_stories_are_published_and_linked_to_their_activities():
-    load_demo()
-
+def test_stories_are_published_and_linked_to_their_activities(demo):
     stories = {story.slug: story for story in Story.objects.for_detail()}
 
     assert len(stories) == 5

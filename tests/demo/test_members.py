@@ -51,8 +51,7 @@ def snapshot() -> dict[str, list[dict]]:
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in DEMO_MODELS}
 
 
-def test_loading_twice_changes_nothing():
-    load_demo()
+def test_loading_twice_changes_nothing(demo):
     first = snapshot()
 
     output = load_demo()
@@ -69,8 +68,7 @@ def test_loading_twice_changes_nothing():
     }
 
 
-def test_loading_again_leaves_every_updated_at_alone():
-    load_demo()
+def test_loading_again_leaves_every_updated_at_alone(demo):
     stamps = {
         model: dict(model.objects.values_list("slug", "updated_at"))
         for model in (Organization, ProtectedArea, TransboundaryArea)
@@ -82,8 +80,7 @@ def test_loading_again_leaves_every_updated_at_alone():
         assert dict(model.objects.values_list("slug", "updated_at")) == before
 
 
-def test_loading_again_restores_an_edited_fact_and_only_that_record():
-    load_demo()
+def test_loading_again_restores_an_edited_fact_and_only_that_record(demo):
     ProtectedArea.objects.filter(slug="chitwan-national-park").update(description="")
     untouched = ProtectedArea.objects.get(slug="shiretoko").updated_at
 
@@ -94,8 +91,7 @@ def test_loading_again_restores_an_edited_fact_and_only_that_record():
     assert ProtectedArea.objects.get(slug="shiretoko").updated_at == untouched
 
 
-def test_loading_again_keeps_a_changed_password():
-    load_demo()
+def test_loading_again_keeps_a_changed_password(demo):
     member = User.objects.get(username=DEMO_MEMBER_USERNAME)
     member.set_password("a passphrase the member chose")
     member.save()
@@ -105,9 +101,7 @@ def test_loading_again_keeps_a_changed_password():
     assert signs_in(Client(), DEMO_MEMBER_USERNAME, "a passphrase the member chose")
 
 
-def test_protected_areas_have_wdpa_ids_only_where_verified():
-    load_demo()
-
+def test_protected_areas_have_wdpa_ids_only_where_verified(demo):
     assert ProtectedArea.objects.get(name="Chitwan National Park").wdpa_id == 10905
     assert dict(
         ProtectedArea.objects.filter(wdpa_id__isnull=False).values_list("slug", "wdpa_id")
@@ -131,9 +125,7 @@ def test_an_imported_wdpa_record_is_completed_not_duplicated():
     assert ProtectedArea.objects.count() == 13
 
 
-def test_sundarbans_transboundary_area_joins_bangladesh_and_india():
-    load_demo()
-
+def test_sundarbans_transboundary_area_joins_bangladesh_and_india(demo):
     sundarbans = TransboundaryArea.objects.get(slug="sundarbans")
 
     assert sorted(sundarbans.protected_areas.values_list("country__iso3", flat=True)) == [
@@ -143,9 +135,7 @@ def test_sundarbans_transboundary_area_joins_bangladesh_and_india():
     assert sundarbans.description
 
 
-def test_every_located_protected_area_lies_in_asia():
-    load_demo()
-
+def test_every_located_protected_area_lies_in_asia(demo):
     located = ProtectedArea.objects.with_location()
 
     assert located.count() == ProtectedArea.objects.count()
@@ -154,9 +144,7 @@ def test_every_located_protected_area_lies_in_asia():
         assert 25 <= area.longitude <= 150, area
 
 
-def test_cuc_phuong_keeps_its_local_script_name():
-    load_demo()
-
+def test_cuc_phuong_keeps_its_local_script_name(demo):
     cuc_phuong = ProtectedArea.objects.get(slug="cuc-phuong-national-park")
 
     assert cuc_phuong.name == "Cúc Phương National Park"
@@ -164,9 +152,7 @@ def test_cuc_phuong_keeps_its_local_script_name():
     assert cuc_phuong.country.iso3 == "VNM"
 
 
-def test_members_and_partners():
-    load_demo()
-
+def test_members_and_partners(demo):
     icimod = Organization.objects.get(acronym="ICIMOD")
     assert icimod.country is None
     assert icimod.membership.category == Membership.Category.ASSOCIATE
@@ -182,9 +168,7 @@ def test_members_and_partners():
     assert "January 2018" in china.organization.description
 
 
-def test_demo_member_can_sign_in_and_belongs_to_vnforest():
-    load_demo()
-
+def test_demo_member_can_sign_in_and_belongs_to_vnforest(demo):
     assert signs_in(Client(), DEMO_MEMBER_USERNAME, DEMO_MEMBER_PASSWORD)
     member = User.objects.get(username=DEMO_MEMBER_USERNAME)
     assert member.organization.acronym == "VNFOREST"
@@ -192,8 +176,7 @@ def test_demo_member_can_sign_in_and_belongs_to_vnforest():
     assert not member.is_staff
 
 
-def test_demo_staff_can_sign_in_to_the_admin():
-    load_demo()
+def test_demo_staff_can_sign_in_to_the_admin(demo):
     client = Client()
 
     assert signs_in(client, DEMO_STAFF_USERNAME, DEMO_STAFF_PASSWORD)

@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import timezone
 
 from activities.models import Activity
@@ -38,7 +37,7 @@ from tests.factories import (
     work_area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 URL = "/in-numbers/"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -672,11 +671,6 @@ def test_page_query_count_does_not_grow(client, django_assert_num_queries, rows)
 
 
 # The demo data
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_demo_figures_for_a_visitor_and_a_member(demo, client):

@@ -25,7 +25,7 @@ from tests.factories import (
     theme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 PERSONAS = {
     "anonymous": "client",

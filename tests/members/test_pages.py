@@ -15,7 +15,7 @@ from tests.factories import (
     country,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 # Query counts include the savepoint and its release that wrap each request in
 # tests (ATOMIC_REQUESTS); production sees BEGIN and COMMIT there instead.

@@ -1,11 +1,9 @@
 """Every public page in English and Vietnamese, and every section within two clicks of home."""
 
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +22,6 @@ SECTIONS = [
     "/stories/",
     "/search/",
 ]
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 class Links(HTMLParser):

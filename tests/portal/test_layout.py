@@ -14,7 +14,7 @@ from tests.factories import (
     StoryFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 @pytest.fixture

@@ -104,3 +104,37 @@ def test_a_public_story_does_not_name_its_members_only_activity(client):
     story = StoryFactory(title="Rangers plan the season", related_activity=activity)
     for url in ["/stories/", story.get_absolute_url(), "/feeds/stories/", "/search/?q=rangers"]:
         assert "Closed-door planning retreat" not in client.get(url).text, url
+
+
+def test_a_public_page_lists_no_members_only_record_among_its_related_ones(
+    client, member_client, member_org
+):
+    """Each relation a public page follows, with a members-only record at its other end."""
+    from tests.factories import ResourceFactory, work_area
+
+    area = work_area("knowledge-capacity")
+    ProtectedAreaFactory(
+        name="Hidden wetland reserve", visibility="members", management_authority=member_org
+    )
+    ActivityFactory(title="Closed-door planning retreat", visibility="members", work_area=area)
+    ResourceFactory(title="Internal staffing study", visibility="members", work_area=area)
+    StoryFactory(title="Behind the scenes", visibility="members", work_area=area)
+    original = ResourceFactory(title="Patrol handbook (internal draft)", visibility="members")
+    translation = ResourceFactory(
+        title="Sổ tay tuần tra", language="vi", translation_of=original, visibility="public"
+    )
+    pages = {
+        member_org.get_absolute_url(): ["Hidden wetland reserve"],
+        area.get_absolute_url(): [
+            "Closed-door planning retreat",
+            "Internal staffing study",
+            "Behind the scenes",
+        ],
+        translation.get_absolute_url(): ["Patrol handbook (internal draft)"],
+    }
+    for url, hidden in pages.items():
+        anonymous, member = client.get(url), member_client.get(url)
+        assert anonymous.status_code == member.status_code == 200, url
+        for title in hidden:
+            assert title not in anonymous.text, (url, title)
+            assert title in member.text, (url, title)

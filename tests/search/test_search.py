@@ -19,7 +19,7 @@ from tests.factories import (
     country,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
 
 def search(client, q, **params):

@@ -1,0 +1,97 @@
+"""A new machine: what `make lint` and the system-package script do before anything exists."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "install-system-packages"
+
+
+def run_script(purpose: str, path: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["/bin/bash", str(SCRIPT), purpose],
+        env={"PATH": str(path), "HOME": "/nonexistent", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def bare_path(tmp_path):
+    """A PATH with `id` and nothing the portal needs (no gettext, pg_dump, java, apt-get)."""
+    (tmp_path / "id").symlink_to("/usr/bin/id")
+    return tmp_path
+
+
+def test_the_script_names_what_is_missing_in_one_line_where_it_cannot_install(bare_path):
+    result = run_script("test", bare_path, CHROMIUM_PATH="/nonexistent/chromium")
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert "make test" in lines[0]
+    for package in ("gettext", "postgresql-client", "chromium", "default-jre-headless"):
+        assert package in lines[0]
+
+
+def test_make_run_does_not_ask_for_the_browser_tests_packages(bare_path):
+    result = run_script("run", bare_path, CHROMIUM_PATH="/nonexistent/chromium")
+
+    assert result.returncode == 1
+    assert "gettext postgresql-client" in result.stderr
+    assert "chromium" not in result.stderr
+
+
+def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
+    for command in ("id", "msgfmt", "pg_dump", "java"):
+        (tmp_path / command).symlink_to("/bin/true")
+    chromium = tmp_path / "chromium"
+    chromium.symlink_to("/bin/true")
+
+    result = run_script("test", tmp_path, CHROMIUM_PATH=str(chromium))
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_an_unknown_purpose_is_refused(bare_path):
+    result = run_script("deploy", bare_path)
+
+    assert result.returncode == 2
+    assert "usage" in result.stderr
+
+
+def test_the_migration_check_of_make_lint_needs_no_database():
+    """`make lint` runs before any database exists on a new machine (issue 13)."""
+    commands = subprocess.run(
+        ["make", "--dry-run", "--always-make", "lint"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    [migration_check] = [line for line in commands if "makemigrations" in line]
+
+    result = subprocess.run(
+        migration_check,
+        shell=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/apap_portal_never_created",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert "--check" in migration_check
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
