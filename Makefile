@@ -130,6 +130,7 @@ audit-if-reachable: install
 # The benchmark's own database, so the demo data stays clean (docs/performance.md).
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apap_portal_scale
 bench: install ## Measure the key pages at 100x today's size (fills the scale database on first run)
+	@scripts/install-system-packages bench
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(MANAGE) ensure_database
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m bench.run $(BENCH_OPTIONS)
 

@@ -53,6 +53,7 @@ def test_a_visitor_explores_the_work_subscribes_to_the_calendar_and_reads_in_vie
 
     # The protected areas on the map, then those of one country only.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Protected areas").click()
+    page.wait_for_url("**/protected-areas/")  # a click does not wait for the next page
     everywhere = wait_for_the_map(page)
     assert everywhere == results_count(page) > 1
     filters = page.get_by_role("form", name="Filters")

@@ -36,7 +36,7 @@ def test_the_script_names_what_is_missing_in_one_line_where_it_cannot_install(ba
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert "make test" in lines[0]
-    for package in ("gettext", "postgresql-client", "chromium", "default-jre-headless"):
+    for package in ("gettext", "postgresql-client", "chromium", "default-jre-headless", "fonts"):
         assert package in lines[0]
 
 
@@ -53,6 +53,9 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
         (tmp_path / command).symlink_to("/bin/true")
     chromium = tmp_path / "chromium"
     chromium.symlink_to("/bin/true")
+    fonts = tmp_path / "fc-list"
+    fonts.write_text("#!/bin/sh\necho 'Noto Sans'\n")
+    fonts.chmod(0o755)
 
     result = run_script("test", tmp_path, CHROMIUM_PATH=str(chromium))
 
