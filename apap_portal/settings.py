@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.contrib.gis",
     "axes",
     "django_filters",
     "reversion",
@@ -111,7 +112,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL only (search relies on it).
+# Database: PostgreSQL with PostGIS only (search relies on PostgreSQL, the protected areas'
+# boundaries on PostGIS). DATABASE_URL may say postgres:// or postgis://.
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/apap_portal"),
 }
@@ -121,10 +123,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets parallel test runs on one server use databases of their own.
 if test_database := env.str("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": test_database}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] not in (
+    "django.db.backends.postgresql",
+    "django.contrib.gis.db.backends.postgis",
+):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…).")
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# GeoDjango warns that GDAL before 3.9 (Debian 12 ships 3.6) cannot block a spatial
+# reference from reading files or URLs. GDAL reads only what the secretariat imports
+# (manage.py import_wdpa, on files it downloaded from Protected Planet); no visitor's
+# or member's upload reaches it. Upgrading GDAL turns the protection on by itself.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 AUTH_USER_MODEL = "members.User"
 
 # Passwords as OWASP ASVS level 1 asks: at least 8 characters, not a common password,

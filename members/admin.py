@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
@@ -158,12 +160,20 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         "country",
         "wdpa_id",
         "designation",
+        "site_type",
         "iucn_category",
         "realm",
         "reported_area_km2",
         "visibility",
     ]
-    list_filter = ["country__subregion", "iucn_category", "realm", "governance_type", "visibility"]
+    list_filter = [
+        "country__subregion",
+        "site_type",
+        "iucn_category",
+        "realm",
+        "governance_type",
+        "visibility",
+    ]
     list_select_related = ["country"]
     search_fields = ["name", "original_name", "=wdpa_id", "designation", "country__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -175,6 +185,7 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
             {
                 "fields": [
                     "wdpa_id",
+                    "site_type",
                     "designation",
                     "designation_type",
                     "iucn_category",
@@ -188,13 +199,30 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
                 ]
             },
         ),
-        (_("Location"), {"fields": ["latitude", "longitude"]}),
+        # The boundary comes from the WDPA import; the admin shows whether there is one
+        # and links to it (a map widget would need a script from outside our static files).
+        (_("Location"), {"fields": ["latitude", "longitude", "boundary_link"]}),
         (_("Description"), {"fields": ["description"]}),
     ]
+    readonly_fields = ["boundary_link"]
+
+    @admin.display(description=_("boundary"))
+    def boundary_link(self, area: ProtectedArea) -> str:
+        if area.pk is None or area.boundary is None:
+            return _("None (from the WDPA import only)")
+        url = reverse("members:protectedarea_boundary", kwargs={"slug": area.slug})
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            url,
+            _("GeoJSON"),
+            _("%(count)s points") % {"count": area.boundary.num_points},
+        )
+
     actions = [
         export_as_csv(
             [
                 ("WDPAID", "wdpa_id"),
+                ("Site type", "site_type"),
                 ("Name", "name"),
                 ("Original name", "original_name"),
                 ("ISO3", "country__iso3"),

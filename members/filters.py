@@ -21,6 +21,7 @@ from members.models import (
     Organization,
     ProtectedArea,
     Realm,
+    SiteType,
     Subregion,
 )
 
@@ -92,6 +93,9 @@ class ProtectedAreaFilter(SearchFilterSet):
     governance_type = django_filters.ChoiceFilter(
         choices=GovernanceType.choices, label=_("Governance"), empty_label=_("All governance types")
     )
+    site_type = django_filters.ChoiceFilter(
+        choices=SiteType.choices, label=_("Site type"), empty_label=_("Protected areas and OECMs")
+    )
     transboundary = django_filters.ChoiceFilter(
         label=_("Transboundary"),
         choices=[("yes", _("Part of a transboundary area")), ("no", _("Not transboundary"))],
@@ -101,7 +105,15 @@ class ProtectedAreaFilter(SearchFilterSet):
 
     class Meta:
         model = ProtectedArea
-        fields = ["q", "country", "iucn_category", "realm", "governance_type", "transboundary"]
+        fields = [
+            "q",
+            "country",
+            "site_type",
+            "iucn_category",
+            "realm",
+            "governance_type",
+            "transboundary",
+        ]
 
     def filter_transboundary(self, queryset, name, value):
         return queryset.transboundary(joined=value == "yes")

@@ -7,10 +7,27 @@ from typing import Literal
 import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.gis.db import models as gis_models
+from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Polygon
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -324,6 +341,14 @@ class Realm(models.TextChoices):
     MARINE = "marine", _("Marine")
 
 
+class SiteType(models.TextChoices):
+    """The WDPA's SITE_TYPE (legacy PA_DEF): a protected area, or an OECM, an "other
+    effective area-based conservation measure" that GBF Target 3 counts beside them."""
+
+    PROTECTED_AREA = "pa", _("Protected area")
+    OECM = "oecm", _("OECM")
+
+
 class DesignationType(models.TextChoices):
     NATIONAL = "National", _("National")
     REGIONAL = "Regional", _("Regional")
@@ -341,9 +366,34 @@ class ProtectedAreaStatus(models.TextChoices):
 
 
 # Columns the protected-area list never shows, and the largest of each row.
-LIST_DEFERRED_FIELDS = ("description", "search_vector")
+LIST_DEFERRED_FIELDS = ("description", "search_vector", "boundary")
 # The map's order: the largest reported area first, then by id (so it is total).
 MAP_ORDERING = (F("reported_area_km2").desc(nulls_last=True), "id")
+WGS84 = 4326
+
+
+def reported_point() -> Func:
+    """The point of the latitude and longitude fields, as PostGIS computes it (or NULL)."""
+    return Func(
+        Func(
+            Cast("longitude", FloatField()),
+            Cast("latitude", FloatField()),
+            function="ST_MakePoint",
+        ),
+        Value(WGS84),
+        function="ST_SetSRID",
+        output_field=gis_models.PointField(srid=WGS84),
+    )
+
+
+def bounding_boxes(west: float, south: float, east: float, north: float) -> list[Polygon]:
+    """A box of degrees as polygons; west > east (across the antimeridian) gives two."""
+    if west <= east:
+        return [Polygon.from_bbox((west, south, east, north))]
+    return [
+        Polygon.from_bbox((west, south, 180, north)),
+        Polygon.from_bbox((-180, south, east, north)),
+    ]
 
 
 def in_transboundary_area() -> Exists:
@@ -379,43 +429,68 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         )
 
     def for_detail(self) -> ProtectedAreaQuerySet:
-        return self.select_related("country", "management_authority").prefetch_related(
-            Prefetch(
-                "transboundary_areas",
-                queryset=TransboundaryArea.objects.order_by("name"),
+        """The page draws the boundary from boundary.geojson: only whether there is one."""
+        return (
+            self.select_related("country", "management_authority")
+            .defer("search_vector", "boundary")
+            .annotate(
+                has_boundary=ExpressionWrapper(
+                    Q(boundary__isnull=False), output_field=BooleanField()
+                )
+            )
+            .prefetch_related(
+                Prefetch(
+                    "transboundary_areas",
+                    queryset=TransboundaryArea.objects.order_by("name"),
+                )
             )
         )
 
     def with_location(self) -> ProtectedAreaQuerySet:
-        return self.filter(latitude__isnull=False, longitude__isnull=False)
+        """Areas with a place on the map: a reported point, or a boundary."""
+        return self.filter(map_point__isnull=False)
 
     def within(self, west: float, south: float, east: float, north: float) -> ProtectedAreaQuerySet:
-        """Areas located in a box of degrees; west > east: the box crosses the antimeridian.
+        """Areas whose map point lies in a box of degrees; west > east: the box crosses the
+        antimeridian. The GiST index of the map point serves it."""
+        inside = Q()
+        for box in bounding_boxes(west, south, east, north):
+            inside |= Q(map_point__intersects=box)
+        return self.filter(inside)
 
-        Plain ranges on latitude and longitude, which the (latitude, longitude) index serves.
-        """
-        longitudes = (
-            Q(longitude__range=(west, east))
-            if west <= east
-            else Q(longitude__gte=west) | Q(longitude__lte=east)
-        )
-        return self.filter(longitudes, latitude__range=(south, north))
+    def of_site_type(self, site_type: str) -> ProtectedAreaQuerySet:
+        return self.filter(site_type=site_type)
 
     def for_map(self) -> ProtectedAreaQuerySet:
         """The located areas as the map's rows, largest first.
 
-        Each row is (name, slug, latitude, longitude, IUCN category, country name).
-        Largest first, so that a map showing only some of them shows those that matter
-        most at a glance; the `protectedarea_map_order` index holds this order.
+        Each row is (name, slug, latitude, longitude, IUCN category, country name, site
+        type), the coordinates those of the map point. Largest first, so that a map
+        showing only some of them shows those that matter most at a glance; the
+        `protectedarea_map_order` index holds this order.
         """
         return (
             self.with_location()
             .order_by(*MAP_ORDERING)
-            .values_list("name", "slug", "latitude", "longitude", "iucn_category", "country__name")
+            .annotate(
+                map_latitude=Func("map_point", function="ST_Y", output_field=FloatField()),
+                map_longitude=Func("map_point", function="ST_X", output_field=FloatField()),
+            )
+            .values_list(
+                "name",
+                "slug",
+                "map_latitude",
+                "map_longitude",
+                "iucn_category",
+                "country__name",
+                "site_type",
+            )
         )
 
 
-@reversion.register(exclude=["search_vector"])
+# The boundary's history is the WDPA imports'; the map point and the search vector are
+# computed from the other fields.
+@reversion.register(exclude=["search_vector", "map_point", "boundary"])
 class ProtectedArea(VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
@@ -437,6 +512,13 @@ class ProtectedArea(VersionedModel):
         blank=True,
         unique=True,
         help_text=_("The site's identifier in the World Database on Protected Areas."),
+    )
+    site_type = models.CharField(
+        _("site type"),
+        max_length=4,
+        choices=SiteType.choices,
+        default=SiteType.PROTECTED_AREA,
+        help_text=_("A protected area, or an other effective area-based conservation measure."),
     )
     designation = models.CharField(
         _("designation"),
@@ -507,6 +589,20 @@ class ProtectedArea(VersionedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    # The WDPA's polygons of the site (every parcel), in WGS 84; empty where the WDPA
+    # has only a point. The GiST index of a geometry field comes with it.
+    boundary = gis_models.MultiPolygonField(_("boundary"), srid=WGS84, null=True, blank=True)
+    # Where the map puts the area: its reported point, else a point inside its boundary
+    # (PostGIS keeps it in step with both).
+    map_point = models.GeneratedField(
+        expression=Coalesce(
+            reported_point(),
+            PointOnSurface("boundary"),
+            output_field=gis_models.PointField(srid=WGS84),
+        ),
+        output_field=gis_models.PointField(srid=WGS84),
+        db_persist=True,
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -539,6 +635,7 @@ class ProtectedArea(VersionedModel):
                     ("iucn_category", "iucn"),
                     ("realm", "realm"),
                     ("governance_type", "governance"),
+                    ("site_type", "site_type"),
                 ]
             ),
             # Counting what a visitor may see (the list's pages, the home page's figure)
@@ -546,16 +643,12 @@ class ProtectedArea(VersionedModel):
             models.Index(fields=["visibility"], name="protectedarea_visibility"),
             # The map: the areas in a viewport, and its largest-first order. Both hold
             # the visibility, so that counting the areas a map leaves out reads no table.
-            models.Index(
-                fields=["latitude", "longitude"],
-                name="protectedarea_location",
-                include=["visibility"],
-            ),
+            GistIndex(fields=["map_point"], name="protectedarea_map_point", include=["visibility"]),
             models.Index(
                 *MAP_ORDERING,
                 name="protectedarea_map_order",
                 include=["visibility"],
-                condition=Q(latitude__isnull=False, longitude__isnull=False),
+                condition=Q(map_point__isnull=False),
             ),
             GinIndex(fields=["search_vector"], name="protectedarea_search"),
             GinIndex(OpClass("name", name="gin_trgm_ops"), name="protectedarea_name_trgm"),
@@ -584,6 +677,10 @@ class ProtectedArea(VersionedModel):
     @property
     def governance_group(self) -> str:
         return GovernanceType.group_of(self.governance_type)
+
+    @property
+    def is_oecm(self) -> bool:
+        return self.site_type == SiteType.OECM
 
 
 class TransboundaryAreaQuerySet(models.QuerySet):

@@ -27,6 +27,11 @@ urlpatterns = [
         name="protectedarea_detail",
     ),
     path(
+        "protected-areas/<slug:slug>/boundary.geojson",
+        views.protected_area_boundary,
+        name="protectedarea_boundary",
+    ),
+    path(
         "transboundary/",
         views.TransboundaryAreaListView.as_view(),
         name="transboundary_list",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -81,6 +82,31 @@ class ProtectedAreaListView(FilterView):
 class ProtectedAreaDetailView(DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
+
+
+@require_GET
+def protected_area_boundary(request: HttpRequest, slug: str) -> HttpResponse:
+    """An area's boundary as a GeoJSON Feature (404 when it has none or is not visible)."""
+    area = get_object_or_404(
+        ProtectedArea.objects.visible_to(request.user)
+        .filter(boundary__isnull=False)
+        .only("name", "slug", "wdpa_id", "site_type", "boundary"),
+        slug=slug,
+    )
+    feature = {
+        "type": "Feature",
+        "geometry": json.loads(area.boundary.geojson),
+        "properties": {
+            "name": area.name,
+            "url": area.get_absolute_url(),
+            "wdpa_id": area.wdpa_id,
+            "site_type": area.site_type,
+        },
+    }
+    body = json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/geo+json")
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response
 
 
 class TransboundaryAreaListView(ListView):
@@ -183,7 +209,7 @@ def _detail_url_builder() -> Callable[[str], str]:
 
 
 def _feature(row: tuple, detail_url: Callable[[str], str]) -> dict:
-    name, slug, latitude, longitude, iucn_category, country = row
+    name, slug, latitude, longitude, iucn_category, country, site_type = row
     return {
         "type": "Feature",
         "geometry": {
@@ -198,5 +224,6 @@ def _feature(row: tuple, detail_url: Callable[[str], str]) -> dict:
             "url": detail_url(slug),
             "iucn_category": iucn_category,
             "country": country,
+            "site_type": site_type,
         },
     }

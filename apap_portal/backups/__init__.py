@@ -86,6 +86,14 @@ class Server:
         with self.connect() as connection:
             return _database_exists(connection, name)
 
+    def has_extension(self, name: str) -> bool:
+        """Whether the server can create the extension (its files are installed there)."""
+        with self.connect() as connection:
+            row = connection.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = %s", [name]
+            ).fetchone()
+            return row is not None
+
     def create_database(self, name: str) -> None:
         with self.connect() as connection:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

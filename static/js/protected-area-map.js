@@ -1,6 +1,7 @@
 // Draws the protected-area map with Leaflet, from data attributes of #protected-area-map:
 // data-geojson-url (the filtered GeoJSON) on the list and the home page, or data-point
-// ("lat,lon") on a detail page.
+// ("lat,lon") on a detail page, with data-boundary-url (a GeoJSON Feature) when the area
+// has a boundary: the map then draws it and fits it (data-boundary-drawn says so).
 //
 // The GeoJSON carries at most a fixed number of areas, the largest first, and says so
 // (`total`, `shown`, `truncated`). The first request asks for all the filtered areas and
@@ -25,6 +26,24 @@
     var parts = element.dataset.point.split(",").map(Number);
     L.marker(parts, { title: element.dataset.name, alt: element.dataset.name }).addTo(map);
     map.setView(parts, 8);
+    if (element.dataset.boundaryUrl) {
+      fetch(element.dataset.boundaryUrl, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (feature) {
+          var outline = L.geoJSON(feature, { style: { color: "#1b5e3a", weight: 2, fillOpacity: 0.15 } });
+          outline.addTo(map);
+          map.fitBounds(outline.getBounds(), { padding: [12, 12], maxZoom: 12 });
+          element.dataset.boundaryDrawn = "true";
+        })
+        .catch(function (error) {
+          element.dataset.error = String(error);
+        });
+    }
     return;
   }
 

@@ -26,6 +26,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -151,6 +152,7 @@ PUBLIC_PAGES = [
     "protected-areas/",
     "protected-areas/map.geojson",
     "protected-areas/<slug:slug>/",
+    "protected-areas/<slug:slug>/boundary.geojson",
     "transboundary/",
     "activities/",
     "activities/calendar.ics",
@@ -372,7 +374,9 @@ def _make_records(media_root) -> dict:
         "editor": _secretariat_user("access-editor", EDITORS),
         "manager": _secretariat_user("access-manager", MANAGERS),
     }
-    area = ProtectedAreaFactory()
+    area = ProtectedAreaFactory(
+        boundary=MultiPolygon(Polygon.from_bbox((84.0, 27.4, 84.6, 27.7)), srid=4326)
+    )
     activity = ActivityFactory()
     practice = BestPracticeFactory(organization=organization)
     draft = BestPracticeFactory(

@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
@@ -149,6 +150,8 @@ def _rows_of_every_model(alias: str) -> dict[str, list[tuple]]:
     return {
         model._meta.db_table: list(model._base_manager.using(alias).order_by("pk").values_list())
         for model in apps.get_models(include_auto_created=True)
+        # PostGIS's own catalogue views (geometry_columns) name the database they are in.
+        if model._meta.managed
     }
 
 
@@ -249,7 +252,10 @@ def _create_portal_records():
     FocalPointFactory(membership=vnforest.membership, name="Nguyễn Thị Hương")
     UserFactory(username="minh", first_name="Minh", organization=vnforest)
     cuc_phuong = ProtectedAreaFactory(
-        name="Vườn quốc gia Cúc Phương", slug="cuc-phuong", country=viet_nam
+        name="Vườn quốc gia Cúc Phương",
+        slug="cuc-phuong",
+        country=viet_nam,
+        boundary=MultiPolygon(Polygon.from_bbox((105.5, 20.2, 105.8, 20.4)), srid=4326),
     )
     pu_mat = ProtectedAreaFactory(name="Vườn quốc gia Pù Mát", slug="pu-mat", country=viet_nam)
     TransboundaryAreaFactory(

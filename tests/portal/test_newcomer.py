@@ -10,10 +10,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "install-system-packages"
 
 
+def executable(path: Path, script: str) -> None:
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+
+
 def run_script(purpose: str, path: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["/bin/bash", str(SCRIPT), purpose],
-        env={"PATH": str(path), "HOME": "/nonexistent", **env},
+        env={
+            "PATH": str(path),
+            "HOME": "/nonexistent",
+            "POSTGRESQL_SERVERS": str(path / "postgresql"),
+            "POSTGRESQL_EXTENSIONS": str(path / "postgresql-share"),
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -36,15 +47,30 @@ def test_the_script_names_what_is_missing_in_one_line_where_it_cannot_install(ba
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert "make test" in lines[0]
-    for package in ("gettext", "postgresql-client", "chromium", "default-jre-headless", "fonts"):
+    for package in ("gettext", "postgresql-client", "gdal-bin", "chromium", "default-jre-headless"):
         assert package in lines[0]
+
+
+def test_postgis_is_asked_for_each_local_postgresql_server_without_it(bare_path):
+    for version in ("15", "16"):
+        server = bare_path / "postgresql" / version / "bin"
+        server.mkdir(parents=True)
+        (server / "postgres").symlink_to("/bin/true")
+    extension = bare_path / "postgresql-share" / "16" / "extension"
+    extension.mkdir(parents=True)
+    (extension / "postgis.control").touch()
+
+    result = run_script("run", bare_path)
+
+    assert "postgresql-15-postgis-3" in result.stderr
+    assert "postgresql-16-postgis-3" not in result.stderr
 
 
 def test_make_run_does_not_ask_for_the_browser_tests_packages(bare_path):
     result = run_script("run", bare_path, CHROMIUM_PATH="/nonexistent/chromium")
 
     assert result.returncode == 1
-    assert "gettext postgresql-client" in result.stderr
+    assert "gettext postgresql-client gdal-bin" in result.stderr
     assert "chromium" not in result.stderr
 
 
@@ -53,9 +79,14 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
         (tmp_path / command).symlink_to("/bin/true")
     chromium = tmp_path / "chromium"
     chromium.symlink_to("/bin/true")
-    fonts = tmp_path / "fc-list"
-    fonts.write_text("#!/bin/sh\necho 'Noto Sans'\n")
-    fonts.chmod(0o755)
+    executable(tmp_path / "fc-list", "echo 'Noto Sans'")
+    executable(tmp_path / "ldconfig", "echo 'libgdal.so.32 => /usr/lib/libgdal.so.32'")
+    server = tmp_path / "postgresql" / "15" / "bin"
+    server.mkdir(parents=True)
+    (server / "postgres").symlink_to("/bin/true")
+    extension = tmp_path / "postgresql-share" / "15" / "extension"
+    extension.mkdir(parents=True)
+    (extension / "postgis.control").touch()
 
     result = run_script("test", tmp_path, CHROMIUM_PATH=str(chromium))
 

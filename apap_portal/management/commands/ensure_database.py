@@ -1,7 +1,8 @@
 """Create the configured PostgreSQL database when it is missing.
 
 `make run` and `make test` call it first, so a fresh clone needs nothing but a
-reachable PostgreSQL server; when there is none, it says so in one line.
+reachable PostgreSQL server with PostGIS; when there is none, or PostGIS is missing, it
+says so in one line.
 """
 
 from django.conf import settings
@@ -26,9 +27,14 @@ class Command(BaseCommand):
         config = settings.DATABASES["default"]
         server = Server.from_settings(config)
         try:
+            if not server.has_extension("postgis"):
+                raise CommandError(
+                    f"PostGIS is not installed on the PostgreSQL server at {server.where}: "
+                    "install it there (on Debian: postgresql-<version>-postgis-3; "
+                    "scripts/install-system-packages run does it for a local server)."
+                )
             if check_only:
-                with server.connect():
-                    return
+                return
             if not server.database_exists(config["NAME"]):
                 server.create_database(config["NAME"])
                 self.stdout.write(f"Created the database {config['NAME']}.")
