@@ -584,7 +584,8 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         )
         counts = {site_type: EffectivenessCounts() for site_type in SiteType.values}
         for row in rows:
-            counts[row.pop("site_type")] = EffectivenessCounts(**row)
+            site_type = row.pop("site_type")
+            counts[site_type] = EffectivenessCounts(**row)
         return counts
 
     def for_map(self) -> ProtectedAreaQuerySet:
