@@ -8,11 +8,13 @@ and filters the list and the map by them; Minh (member) also sees members-only a
 from __future__ import annotations
 
 import datetime
+import io
 import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -442,3 +444,37 @@ def test_counts_judge_expiry_on_the_day_given(standings):
     next_year = days(400)
     counts = ProtectedArea.objects.effectiveness_counts(today=next_year)
     assert (counts.green_listed, counts.relisted, counts.expired) == (0, 0, 3)
+
+
+# The WDPA import
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_wdpa_import_reads_the_evaluations_once_per_batch(tmp_path, rows):
+    """Intended to prevent an n+1 issue: an area's revision holds its evaluations."""
+    header = ["WDPAID", "NAME", "ISO3", "IUCN_CAT", "MARINE"]
+    lines = [header] + [[str(n), f"Park {n}", "NPL", "II", "0"] for n in range(1, rows + 1)]
+    path = tmp_path / "wdpa.csv"
+    path.write_text("\n".join(",".join(line) for line in lines))
+    call_command("import_wdpa", str(path), stdout=io.StringIO())
+    evaluated = ProtectedArea.objects.get(wdpa_id=1)
+    ManagementEffectivenessEvaluationFactory(protected_area=evaluated)
+    for line in lines[1:]:
+        line[3] = "Ib"  # a change to every area, to update them all
+
+    path.write_text("\n".join(",".join(line) for line in lines))
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_wdpa", str(path), stdout=io.StringIO())
+
+    reading_evaluations = [
+        query
+        for query in queries
+        if 'FROM "members_managementeffectivenessevaluation"' in query["sql"]
+    ]
+    # The batch's evaluations, and django-reversion checking that they still exist.
+    assert len(reading_evaluations) == 2
+    versions = latest_revision(evaluated).version_set.all()
+    assert {version._model for version in versions} == {
+        ProtectedArea,
+        ManagementEffectivenessEvaluation,
+    }
