@@ -392,7 +392,7 @@ class GreenListState(models.TextChoices):
     """The Green List status as a visitor is told it today: a listing past its expiry
     date is expired. The values are those of the list's `?green_list=` filter."""
 
-    LISTED = "listed", _("Green Listed")
+    LISTED = "listed", _("On the Green List (listed or relisted)")
     CANDIDATE = "candidate", _("Candidate")
     EXPIRED = "expired", _("Listing expired")
 
@@ -921,6 +921,12 @@ def not_after_this_year(year: int) -> None:
         )
 
 
+class EvaluationQuerySet(ListedQuerySet):
+    def visible_to(self, user) -> EvaluationQuerySet:
+        """An evaluation belongs to its area's page: seen by whoever may see the area."""
+        return self.filter(ProtectedArea.objects.seen_through("protected_area", user))
+
+
 @reversion.register()
 class ManagementEffectivenessEvaluation(models.Model):
     """An evaluation of how well a protected area is managed (PAME), by a known method."""
@@ -944,6 +950,8 @@ class ManagementEffectivenessEvaluation(models.Model):
     )
     report_url = models.URLField(_("report"), blank=True, help_text=_("A link to the report."))
     notes = models.TextField(_("notes"), blank=True, help_text=_("Visible to staff only."))
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "method", "id"]

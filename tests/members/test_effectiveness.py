@@ -406,6 +406,16 @@ def test_a_members_only_areas_standing_never_reaches_the_public(client, member_c
     assert ProtectedArea.objects.effectiveness_counts().green_listed == 2
 
 
+def test_evaluations_are_seen_by_whoever_may_see_their_area(member):
+    public = ManagementEffectivenessEvaluationFactory()
+    secret = ManagementEffectivenessEvaluationFactory(
+        protected_area=ProtectedAreaFactory(visibility=Visibility.MEMBERS)
+    )
+
+    assert list(ManagementEffectivenessEvaluation.objects.public()) == [public]
+    assert set(ManagementEffectivenessEvaluation.objects.listed_for(member)) == {public, secret}
+
+
 # Counts for a country's profile
 
 
