@@ -303,6 +303,10 @@ def test_the_vietnamese_page_translates_the_labels(client, standings):
     assert "Phương pháp" in page
     assert "METT — Công cụ theo dõi hiệu quả quản lý" in page
     assert "Management effectiveness" not in page
+    filters = client.get("/vi/protected-areas/").text
+    assert '<label for="id_green_list">Danh lục Xanh IUCN</label>' in filters
+    assert '<label for="id_evaluated">Hiệu quả quản lý</label>' in filters
+    assert "Trong Danh lục Xanh (công nhận hoặc công nhận lại)" in filters
 
 
 @pytest.mark.parametrize("evaluations", [1, 20])
