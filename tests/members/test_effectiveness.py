@@ -39,7 +39,7 @@ from tests.portal.test_locking import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+NEXT_YEAR = timezone.localdate().year + 1
 
 
 def days(n: int) -> datetime.date:
@@ -175,7 +175,7 @@ def test_an_evaluation_is_added_with_a_new_area(editor_client):
             {"evaluations-0-other_method": "Home-made"},
             "Leave this blank, or choose &quot;Other&quot; as the method.",
         ),
-        ({"evaluations-0-year": str(TODAY.year + 1)}, "cannot be dated after this year"),
+        ({"evaluations-0-year": str(NEXT_YEAR)}, "cannot be dated after this year"),
         ({"evaluations-0-year": "1850"}, "greater than or equal to 1990"),
         ({"evaluations-0-year": "soon"}, "Enter a whole number."),
         ({"evaluations-0-report_url": "not a link"}, "Enter a valid URL."),
