@@ -7,7 +7,9 @@ from django.utils.text import slugify
 
 from members.models import (
     Country,
+    EvaluationMethod,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -77,6 +79,18 @@ class ProtectedAreaFactory(factory.django.DjangoModelFactory):
     designation = "National Park"
     latitude = 27.5
     longitude = 84.3
+
+
+class ManagementEffectivenessEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManagementEffectivenessEvaluation
+
+    protected_area = factory.SubFactory(ProtectedAreaFactory)
+    method = EvaluationMethod.METT
+    year = 2019
+    report_url = factory.LazyAttribute(
+        lambda o: f"https://example.org/reports/{o.method}-{o.year}.pdf"
+    )
 
 
 class TransboundaryAreaFactory(factory.django.DjangoModelFactory):

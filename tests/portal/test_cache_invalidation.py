@@ -48,6 +48,7 @@ from knowledge.models import (
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -61,6 +62,7 @@ from tests.factories import (
     BuildingBlockFactory,
     FocalPointFactory,
     FundingProposalFactory,
+    ManagementEffectivenessEvaluationFactory,
     MemberOrganizationFactory,
     OrganizationFactory,
     ProtectedAreaFactory,
@@ -110,7 +112,10 @@ def portal() -> Portal:
         name="Phong Nha and Hin Nam No", protected_areas=[area, neighbour]
     )
     area.management_authority = agency
+    area.green_list_status = "green-listed"
+    area.green_listed_on = datetime.date(2024, 11, 1)
     area.save()
+    evaluation = ManagementEffectivenessEvaluationFactory(protected_area=area)
     target = GbfTarget.objects.get(number=3)
     area_of_work = work_area("transboundary-cooperation")
     focal_activity = area_of_work.focal_activities.first()
@@ -152,6 +157,7 @@ def portal() -> Portal:
             FocalPoint: focal_point,
             User: member,
             ProtectedArea: area,
+            ManagementEffectivenessEvaluation: evaluation,
             TransboundaryArea: transboundary,
             WorkArea: area_of_work,
             FocalActivity: focal_activity,
@@ -184,6 +190,8 @@ def surfaces(portal: Portal) -> list[str]:
         portal[ProtectedArea].get_absolute_url(),
         "/protected-areas/map.geojson",
         "/protected-areas/map.geojson?transboundary=yes",
+        "/protected-areas/?evaluated=yes&green_list=listed",
+        "/protected-areas/map.geojson?evaluated=yes&green_list=listed",
         "/transboundary/",
         portal[WorkArea].get_absolute_url(),
         "/activities/",
@@ -217,6 +225,7 @@ SHOWN_FIELD = {
     "members.Membership": "category",
     "members.FocalPoint": "name",
     "members.ProtectedArea": "name",
+    "members.ManagementEffectivenessEvaluation": "method",
     "members.TransboundaryArea": "name",
     "activities.WorkArea": "name",
     "activities.FocalActivity": "description",
@@ -234,7 +243,7 @@ SHOWN_FIELD = {
     "knowledge.Story": "title",
 }
 
-NEW_VALUES = {"category": "associate", "role": "host"}
+NEW_VALUES = {"category": "associate", "role": "host", "method": "imet"}
 
 
 def save(record: models.Model) -> None:
