@@ -114,7 +114,11 @@ def site_tallies(country: Country, user) -> dict[str, SiteTally]:
 
 def compute_profile(country: Country, user) -> Profile:
     """A country's profile for what `user` may see, in six queries whatever the rows."""
-    members = Organization.objects.members().filter(country=country).select_related("membership")
+    members = (
+        Organization.objects.members()
+        .filter(country=country)
+        .select_related("membership", "country")
+    )
     tallies = site_tallies(country, user)
     activities = Activity.objects.listed_for(user).in_country(country, user)
     practices = BestPractice.objects.listed_for(user).in_country(country, user)
