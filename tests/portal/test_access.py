@@ -167,6 +167,8 @@ PUBLIC_PAGES = [
     "stories/<slug:slug>/",
     "search/",
     "in-numbers/",
+    "countries/",
+    "countries/<iso3>/",
     "robots.txt",
 ]
 for route in PUBLIC_PAGES:
@@ -479,6 +481,7 @@ def concrete_url(route: str, world) -> str:
         "<uidb64>": "MQ",
         "<token>": "not-a-valid-token",
         "<path:path>": "resources/2024/guidelines.pdf",
+        "<iso3>": "vnm",
     }
     for token, value in values.items():
         route = route.replace(token, value)
