@@ -35,6 +35,7 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.caching.tables import generations, known_tables
+from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -75,7 +76,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
-CONTENT_APPS = ("members", "activities", "knowledge")
+CONTENT_APPS = ("members", "activities", "knowledge", "countries")
 
 
 def content_models() -> list[type[models.Model]]:
@@ -144,6 +145,21 @@ def portal() -> Portal:
     story = StoryFactory(
         title="Patrols meet at the border", work_area=area_of_work, related_activity=activity
     )
+    statistics = CountryStatistics.objects.create(
+        country=vietnam,
+        land_area_km2=326147.32,
+        marine_area_km2=752006.11,
+        pa_land_area_km2=24686.51,
+        pa_marine_area_km2=3686.93,
+        pa_land_percent=7.57,
+        pa_marine_percent=0.49,
+        oecm_pa_land_area_km2=24686.51,
+        oecm_pa_marine_area_km2=3686.93,
+        oecm_pa_land_percent=7.57,
+        oecm_pa_marine_percent=0.49,
+        national_report_url="https://www.cbd.int/doc/world/vn/vn-nr-05-en.pdf",
+        as_of=datetime.date(2026, 5, 1),
+    )
     return Portal(
         {
             Country: vietnam,
@@ -167,13 +183,15 @@ def portal() -> Portal:
             BuildingBlock: block,
             Resource: resource,
             Story: story,
+            CountryStatistics: statistics,
         }
     )
 
 
 def surfaces(portal: Portal) -> list[str]:
     """Every cached surface: pages (the page cache) and the values cached beneath them."""
-    sitemaps = ["members", "protected-areas", "activities", "best-practices", "stories"]
+    sitemaps = ["members", "protected-areas", "countries", "activities", "best-practices"]
+    sitemaps += ["stories"]
     return [
         "/",
         "/about/",
@@ -200,6 +218,9 @@ def surfaces(portal: Portal) -> list[str]:
         portal[Story].get_absolute_url(),
         "/in-numbers/",
         "/in-numbers/?format=csv",
+        "/countries/",
+        "/countries/?sort=land",
+        portal[Country].get_absolute_url(),
         "/search/?q=patrol",
         "/feeds/stories/",
         "/feeds/best-practices/",
@@ -232,6 +253,7 @@ SHOWN_FIELD = {
     "knowledge.BuildingBlock": "title",
     "knowledge.Resource": "title",
     "knowledge.Story": "title",
+    "countries.CountryStatistics": "national_report_url",
 }
 
 NEW_VALUES = {"category": "associate", "role": "host"}
