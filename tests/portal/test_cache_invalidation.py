@@ -60,6 +60,7 @@ from tests.factories import (
     ActivityOrganizationFactory,
     BestPracticeFactory,
     BuildingBlockFactory,
+    CountryStatisticsFactory,
     FocalPointFactory,
     FundingProposalFactory,
     MemberOrganizationFactory,
@@ -145,21 +146,7 @@ def portal() -> Portal:
     story = StoryFactory(
         title="Patrols meet at the border", work_area=area_of_work, related_activity=activity
     )
-    statistics = CountryStatistics.objects.create(
-        country=vietnam,
-        land_area_km2=326147.32,
-        marine_area_km2=752006.11,
-        pa_land_area_km2=24686.51,
-        pa_marine_area_km2=3686.93,
-        pa_land_percent=7.57,
-        pa_marine_percent=0.49,
-        oecm_pa_land_area_km2=24686.51,
-        oecm_pa_marine_area_km2=3686.93,
-        oecm_pa_land_percent=7.57,
-        oecm_pa_marine_percent=0.49,
-        national_report_url="https://www.cbd.int/doc/world/vn/vn-nr-05-en.pdf",
-        as_of=datetime.date(2026, 5, 1),
-    )
+    statistics = CountryStatisticsFactory(country=vietnam)
     return Portal(
         {
             Country: vietnam,
