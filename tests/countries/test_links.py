@@ -46,8 +46,9 @@ def test_in_numbers_links_its_countries_to_their_profiles(client):
     assert 'href="/countries/"' in page
 
 
-def test_the_footer_links_to_the_countries(client):
+def test_the_footer_and_the_protected_areas_link_to_the_countries(client):
     assert 'href="/countries/"' in client.get("/").text
+    assert '<a href="/countries/">By country</a>' in client.get("/protected-areas/").text
 
 
 def test_vietnamese_pages_link_to_the_vietnamese_profile(client):
