@@ -39,6 +39,7 @@ from members.models import (
     Membership,
     ProtectedArea,
     Realm,
+    SiteType,
     audience_of,
     if_visible,
 )
@@ -411,8 +412,20 @@ class AreaGroup:
 
 @dataclass(frozen=True)
 class ProtectedAreaFigures:
+    """Protected areas, and apart from them the OECMs (GBF Target 3 counts both, but
+    Protected Planet and the partnership's members report them separately)."""
+
     by_category: tuple[AreaGroup, ...]  # in the IUCN order, categories holding any
     by_realm: tuple[AreaGroup, ...]
+    oecms_by_realm: tuple[AreaGroup, ...] = ()
+
+    @property
+    def oecms(self) -> int:
+        return sum(group.count for group in self.oecms_by_realm)
+
+    @property
+    def oecm_area_km2(self) -> Decimal:
+        return sum((group.area_km2 for group in self.oecms_by_realm), Decimal(0))
 
     @property
     def total(self) -> int:
@@ -431,7 +444,7 @@ def protected_area_figures(user) -> ProtectedAreaFigures:
     rows = (
         ProtectedArea.objects.listed_for(user)
         .order_by()
-        .values("iucn_category", "realm")
+        .values("site_type", "iucn_category", "realm")
         .annotate(
             count=Count("pk"), area=Sum("reported_area_km2"), with_area=Count("reported_area_km2")
         )
@@ -447,9 +460,12 @@ def protected_area_figures(user) -> ProtectedAreaFigures:
         return tuple(AreaGroup(key, *totals[key]) for key in order if key in totals)
 
     rows = list(rows)
+    areas = [row for row in rows if row["site_type"] == SiteType.PROTECTED_AREA]
+    oecms = [row for row in rows if row["site_type"] == SiteType.OECM]
     return ProtectedAreaFigures(
-        by_category=grouped(rows, "iucn_category", IucnCategory.values),
-        by_realm=grouped(rows, "realm", Realm.values),
+        by_category=grouped(areas, "iucn_category", IucnCategory.values),
+        by_realm=grouped(areas, "realm", Realm.values),
+        oecms_by_realm=grouped(oecms, "realm", Realm.values),
     )
 
 

@@ -447,6 +447,11 @@ def csv_rows(figures: Figures) -> Iterator[tuple]:
             yield figure, label, _("protected areas"), group.count, _("protected areas")
             yield figure, label, _("reported area"), group.area_km2, "km²"
             yield figure, label, _("with a reported area"), group.with_area, _("protected areas")
+    for group in areas.oecms_by_realm:
+        figure, label = _("OECMs by realm"), realm_label(group.key)
+        yield figure, label, _("OECMs"), group.count, _("OECMs")
+        yield figure, label, _("reported area"), group.area_km2, "km²"
+        yield figure, label, _("with a reported area"), group.with_area, _("OECMs")
 
     kinds = ((_("activities"), "activities"), (_("best practices"), "best_practices"))
     kinds += ((_("resources"), "resources"),)

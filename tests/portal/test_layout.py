@@ -105,6 +105,17 @@ def test_home_counts_what_the_visitor_may_see(client, member_client):
     assert client.get("/").context["member_count"] == 3
 
 
+def test_home_counts_oecms_apart_from_protected_areas(client):
+    ProtectedAreaFactory()
+    ProtectedAreaFactory(site_type="oecm")
+    ProtectedAreaFactory(site_type="oecm", visibility="members")
+
+    response = client.get("/")
+
+    assert (response.context["protected_area_count"], response.context["oecm_count"]) == (1, 1)
+    assert '<a href="/protected-areas/?site_type=oecm"><strong>1</strong>' in response.text
+
+
 def test_home_counters_follow_an_edit_at_once(client):
     ProtectedAreaFactory()
     assert client.get("/").context["protected_area_count"] == 1
