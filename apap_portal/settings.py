@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "in_numbers",
+    "countries",
     "demo",
 ]
 

@@ -72,6 +72,10 @@ def filtered(url_name: str, **params) -> str:
     return f"{reverse(url_name)}?{urlencode(params)}"
 
 
+def country_profile(iso3: str) -> str:
+    return reverse("countries:detail", kwargs={"iso3": iso3.lower()})
+
+
 def category_label(key: str) -> str:
     return str(IucnCategory(key).label)
 
@@ -217,6 +221,7 @@ def country_chart(figures: Figures) -> Chart:
             TableRow(
                 row.name,
                 (Cell(row.count, filtered("knowledge:bestpractice_list", country=row.key)),),
+                href=country_profile(row.key),
             )
             for row in rows
         ),

@@ -139,11 +139,20 @@ class ListedQuerySet(models.QuerySet):
         return self.published().filter(visibility=Visibility.MEMBERS)
 
 
+class CountryQuerySet(models.QuerySet):
+    def of_asia(self) -> CountryQuerySet:
+        """The countries of Asia (the table also holds a few elsewhere, where activities
+        took place: Australia for the partnership's launch)."""
+        return self.exclude(subregion=Subregion.OUTSIDE_ASIA)
+
+
 @reversion.register()
 class Country(models.Model):
     iso3 = models.CharField(_("ISO3 code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     subregion = models.CharField(_("subregion"), max_length=16, choices=Subregion.choices)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +161,10 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The country's profile (the countries app's page), its code in lower case."""
+        return reverse("countries:detail", kwargs={"iso3": self.iso3.lower()})
 
 
 class User(AbstractUser):

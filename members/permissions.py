@@ -59,12 +59,15 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "activities.fundingproposal": ADD_CHANGE_VIEW,
         # The ISO list of countries: chosen in forms, changed by managers only.
         "members.country": VIEW,
+        # Protected Planet's figures come from import_country_statistics only.
+        "countries.countrystatistics": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
         **dict.fromkeys(PARTS, ALL),
         "activities.fundingproposal": ALL,
         "members.country": ALL,
+        "countries.countrystatistics": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
         "auth.group": VIEW,

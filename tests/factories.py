@@ -213,3 +213,28 @@ class StoryFactory(factory.django.DjangoModelFactory):
     lead = "Protected-area staff from across Asia met to compare notes."
     body = "They agreed to keep **sharing**."
     published_at = factory.LazyFunction(lambda: datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
+
+
+# Country profiles
+
+
+class CountryStatisticsFactory(factory.django.DjangoModelFactory):
+    """Viet Nam's row of Protected Planet's country statistics of May 2026."""
+
+    class Meta:
+        model = "countries.CountryStatistics"
+        django_get_or_create = ("country",)
+
+    country = factory.LazyFunction(lambda: country("VNM"))
+    land_area_km2 = "326147.32"
+    marine_area_km2 = "752006.11"
+    pa_land_area_km2 = "24686.51"
+    pa_marine_area_km2 = "3686.93"
+    pa_land_percent = "7.57"
+    pa_marine_percent = "0.49"
+    oecm_pa_land_area_km2 = "24686.51"
+    oecm_pa_marine_area_km2 = "3686.93"
+    oecm_pa_land_percent = "7.57"
+    oecm_pa_marine_percent = "0.49"
+    national_report_url = "https://www.cbd.int/doc/world/vn/vn-nr-05-en.pdf"
+    as_of = datetime.date(2026, 5, 1)

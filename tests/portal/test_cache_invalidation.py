@@ -35,6 +35,7 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.caching.tables import generations, known_tables
+from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -60,6 +61,7 @@ from tests.factories import (
     ActivityOrganizationFactory,
     BestPracticeFactory,
     BuildingBlockFactory,
+    CountryStatisticsFactory,
     FocalPointFactory,
     FundingProposalFactory,
     ManagementEffectivenessEvaluationFactory,
@@ -77,7 +79,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
-CONTENT_APPS = ("members", "activities", "knowledge")
+CONTENT_APPS = ("members", "activities", "knowledge", "countries")
 
 
 def content_models() -> list[type[models.Model]]:
@@ -149,6 +151,7 @@ def portal() -> Portal:
     story = StoryFactory(
         title="Patrols meet at the border", work_area=area_of_work, related_activity=activity
     )
+    statistics = CountryStatisticsFactory(country=vietnam)
     return Portal(
         {
             Country: vietnam,
@@ -173,13 +176,15 @@ def portal() -> Portal:
             BuildingBlock: block,
             Resource: resource,
             Story: story,
+            CountryStatistics: statistics,
         }
     )
 
 
 def surfaces(portal: Portal) -> list[str]:
     """Every cached surface: pages (the page cache) and the values cached beneath them."""
-    sitemaps = ["members", "protected-areas", "activities", "best-practices", "stories"]
+    sitemaps = ["members", "protected-areas", "countries", "activities", "best-practices"]
+    sitemaps += ["stories"]
     return [
         "/",
         "/about/",
@@ -208,6 +213,9 @@ def surfaces(portal: Portal) -> list[str]:
         portal[Story].get_absolute_url(),
         "/in-numbers/",
         "/in-numbers/?format=csv",
+        "/countries/",
+        "/countries/?sort=land",
+        portal[Country].get_absolute_url(),
         "/search/?q=patrol",
         "/feeds/stories/",
         "/feeds/best-practices/",
@@ -241,6 +249,7 @@ SHOWN_FIELD = {
     "knowledge.BuildingBlock": "title",
     "knowledge.Resource": "title",
     "knowledge.Story": "title",
+    "countries.CountryStatistics": "national_report_url",
 }
 
 NEW_VALUES = {"category": "associate", "role": "host", "method": "imet"}

@@ -29,6 +29,8 @@ def pages():
         "/protected-areas/",
         area.get_absolute_url(),
         "/transboundary/",
+        "/countries/",
+        "/countries/vnm/",
         "/accounts/login/",
     ]
 
