@@ -11,16 +11,15 @@ Protected areas and OECMs are counted apart, as GBF Target 3 reports them apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db.models import Count, Sum
 
 from activities.models import Activity
 from apap_portal.caching import cached
 from knowledge.models import BestPractice
 from members.models import (
     Country,
+    EffectivenessCounts,
     GovernanceType,
     IucnCategory,
     Organization,
@@ -29,20 +28,11 @@ from members.models import (
     SiteType,
     audience_of,
 )
+from members.tallies import AreaGroup, area_rows, grouped
 
 CACHE_NAME = "country-profile"
 # The latest activities and best practices a profile lists; the lists behind them hold all.
 LATEST = 8
-
-
-@dataclass(frozen=True)
-class AreaGroup:
-    """Sites of one IUCN category, governance type or realm, and their reported area."""
-
-    key: str
-    count: int
-    area_km2: Decimal  # the sum of the reported areas (0 when none is reported)
-    with_area: int  # how many have a reported area
 
 
 @dataclass(frozen=True)
@@ -76,29 +66,20 @@ class Profile:
     activity_count: int
     best_practices: tuple[BestPractice, ...]  # the latest first
     best_practice_count: int
+    # Management effectiveness and the IUCN Green List, by site type ("pa", "oecm").
+    effectiveness: dict[str, EffectivenessCounts] = field(default_factory=dict)
 
 
 def site_tallies(country: Country, user) -> dict[str, SiteTally]:
     """The visible sites of the country by site type, each by category, governance and
     realm: one GROUP BY."""
-    rows = list(
-        ProtectedArea.objects.listed_for(user)
-        .filter(country=country)
-        .order_by()
-        .values("site_type", "iucn_category", "governance_type", "realm")
-        .annotate(
-            count=Count("pk"), area=Sum("reported_area_km2"), with_area=Count("reported_area_km2")
-        )
+    rows = area_rows(
+        ProtectedArea.objects.listed_for(user).filter(country=country),
+        "site_type",
+        "iucn_category",
+        "governance_type",
+        "realm",
     )
-
-    def grouped(rows: list[dict], field: str, order: list[str]) -> tuple[AreaGroup, ...]:
-        totals: dict[str, list] = {}
-        for row in rows:
-            total = totals.setdefault(row[field], [0, Decimal(0), 0])
-            total[0] += row["count"]
-            total[1] += row["area"] or Decimal(0)
-            total[2] += row["with_area"]
-        return tuple(AreaGroup(key, *totals[key]) for key in order if key in totals)
 
     tallies = {}
     for site_type in SiteType.values:
@@ -113,13 +94,14 @@ def site_tallies(country: Country, user) -> dict[str, SiteTally]:
 
 
 def compute_profile(country: Country, user) -> Profile:
-    """A country's profile for what `user` may see, in six queries whatever the rows."""
+    """A country's profile for what `user` may see, in seven queries whatever the rows."""
     members = (
         Organization.objects.members()
         .filter(country=country)
         .select_related("membership", "country")
     )
     tallies = site_tallies(country, user)
+    sites = ProtectedArea.objects.listed_for(user).filter(country=country)
     activities = Activity.objects.listed_for(user).in_country(country, user)
     practices = BestPractice.objects.listed_for(user).in_country(country, user)
     return Profile(
@@ -130,6 +112,7 @@ def compute_profile(country: Country, user) -> Profile:
         activity_count=activities.count(),
         best_practices=tuple(practices.for_list(user).order_by("-published_at", "title")[:LATEST]),
         best_practice_count=practices.count(),
+        effectiveness=sites.effectiveness_counts_by_site_type(),
     )
 
 

@@ -43,6 +43,7 @@ from members.models import (
     audience_of,
     if_visible,
 )
+from members.tallies import AreaGroup, area_rows, grouped
 
 CACHE_NAME = "in-numbers"
 
@@ -401,16 +402,6 @@ def in_total(items: QuerySet, figure: str) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class AreaGroup:
-    """Protected areas of one IUCN category or one realm, and their reported area."""
-
-    key: str  # an IucnCategory or Realm value
-    count: int
-    area_km2: Decimal  # the sum of the reported areas (0 when none is reported)
-    with_area: int  # how many have a reported area
-
-
-@dataclass(frozen=True)
 class ProtectedAreaFigures:
     """Protected areas, and apart from them the OECMs (GBF Target 3 counts both, but
     Protected Planet and the partnership's members report them separately)."""
@@ -441,25 +432,7 @@ class ProtectedAreaFigures:
 
 
 def protected_area_figures(user) -> ProtectedAreaFigures:
-    rows = (
-        ProtectedArea.objects.listed_for(user)
-        .order_by()
-        .values("site_type", "iucn_category", "realm")
-        .annotate(
-            count=Count("pk"), area=Sum("reported_area_km2"), with_area=Count("reported_area_km2")
-        )
-    )
-
-    def grouped(rows: list[dict], field: str, order: list[str]) -> tuple[AreaGroup, ...]:
-        totals: dict[str, list] = {}
-        for row in rows:
-            total = totals.setdefault(row[field], [0, Decimal(0), 0])
-            total[0] += row["count"]
-            total[1] += row["area"] or Decimal(0)
-            total[2] += row["with_area"]
-        return tuple(AreaGroup(key, *totals[key]) for key in order if key in totals)
-
-    rows = list(rows)
+    rows = area_rows(ProtectedArea.objects.listed_for(user), "site_type", "iucn_category", "realm")
     areas = [row for row in rows if row["site_type"] == SiteType.PROTECTED_AREA]
     oecms = [row for row in rows if row["site_type"] == SiteType.OECM]
     return ProtectedAreaFigures(

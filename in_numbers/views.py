@@ -29,8 +29,9 @@ from in_numbers.charts import (
     column_chart,
     formatted,
 )
-from in_numbers.figures import AreaGroup, Figures, figures_for
+from in_numbers.figures import Figures, figures_for
 from members.models import IucnCategory, Realm, audience_of
+from members.tallies import AreaGroup
 
 
 @require_GET

@@ -4,6 +4,7 @@ Anna (anonymous), Minh (a member, of Viet Nam's agency) and Emma (an editor) loo
 Nam's profile; the statistics come from a file imported as the secretariat would.
 """
 
+import datetime
 import html
 import io
 import re
@@ -196,6 +197,28 @@ def test_members_only_records_are_neither_counted_nor_shown_to_the_public(client
     assert client.get(PROFILE).context["profile"].protected_areas.total == 1
 
 
+def test_the_profile_counts_evaluations_and_the_green_list_by_site_type(client):
+    from members.models import ManagementEffectivenessEvaluation
+
+    viet_nam = country("VNM")
+    evaluated = ProtectedAreaFactory(
+        country=viet_nam,
+        green_list_status="green-listed",
+        green_listed_on=datetime.date(2024, 1, 1),
+        green_list_expires_on=datetime.date(2099, 1, 1),
+    )
+    ManagementEffectivenessEvaluation.objects.create(
+        protected_area=evaluated, method="mett", year=2023
+    )
+    ProtectedAreaFactory(country=viet_nam, site_type="oecm", green_list_status="candidate")
+    ProtectedAreaFactory(country=viet_nam, visibility="members", green_list_status="candidate")
+
+    effectiveness = client.get(PROFILE).context["profile"].effectiveness
+
+    assert (effectiveness["pa"].evaluated, effectiveness["pa"].listed) == (1, 1)
+    assert (effectiveness["pa"].candidate, effectiveness["oecm"].candidate) == (0, 1)
+
+
 def test_an_edit_shows_on_the_next_visit(client):
     ProtectedAreaFactory(country=country("VNM"))
     assert client.get(PROFILE).context["profile"].protected_areas.total == 1
@@ -306,8 +329,9 @@ def test_the_profile_s_queries_do_not_grow_with_its_rows(
     _rows(rows)
     # 1. savepoint  2. the country with its statistics  3. the members  4. protected
     # areas and OECMs by site type, category, governance and realm  5. the latest
-    # activities  6. their count  7. the latest best practices  8. their count  9. release
-    with django_assert_num_queries(9):
+    # activities  6. their count  7. the latest best practices  8. their count
+    # 9. evaluations and Green List by site type  10. release
+    with django_assert_num_queries(10):
         assert client.get(PROFILE).status_code == 200
     # 1. savepoint  2. the country with its statistics  3. release: the rest is cached.
     with django_assert_num_queries(3):
