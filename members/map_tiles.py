@@ -91,9 +91,7 @@ def _latitude(fraction_from_north: float) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction_from_north))))
 
 
-def tile_body(
-    areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]
-) -> bytes:
+def tile_body(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]) -> bytes:
     """The tile's GeoJSON, at most MAX_TILE_BYTES (see the module's docstring)."""
     if tile.shows_boundaries:
         for pixels in (SIMPLIFY_PIXELS, 8 * SIMPLIFY_PIXELS):
@@ -139,9 +137,7 @@ def _is_empty(geometry: str) -> bool:
     return geometry.endswith('"coordinates":[]}') or geometry.endswith('"geometries":[]}')
 
 
-def _clusters(
-    areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]
-) -> bytes:
+def _clusters(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]) -> bytes:
     features = []
     for cell in areas.map_clusters(*tile.bounds, cells=CLUSTER_CELLS):
         point = _point(cell["longitude"], cell["latitude"])

@@ -530,7 +530,9 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         inside &= Q(map_y__lte=north) if north >= 90 else Q(map_y__lt=north)
         return inside
 
-    def in_tile(self, west: float, south: float, east: float, north: float) -> ProtectedAreaQuerySet:
+    def in_tile(
+        self, west: float, south: float, east: float, north: float
+    ) -> ProtectedAreaQuerySet:
         """Areas whose map point lies in a map tile (the GiST index of the map point)."""
         return self._with_map_coordinates().filter(
             self._map_point_in_tile(west, south, east, north)

@@ -115,7 +115,8 @@ def test_a_cluster_says_how_many_and_the_box_they_fill(client):
 
     assert cluster["properties"] == {"count": 3, "bbox": [84.3, 27.5, 85.2, 28.1]}
     longitude, latitude = cluster["geometry"]["coordinates"]
-    assert 84.3 < longitude < 85.2 and 27.5 < latitude < 28.1
+    assert 84.3 < longitude < 85.2
+    assert 27.5 < latitude < 28.1
 
 
 def test_an_area_alone_in_its_cell_is_its_own_point_with_its_link(client):
@@ -170,9 +171,7 @@ def test_a_bad_filter_answers_400_naming_it(client, params, parameter):
         ("3/0/8", "y", "out_of_range"),
     ],
 )
-def test_a_tile_that_does_not_exist_answers_400_naming_what_is_wrong(
-    client, path, parameter, code
-):
+def test_a_tile_that_does_not_exist_answers_400_naming_what_is_wrong(client, path, parameter, code):
     response = client.get(f"/protected-areas/map/{path}.geojson")
 
     assert response.status_code == 400
