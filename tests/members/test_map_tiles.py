@@ -395,3 +395,10 @@ def test_the_list_page_gives_its_map_the_tiles_of_its_filters(client):
     page = client.get("/protected-areas/", {"country": "NPL"})
 
     assert 'data-area-tiles-url="/protected-areas/map/0/0/0.geojson?country=NPL"' in page.text
+
+
+def test_a_bad_tile_is_refused_in_vietnamese_too(client):
+    response = client.get("/vi/protected-areas/map/2/4/0.geojson")
+
+    (error,) = json.loads(response.content)["errors"]["x"]
+    assert error["message"] == "Ở mức thu phóng 2, các ô được đánh số từ 0 đến 3."
