@@ -56,9 +56,10 @@ def _ring(center_lon: str, center_lat: str, radius: str, vertices: str, phase: s
         f"ST_MakePoint({center_lon} + {reach} * cos({angle}) / cos(radians({center_lat})),"
         f" {center_lat} + {reach} * sin({angle}))"
     )
+    # An array of points in order, then a line: faster than an ordered aggregate.
     return (
-        f"(SELECT ST_MakePolygon(ST_MakeLine({point} ORDER BY k))"
-        f" FROM generate_series(0, {vertices}) AS k)"
+        f"ST_MakePolygon(ST_MakeLine(ARRAY("
+        f"SELECT {point} FROM generate_series(0, {vertices}) AS k ORDER BY k)))"
     )
 
 
@@ -86,7 +87,10 @@ def boundaries_sql(table: str) -> str:
     return f"""
         UPDATE "{table}" AS target
         SET boundary = ST_SetSRID(
-            ST_Multi(CASE WHEN p.parcels = 2 THEN ST_Collect({main}, {second}) ELSE {main} END),
+            ST_Multi(
+                CASE WHEN second.ring IS NULL THEN main.ring
+                ELSE ST_Collect(main.ring, second.ring) END
+            ),
             4326
         )
         FROM (
@@ -97,7 +101,7 @@ def boundaries_sql(table: str) -> str:
                 {radius} AS radius,
                 {vertices} AS vertices,
                 {u[2]} AS phase,
-                CASE WHEN {u[3]} < {PARCEL_SHARE} THEN 2 ELSE 1 END AS parcels
+                {u[3]} < {PARCEL_SHARE} AS parcels
             FROM "{table}" AS area
             WHERE area.slug LIKE 'scale-pa-%%'
               AND area.boundary IS NULL
@@ -105,6 +109,8 @@ def boundaries_sql(table: str) -> str:
               AND area.id BETWEEN %(first)s AND %(last)s
               AND {u[0]} < {BOUNDED_SHARE}
         ) AS p
+        CROSS JOIN LATERAL (SELECT {main} AS ring) AS main
+        CROSS JOIN LATERAL (SELECT CASE WHEN p.parcels THEN {second} END AS ring) AS second
         WHERE target.id = p.id
     """
 
