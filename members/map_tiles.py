@@ -45,6 +45,8 @@ TILE_PIXELS = 256
 SIMPLIFY_PIXELS = 1.0
 # The most a tile weighs; past it, coarser (see the module's docstring).
 MAX_TILE_BYTES = 150_000
+# The latitude where Web Mercator's square world ends.
+MERCATOR_LIMIT = 85.0511
 # Points and cluster boxes: four decimals of a degree are about 11 m.
 POINT_DECIMALS = 4
 
@@ -57,6 +59,16 @@ class Tile:
 
     def __str__(self) -> str:
         return f"{self.zoom}/{self.x}/{self.y}"
+
+    @classmethod
+    def containing(cls, longitude: float, latitude: float, zoom: int) -> Tile:
+        """The tile of `zoom` a point lies in (beyond 85.05°, the top or bottom row)."""
+        side = 2**zoom
+        x = min(side - 1, max(0, math.floor((longitude + 180) / 360 * side)))
+        latitude = max(-MERCATOR_LIMIT, min(MERCATOR_LIMIT, latitude))
+        mercator = math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+        y = min(side - 1, max(0, math.floor((1 - mercator / math.pi) / 2 * side)))
+        return cls(zoom, x, y)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:

@@ -108,7 +108,7 @@ def test_far_out_the_clusters_reach_every_listed_area_and_a_cluster_zooms_to_the
         largest.click()
     in_view = wait_until_drawn(page)
     assert zoom(page) > far_out
-    assert 0 < in_view
+    assert in_view > 0
     assert page.get_attribute(MAP, "data-error") is None
     expect(page.locator(f"{MAP} .leaflet-marker-icon").first).to_be_visible()
 

@@ -402,3 +402,16 @@ def test_a_bad_tile_is_refused_in_vietnamese_too(client):
 
     (error,) = json.loads(response.content)["errors"]["x"]
     assert error["message"] == "Ở mức thu phóng 2, các ô được đánh số từ 0 đến 3."
+
+
+@pytest.mark.parametrize(
+    ("longitude", "latitude"), [(84.3, 27.5), (-179.9, -89), (180, 90), (0, 0), (105.6, 20.3)]
+)
+@pytest.mark.parametrize("zoom", [0, 3, 11])
+def test_the_tile_containing_a_point_holds_it_within_its_bounds(longitude, latitude, zoom):
+    tile = Tile.containing(longitude, latitude, zoom)
+
+    west, south, east, north = tile.bounds
+    assert tile == tile_of(longitude, latitude, zoom)
+    assert west <= longitude <= east
+    assert south <= latitude <= north
