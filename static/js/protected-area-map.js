@@ -202,7 +202,14 @@
   });
 
   function showTiles() {
-    var layer = new AreaTiles({ noWrap: true, maxZoom: 18, keepBuffer: 1, updateWhenZooming: false });
+    // Tiles of the one world only (Leaflet would ask for its copies east and west).
+    var layer = new AreaTiles({
+      bounds: [[-90, -180], [90, 180]],
+      noWrap: true,
+      maxZoom: 18,
+      keepBuffer: 1,
+      updateWhenZooming: false,
+    });
     layer.on("tileunload", function (event) {
       if (event.tile.abort) {
         event.tile.abort();
