@@ -16,8 +16,9 @@ select, for the visitor:
   points of the areas with no boundary.
 
 A tile's size is bounded at any zoom: a cluster tile holds at most CLUSTER_CELLS²
-features; a boundary tile over MAX_TILE_BYTES is simplified further, and should even
-that be too large, it is given as clusters (which the map zooms into).
+features; a tile that would draw more than MAX_BOUNDARY_AREAS boundaries, or weigh more
+than MAX_TILE_BYTES, is given as clusters instead (which the map zooms into: a few
+zooms on, the tile is small enough for boundaries).
 
 Vector tiles (ST_AsMVT) were the other way: they need a WebGL renderer in the browser
 (MapLibre GL JS, ~800 kB) for no gain at these sizes; GeoJSON keeps plain Leaflet.
@@ -43,8 +44,10 @@ CLUSTER_CELLS = 4
 TILE_PIXELS = 256
 # Boundaries simplified to about this many pixels of their zoom: no visible change.
 SIMPLIFY_PIXELS = 1.0
-# The most a tile weighs; past it, coarser (see the module's docstring).
+# The most a tile weighs, and the most areas whose boundaries it draws: past either, it
+# gives clusters (at about 700 bytes an area, 200 areas make 140 kB).
 MAX_TILE_BYTES = 150_000
+MAX_BOUNDARY_AREAS = 200
 # The latitude where Web Mercator's square world ends.
 MERCATOR_LIMIT = 85.0511
 # Points and cluster boxes: four decimals of a degree are about 11 m.
@@ -103,13 +106,14 @@ def _latitude(fraction_from_north: float) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction_from_north))))
 
 
-def tile_body(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]) -> bytes:
+def tile_body(
+    areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]
+) -> bytes:
     """The tile's GeoJSON, at most MAX_TILE_BYTES (see the module's docstring)."""
     if tile.shows_boundaries:
-        for pixels in (SIMPLIFY_PIXELS, 8 * SIMPLIFY_PIXELS):
-            body = _boundaries(areas, tile, detail_url, tolerance=pixels * tile.pixel_degrees)
-            if len(body) <= MAX_TILE_BYTES:
-                return body
+        body = _boundaries(areas, tile, detail_url)
+        if body is not None and len(body) <= MAX_TILE_BYTES:
+            return body
     return _clusters(areas, tile, detail_url)
 
 
@@ -170,13 +174,19 @@ def _clusters(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[st
 
 
 def _boundaries(
-    areas: ProtectedAreaQuerySet,
-    tile: Tile,
-    detail_url: Callable[[str], str],
-    tolerance: float,
-) -> bytes:
+    areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]
+) -> bytes | None:
+    """The boundaries of the tile, or None when it crosses more than MAX_BOUNDARY_AREAS."""
     features = []
-    rows = areas.map_shapes(*tile.bounds, tolerance=tolerance, decimals=tile.decimals)
+    rows = list(
+        areas.map_shapes(
+            *tile.bounds,
+            tolerance=SIMPLIFY_PIXELS * tile.pixel_degrees,
+            decimals=tile.decimals,
+        )[: MAX_BOUNDARY_AREAS + 1]
+    )
+    if len(rows) > MAX_BOUNDARY_AREAS:
+        return None
     for name, slug, country, iucn, site_type, shape, outline, longitude, latitude in rows:
         properties = _area_properties(name, slug, country, iucn, site_type, detail_url)
         if shape is None:

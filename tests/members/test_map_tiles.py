@@ -309,7 +309,7 @@ def test_a_tile_never_weighs_more_than_its_limit(client, django_assert_max_num_q
         )
     for zoom in (0, 3, BOUNDARY_ZOOM - 1, BOUNDARY_ZOOM, BOUNDARY_ZOOM + 2):
         tile = tile_of(point.x, point.y, zoom)
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(2):
             response = client.get(url(tile))
         assert response.status_code == 200
         assert len(response.content) <= MAX_TILE_BYTES, (zoom, len(response.content))
@@ -331,6 +331,27 @@ def test_an_oversized_boundary_tile_falls_back_to_clusters_that_still_count_ever
 
     assert collection["clustered"] is True
     assert counted(collection["features"]) == 5
+
+
+def test_a_tile_crossed_by_too_many_boundaries_gives_clusters(
+    client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(map_tiles, "MAX_BOUNDARY_AREAS", 3)
+    for number in range(4):
+        ProtectedAreaFactory(
+            latitude=None,
+            longitude=None,
+            boundary=MultiPolygon(square(100.1 + number * 0.1, 10.1, 0.05), srid=4326),
+        )
+    tile = tile_of(100.1, 10.1, BOUNDARY_ZOOM)
+
+    # 1. the boundaries crossing the tile, one more than it may draw
+    # 2. the areas of the tile grouped by cell
+    with django_assert_num_queries(2):
+        collection = get_tile(client, tile)
+
+    assert collection["clustered"] is True
+    assert counted(collection["features"]) == 4
 
 
 # Queries and the cache
