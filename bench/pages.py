@@ -23,7 +23,7 @@ from django.urls import reverse
 from activities.models import Activity, ActivityOrganization
 from bench.scale_data import SEARCH_TERMS, SLUG_PREFIX
 from knowledge.models import BestPractice
-from members.map_tiles import BOUNDARY_ZOOM, Tile
+from members.map_tiles import BOUNDARY_ZOOM, MAX_BOUNDARY_AREAS, Tile
 from members.models import ProtectedArea
 
 ANONYMOUS = AnonymousUser()
@@ -39,9 +39,12 @@ MAX_BYTES = {"map": 150_000}
 # p95 where there is a target for it.
 COLD_REQUESTS = 3
 COLD_REQUESTS_BY_KIND = {"map": 20}
-# The zooms of the map's tiles measured: clusters far out (3) and nearer (6), boundaries
-# at the first zoom that draws them (the most areas a boundary tile holds) and closer.
-MAP_ZOOMS = (3, 6, BOUNDARY_ZOOM, BOUNDARY_ZOOM + 3)
+# The zooms of the map's densest tiles measured: clusters far out (3) and nearer (6), and
+# the first zoom that draws boundaries (the densest tiles give clusters still); then the
+# densest tiles that draw boundaries, at that zoom and closer.
+MAP_ZOOMS = (3, 6, BOUNDARY_ZOOM)
+MAP_BOUNDARY_ZOOMS = (BOUNDARY_ZOOM, BOUNDARY_ZOOM + 3)
+MAP_BOUNDARY_TILE_AREAS = MAX_BOUNDARY_AREAS // 2
 # Requests per second under gunicorn, as a share of /healthz's, by kind.
 RPS_RATIO_TARGET = {"detail": 0.50, "list": 0.40}
 MAX_QUERIES = 10
@@ -165,17 +168,25 @@ def deep_page(path: str, queryset_factory: Callable[[], object]) -> Callable[[],
     return url
 
 
-def densest_map_tile(zoom: int) -> Callable[[], str]:
-    """The map's tile at `zoom` that holds the most public areas: the heaviest answer."""
+def densest_map_tile(zoom: int, at_most: int | None = None) -> Callable[[], str]:
+    """The map's tile at `zoom` that holds the most public areas (at most `at_most`).
+
+    The densest tile is the heaviest answer of its zoom; where it holds more boundaries
+    than a tile draws, it gives clusters, so the boundaries are measured on the densest
+    tile that still draws them (`at_most` well under MAX_BOUNDARY_AREAS).
+    """
 
     def url() -> str:
         per_tile = Counter()
         for row in ProtectedArea.objects.public().for_map().order_by():
             tile = Tile.containing(longitude=row[3], latitude=row[2], zoom=zoom)
             per_tile[tile.x, tile.y] += 1
-        if not per_tile:
+        candidates = [
+            (-count, xy) for xy, count in per_tile.items() if at_most is None or count <= at_most
+        ]
+        if not candidates:
             raise LookupError("No protected area on the map.")
-        (x, y), _count = min(per_tile.items(), key=lambda item: (-item[1], item[0]))
+        _count, (x, y) = min(candidates)
         return reverse("members:protectedarea_map_tile", args=[zoom, x, y])
 
     return url
@@ -191,6 +202,10 @@ PAGES = [
     Page("protected-areas", "list", fixed("/protected-areas/")),
     Page("protected-areas-geojson", "other", fixed("/protected-areas/map.geojson")),
     *(Page(f"map-tile-z{zoom}", "map", densest_map_tile(zoom)) for zoom in MAP_ZOOMS),
+    *(
+        Page(f"map-boundaries-z{zoom}", "map", densest_map_tile(zoom, MAP_BOUNDARY_TILE_AREAS))
+        for zoom in MAP_BOUNDARY_ZOOMS
+    ),
     Page("protected-area-detail", "detail", protected_area_detail),
     Page("activities", "list", fixed("/activities/")),
     Page("activity-detail", "detail", activity_detail),

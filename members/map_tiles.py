@@ -106,9 +106,7 @@ def _latitude(fraction_from_north: float) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fraction_from_north))))
 
 
-def tile_body(
-    areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]
-) -> bytes:
+def tile_body(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]) -> bytes:
     """The tile's GeoJSON, at most MAX_TILE_BYTES (see the module's docstring)."""
     if tile.shows_boundaries:
         body = _boundaries(areas, tile, detail_url)
@@ -156,6 +154,8 @@ def _is_empty(geometry: str) -> bool:
 def _clusters(areas: ProtectedAreaQuerySet, tile: Tile, detail_url: Callable[[str], str]) -> bytes:
     features = []
     for cell in areas.map_clusters(*tile.bounds, cells=CLUSTER_CELLS):
+        if cell["column"] >= CLUSTER_CELLS or cell["row"] >= CLUSTER_CELLS:
+            continue  # on the east or north edge: the next tile's
         point = _point(cell["longitude"], cell["latitude"])
         if cell["count"] == 1:
             properties = _area_properties(

@@ -525,9 +525,16 @@ class ProtectedAreaQuerySet(ListedQuerySet):
     def _map_point_in_tile(west: float, south: float, east: float, north: float) -> Q:
         """The condition on `_with_map_coordinates()` rows: the map point in the tile."""
         inside = Q(map_point__intersects=Polygon.from_bbox((west, south, east, north)))
-        inside &= Q(map_x__gte=west) & Q(map_y__gte=south)
-        inside &= Q(map_x__lte=east) if east >= 180 else Q(map_x__lt=east)
-        inside &= Q(map_y__lte=north) if north >= 90 else Q(map_y__lt=north)
+        # Only the edges inside the world need saying: no point lies beyond the world's,
+        # and a condition fewer is a better estimate of the rows for the planner.
+        if west > -180:
+            inside &= Q(map_x__gte=west)
+        if south > -90:
+            inside &= Q(map_y__gte=south)
+        if east < 180:
+            inside &= Q(map_x__lt=east)
+        if north < 90:
+            inside &= Q(map_y__lt=north)
         return inside
 
     def in_tile(
@@ -547,23 +554,30 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         `extent` (west, south, east, north) and mean point (`longitude`, `latitude`);
         for a cell of one area, that area's `name`, `slug`, `country_name`,
         `iucn_category` and `site_type` (for more, the least of each: meaningless).
+
+        Areas on the tile's east or north edge belong to the next tile: they come in a
+        cell numbered `cells`, for the caller to leave out (the world's edges belong to
+        the tile; no cell beyond it). Said so rather than filtered in SQL, where the
+        planner cannot tell how many rows conditions on ST_X and ST_Y keep, and would
+        read the table instead of the clusters' index.
         """
         width = (east - west) / cells
         height = (north - south) / cells
+        column = Floor((map_x() - west) / width)
+        row = Floor((map_y() - south) / height)
+        last = Value(cells - 1.0)
+        box = Polygon.from_bbox((west, south, east, north))
+        box.srid = WGS84
         return (
-            self.in_tile(west, south, east, north)
+            self.filter(map_point__bboverlaps=box)  # a point's box is the point: exact
             .order_by()
             .annotate(
-                column=Least(
-                    Floor((map_x() - west) / width), Value(cells - 1.0), output_field=FloatField()
-                ),
-                row=Least(
-                    Floor((map_y() - south) / height), Value(cells - 1.0), output_field=FloatField()
-                ),
+                column=Least(column, last, output_field=FloatField()) if east >= 180 else column,
+                row=Least(row, last, output_field=FloatField()) if north >= 90 else row,
             )
             .values("column", "row")
             .annotate(
-                count=Count("id"),
+                count=Count("map_point"),  # not the id: the index of the clusters has none
                 extent=Extent("map_point"),
                 longitude=Avg(map_x()),
                 latitude=Avg(map_y()),
@@ -784,6 +798,14 @@ class ProtectedArea(VersionedModel):
                 *MAP_ORDERING,
                 name="protectedarea_map_order",
                 include=["visibility"],
+                condition=Q(map_point__isnull=False),
+            ),
+            # The map's clusters (members.map_tiles) read these columns of every area in
+            # a tile: far out, a tile reads this small index alone, not the wide table.
+            models.Index(
+                fields=["visibility"],
+                include=["map_point", "country", "iucn_category", "site_type", "name", "slug"],
+                name="protectedarea_map_clusters",
                 condition=Q(map_point__isnull=False),
             ),
             GinIndex(fields=["search_vector"], name="protectedarea_search"),
