@@ -40,11 +40,11 @@ MAX_BYTES = {"map": 150_000}
 COLD_REQUESTS = 3
 COLD_REQUESTS_BY_KIND = {"map": 20}
 # The zooms of the map's densest tiles measured: clusters far out (3) and nearer (6), and
-# the first zoom that draws boundaries (the densest tiles give clusters still); then the
-# densest tiles that draw boundaries, at that zoom and closer.
+# the first zoom that draws boundaries (where the densest tiles still give clusters);
+# then the densest tiles that draw boundaries, by their zoom and the most map points they
+# may hold (far under MAX_BOUNDARY_AREAS: large areas from around cross them too).
 MAP_ZOOMS = (3, 6, BOUNDARY_ZOOM)
-MAP_BOUNDARY_ZOOMS = (BOUNDARY_ZOOM, BOUNDARY_ZOOM + 3)
-MAP_BOUNDARY_TILE_AREAS = MAX_BOUNDARY_AREAS // 2
+MAP_BOUNDARY_TILES = ((BOUNDARY_ZOOM, MAX_BOUNDARY_AREAS // 2), (BOUNDARY_ZOOM + 3, 20))
 # Requests per second under gunicorn, as a share of /healthz's, by kind.
 RPS_RATIO_TARGET = {"detail": 0.50, "list": 0.40}
 MAX_QUERIES = 10
@@ -203,8 +203,8 @@ PAGES = [
     Page("protected-areas-geojson", "other", fixed("/protected-areas/map.geojson")),
     *(Page(f"map-tile-z{zoom}", "map", densest_map_tile(zoom)) for zoom in MAP_ZOOMS),
     *(
-        Page(f"map-boundaries-z{zoom}", "map", densest_map_tile(zoom, MAP_BOUNDARY_TILE_AREAS))
-        for zoom in MAP_BOUNDARY_ZOOMS
+        Page(f"map-boundaries-z{zoom}", "map", densest_map_tile(zoom, at_most))
+        for zoom, at_most in MAP_BOUNDARY_TILES
     ),
     Page("protected-area-detail", "detail", protected_area_detail),
     Page("activities", "list", fixed("/activities/")),
