@@ -12,6 +12,7 @@ from members.forms import TransboundaryAreaAdminForm
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -153,6 +154,12 @@ class MembershipAdmin(VersionAdmin):
         return obj.organization.country or "—"
 
 
+class EvaluationInline(admin.TabularInline):
+    model = ManagementEffectivenessEvaluation
+    extra = 0
+    fields = ["method", "other_method", "year", "report_url", "notes"]
+
+
 @admin.register(ProtectedArea)
 class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = [
@@ -172,6 +179,7 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         "iucn_category",
         "realm",
         "governance_type",
+        "green_list_status",
         "visibility",
     ]
     list_select_related = ["country"]
@@ -203,8 +211,19 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         # and links to it (a map widget would need a script from outside our static files).
         (_("Location"), {"fields": ["latitude", "longitude", "boundary_link"]}),
         (_("Description"), {"fields": ["description"]}),
+        (
+            _("IUCN Green List"),
+            {
+                "fields": [
+                    "green_list_status",
+                    ("green_listed_on", "green_list_expires_on"),
+                    "green_list_url",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["boundary_link"]
+    inlines = [EvaluationInline]
 
     @admin.display(description=_("boundary"))
     def boundary_link(self, area: ProtectedArea) -> str:
@@ -233,6 +252,9 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
                 ("Reported area km2", "reported_area_km2"),
                 ("Latitude", "latitude"),
                 ("Longitude", "longitude"),
+                ("Green List status", "green_list_status"),
+                ("Green Listed on", "green_listed_on"),
+                ("Green List expiry", "green_list_expires_on"),
             ]
         )
     ]

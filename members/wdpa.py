@@ -32,6 +32,7 @@ from pathlib import Path
 
 import reversion
 from django.db import DataError, IntegrityError
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from apap_portal.editing.history import revision
@@ -553,7 +554,12 @@ def _write(rows: list[_ValidRow]) -> ImportResult:
 
 
 def _record(areas: list[ProtectedArea]) -> None:
-    """Add written areas to the batch's revision (bulk writes send no post_save)."""
+    """Add written areas to the batch's revision (bulk writes send no post_save).
+
+    A revision of an area holds its evaluations: read for the whole batch at once, not
+    once per area.
+    """
+    prefetch_related_objects(areas, "evaluations")
     for area in areas:
         reversion.add_to_revision(area)
 

@@ -3,15 +3,17 @@
 Anna is an anonymous visitor; Minh is a member, who also sees members-only areas.
 """
 
+import datetime
 import json
 import math
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils import timezone
 
 from members import map_tiles
 from members.map_tiles import BOUNDARY_ZOOM, MAX_TILE_BYTES, Tile
-from members.models import ProtectedArea, Visibility
+from members.models import GreenListStatus, ProtectedArea, Visibility
 from tests.factories import ProtectedAreaFactory, country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
@@ -400,6 +402,24 @@ def test_an_edit_shows_on_the_next_request(client, cuc_phuong):
     ProtectedArea.objects.filter(pk=cuc_phuong.pk).update(boundary=None, latitude=1, longitude=1)
 
     assert get_tile(client, tile)["features"] == []
+
+
+def test_a_cached_tile_follows_a_green_list_expiry_the_next_day(client, monkeypatch):
+    """`?green_list=listed` selects other areas once a listing expires: a key per day."""
+    today = timezone.localdate()
+    ProtectedAreaFactory(
+        latitude=27.5,
+        longitude=84.3,
+        green_list_status=GreenListStatus.GREEN_LISTED,
+        green_listed_on=today - datetime.timedelta(days=3 * 365),
+        green_list_expires_on=today,
+    )
+    assert areas_reached(client, 0, green_list="listed") == 1
+
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    assert areas_reached(client, 0, green_list="listed") == 0
 
 
 def test_each_language_has_its_own_links(client):

@@ -39,6 +39,7 @@ from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames,
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    CountryStatisticsFactory,
     FundingProposalFactory,
     MemberOrganizationFactory,
     ProtectedAreaFactory,
@@ -168,6 +169,8 @@ PUBLIC_PAGES = [
     "stories/<slug:slug>/",
     "search/",
     "in-numbers/",
+    "countries/",
+    "countries/<iso3>/",
     "robots.txt",
 ]
 for route in PUBLIC_PAGES:
@@ -303,6 +306,8 @@ for label in CONTENT:
     admin_model(label, editor=EDIT, manager=FULL)
 admin_model("activities.fundingproposal", editor=EDIT, manager=FULL)
 admin_model("members.country", editor=VIEW, manager=FULL)
+# Protected Planet's statistics: imported, never edited by hand.
+admin_model("countries.countrystatistics", editor=VIEW, manager=VIEW)
 # Accounts: managers keep them, but delete none (they are deactivated).
 admin_model("members.user", editor=NONE, manager=EDIT)
 admin_model("auth.group", editor=NONE, manager=VIEW)
@@ -404,6 +409,7 @@ def _make_records(media_root) -> dict:
         "knowledge.challenge": Challenge.objects.first(),
         "knowledge.gbftarget": GbfTarget.objects.first(),
         "members.country": country("VNM"),
+        "countries.countrystatistics": CountryStatisticsFactory(),
         "members.user": users["member"],
         "members.organization": organization,
         "members.membership": organization.membership,
@@ -481,6 +487,7 @@ def concrete_url(route: str, world) -> str:
         "<token>": "not-a-valid-token",
         "<path:path>": "resources/2024/guidelines.pdf",
         "<int:zoom>/<int:x>/<int:y>": "2/3/1",
+        "<iso3>": "vnm",
     }
     for token, value in values.items():
         route = route.replace(token, value)

@@ -35,6 +35,7 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.caching.tables import generations, known_tables
+from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -48,6 +49,7 @@ from knowledge.models import (
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -59,8 +61,10 @@ from tests.factories import (
     ActivityOrganizationFactory,
     BestPracticeFactory,
     BuildingBlockFactory,
+    CountryStatisticsFactory,
     FocalPointFactory,
     FundingProposalFactory,
+    ManagementEffectivenessEvaluationFactory,
     MemberOrganizationFactory,
     OrganizationFactory,
     ProtectedAreaFactory,
@@ -75,7 +79,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
-CONTENT_APPS = ("members", "activities", "knowledge")
+CONTENT_APPS = ("members", "activities", "knowledge", "countries")
 
 
 def content_models() -> list[type[models.Model]]:
@@ -110,7 +114,10 @@ def portal() -> Portal:
         name="Phong Nha and Hin Nam No", protected_areas=[area, neighbour]
     )
     area.management_authority = agency
+    area.green_list_status = "green-listed"
+    area.green_listed_on = datetime.date(2024, 11, 1)
     area.save()
+    evaluation = ManagementEffectivenessEvaluationFactory(protected_area=area)
     target = GbfTarget.objects.get(number=3)
     area_of_work = work_area("transboundary-cooperation")
     focal_activity = area_of_work.focal_activities.first()
@@ -144,6 +151,7 @@ def portal() -> Portal:
     story = StoryFactory(
         title="Patrols meet at the border", work_area=area_of_work, related_activity=activity
     )
+    statistics = CountryStatisticsFactory(country=vietnam)
     return Portal(
         {
             Country: vietnam,
@@ -152,6 +160,7 @@ def portal() -> Portal:
             FocalPoint: focal_point,
             User: member,
             ProtectedArea: area,
+            ManagementEffectivenessEvaluation: evaluation,
             TransboundaryArea: transboundary,
             WorkArea: area_of_work,
             FocalActivity: focal_activity,
@@ -167,13 +176,15 @@ def portal() -> Portal:
             BuildingBlock: block,
             Resource: resource,
             Story: story,
+            CountryStatistics: statistics,
         }
     )
 
 
 def surfaces(portal: Portal) -> list[str]:
     """Every cached surface: pages (the page cache) and the values cached beneath them."""
-    sitemaps = ["members", "protected-areas", "activities", "best-practices", "stories"]
+    sitemaps = ["members", "protected-areas", "countries", "activities", "best-practices"]
+    sitemaps += ["stories"]
     return [
         "/",
         "/about/",
@@ -184,6 +195,8 @@ def surfaces(portal: Portal) -> list[str]:
         portal[ProtectedArea].get_absolute_url(),
         "/protected-areas/map.geojson",
         "/protected-areas/map.geojson?transboundary=yes",
+        "/protected-areas/?evaluated=yes&green_list=listed",
+        "/protected-areas/map.geojson?evaluated=yes&green_list=listed",
         "/transboundary/",
         portal[WorkArea].get_absolute_url(),
         "/activities/",
@@ -200,6 +213,9 @@ def surfaces(portal: Portal) -> list[str]:
         portal[Story].get_absolute_url(),
         "/in-numbers/",
         "/in-numbers/?format=csv",
+        "/countries/",
+        "/countries/?sort=land",
+        portal[Country].get_absolute_url(),
         "/search/?q=patrol",
         "/feeds/stories/",
         "/feeds/best-practices/",
@@ -217,6 +233,7 @@ SHOWN_FIELD = {
     "members.Membership": "category",
     "members.FocalPoint": "name",
     "members.ProtectedArea": "name",
+    "members.ManagementEffectivenessEvaluation": "method",
     "members.TransboundaryArea": "name",
     "activities.WorkArea": "name",
     "activities.FocalActivity": "description",
@@ -232,9 +249,10 @@ SHOWN_FIELD = {
     "knowledge.BuildingBlock": "title",
     "knowledge.Resource": "title",
     "knowledge.Story": "title",
+    "countries.CountryStatistics": "national_report_url",
 }
 
-NEW_VALUES = {"category": "associate", "role": "host"}
+NEW_VALUES = {"category": "associate", "role": "host", "method": "imet"}
 
 
 def save(record: models.Model) -> None:

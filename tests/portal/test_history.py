@@ -40,6 +40,7 @@ from members import wdpa
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -67,6 +68,7 @@ CONTENT_MODELS = [
     Membership,
     FocalPoint,
     ProtectedArea,
+    ManagementEffectivenessEvaluation,
     TransboundaryArea,
     WorkArea,
     FocalActivity,

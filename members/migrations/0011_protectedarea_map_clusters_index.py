@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_protectedarea_boundary_site_type'),
+        ('members', '0010_green_list_and_evaluations'),
     ]
 
     operations = [
