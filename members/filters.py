@@ -96,7 +96,7 @@ class ProtectedAreaFilter(SearchFilterSet):
         choices=GovernanceType.choices, label=_("Governance"), empty_label=_("All governance types")
     )
     site_type = django_filters.ChoiceFilter(
-        choices=SiteType.choices, label=_("Site type"), empty_label=_("Protected areas and OECMs")
+        choices=SiteType.choices, label=_("Site type"), empty_label=_("All site types")
     )
     transboundary = django_filters.ChoiceFilter(
         label=_("Transboundary"),
