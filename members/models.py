@@ -458,6 +458,20 @@ class ProtectedAreaQuerySet(ListedQuerySet):
             inside |= Q(map_point__intersects=box)
         return self.filter(inside)
 
+    def in_country(self, country: Country | int, user=None) -> ProtectedAreaQuerySet:
+        """Areas in a country: their first country, or any of the others of a site that
+        spans several (the WDPA's ISO3 list). Most areas lie in one country, so the
+        first test alone is served by the country index; `user` is the list filter's."""
+        country_id = getattr(country, "pk", country)
+        elsewhere = ProtectedArea.countries.through.objects.filter(
+            protectedarea_id=OuterRef("pk"), country_id=country_id
+        )
+        return self.filter(Q(country_id=country_id) | Exists(elsewhere))
+
+    def in_wdpa(self) -> ProtectedAreaQuerySet:
+        """Areas that came from the WDPA (they have its id)."""
+        return self.filter(wdpa_id__isnull=False)
+
     def of_site_type(self, site_type: str) -> ProtectedAreaQuerySet:
         return self.filter(site_type=site_type)
 
@@ -488,9 +502,10 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         )
 
 
-# The boundary's history is the WDPA imports'; the map point and the search vector are
-# computed from the other fields.
-@reversion.register(exclude=["search_vector", "map_point", "boundary"])
+# The boundary's and the countries' history is the WDPA imports' (WdpaImport); the map
+# point and the search vector are computed from the other fields. (Serializing the
+# countries would cost the import a query per area.)
+@reversion.register(exclude=["search_vector", "map_point", "boundary", "countries"])
 class ProtectedArea(VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
@@ -505,6 +520,14 @@ class ProtectedArea(VersionedModel):
         verbose_name=_("country"),
         on_delete=models.PROTECT,
         related_name="protected_areas",
+        help_text=_("The first of its countries: the one it is listed under."),
+    )
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="protected_areas_spanning",
+        help_text=_("Every country the site lies in, as the WDPA lists them (ISO3)."),
     )
     wdpa_id = models.PositiveBigIntegerField(
         _("WDPA ID"),
@@ -559,6 +582,17 @@ class ProtectedArea(VersionedModel):
     reported_area_km2 = models.DecimalField(
         _("reported area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
     )
+    reported_marine_area_km2 = models.DecimalField(
+        _("reported marine area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    gis_area_km2 = models.DecimalField(
+        _("GIS area (km²)"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("The area of the WDPA's boundary, as the WDPA computes it."),
+    )
     management_authority = models.ForeignKey(
         Organization,
         verbose_name=_("management authority"),
@@ -602,6 +636,15 @@ class ProtectedArea(VersionedModel):
         ),
         output_field=gis_models.PointField(srid=WGS84),
         db_persist=True,
+    )
+    missing_from_wdpa_since = models.DateTimeField(
+        _("missing from the WDPA since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set by a WDPA import that covered the area's country but no longer listed it; "
+            "cleared when it comes back. The area is kept."
+        ),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     visibility = models.CharField(
@@ -726,3 +769,49 @@ class TransboundaryArea(VersionedModel):
         """The countries its (prefetched) protected areas lie in, each once, by name."""
         seen = {area.country_id: area.country for area in self.protected_areas.all()}
         return sorted(seen.values(), key=lambda country: country.name)
+
+
+class WdpaImport(models.Model):
+    """One run of `manage.py import_wdpa`: what it read and what changed since the last.
+
+    The changes are bounded: the first CHANGES_KEPT of each kind are kept (ids, and per
+    changed area its fields old → new), the counts are always complete.
+    """
+
+    CHANGES_KEPT = 1000
+
+    file_name = models.CharField(_("file"), max_length=255)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    records_read = models.PositiveIntegerField(_("records read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    missing = models.PositiveIntegerField(
+        _("no longer in the WDPA"),
+        default=0,
+        help_text=_("Areas of the file's countries that the file no longer lists (kept)."),
+    )
+    returned = models.PositiveIntegerField(
+        _("back in the WDPA"), default=0, help_text=_("Areas flagged missing that came back.")
+    )
+    # {"added": [wdpa ids], "changed": {wdpa id: {field: [old, new]}}, "missing": [...],
+    #  "returned": [...], "skipped": [[record, reason]]}, each at most CHANGES_KEPT long.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("WDPA import")
+        verbose_name_plural = _("WDPA imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
