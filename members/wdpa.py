@@ -572,6 +572,8 @@ class SpatialSource:
 
     def records(self) -> Iterator[SourceRecord]:
         for name, layer in self._layers():
+            if not len(layer):
+                continue  # an empty part of a download: its columns do not matter
             columns = parse_header(list(layer.fields), where=name)
             transform = _to_wgs84(layer)
             width = columns.width
@@ -866,7 +868,7 @@ def _with_geometry(
             ogr = record.geometry()
             parts = pending.setdefault(wdpa_id, [])
             if ogr is not None:
-                parts.append(GEOSGeometry(bytes(ogr.wkb), srid=WGS84))
+                parts.append(GEOSGeometry(ogr.wkb, srid=WGS84))
         except (GDALException, GEOSException, ValueError) as error:
             broken.add(wdpa_id)
             pending.pop(wdpa_id, None)
