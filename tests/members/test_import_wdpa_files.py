@@ -74,21 +74,16 @@ def run_import(path, *arguments) -> str:
 
 def legacy_csv(tmp_path, rename: dict[int, str]):
     """The same sites in the legacy CSV column names; `rename` changes some names."""
-    header = ["WDPAID", "WDPA_PID", "PA_DEF", "NAME", "ORIG_NAME", "DESIG_ENG", "IUCN_CAT"]
-    header += ["REP_AREA", "REP_M_AREA", "GIS_AREA", "STATUS", "STATUS_YR", "ISO3", "MARINE"]
+    header = ["WDPAID", "WDPA_PID", "PA_DEF", "NAME", "ORIG_NAME", "ISO3", "REP_AREA", "GIS_AREA"]
+    header += ["DESIG_ENG", "IUCN_CAT", "REP_M_AREA", "STATUS", "STATUS_YR", "MARINE"]
+    same = ["National Park", "II", 0, "Designated", 1962, 0]
     rows = [
-        [1001, 1001, 1, "Cuc Phuong", "Vườn quốc gia Cúc Phương", "National Park", "II"]
-        + [222, 0, 101.5, "Designated", 1962, "VNM", 0],
-        [1002, "1002_A", 1, "Con Dao", "", "National Park", "II"]
-        + [10, 0, 10.1, "Designated", 1962, "VNM", 0],
-        [1002, "1002_B", 1, "Con Dao", "", "National Park", "II"]
-        + [5, 0, 4.9, "Designated", 1962, "VNM", 0],
-        [1003, 1003, 0, "Mangrove Community Forest", "", "National Park", "II"]
-        + [100, 0, 101.5, "Designated", 1962, "VNM", 0],
-        [1004, 1004, 1, "Tri-border Forest", "", "National Park", "II"]
-        + [100, 0, 101.5, "Designated", 1962, "CHN;LAO;VNM", 0],
-        [1006, 1006, 1, "Ba Be", "", "National Park", "II"]
-        + [100, 0, 101.5, "Designated", 1962, "VNM", 0],
+        [1001, 1001, 1, "Cuc Phuong", "Vườn quốc gia Cúc Phương", "VNM", 222, 101.5, *same],
+        [1002, "1002_A", 1, "Con Dao", "", "VNM", 10, 10.1, *same],
+        [1002, "1002_B", 1, "Con Dao", "", "VNM", 5, 4.9, *same],
+        [1003, 1003, 0, "Mangrove Community Forest", "", "VNM", 100, 101.5, *same],
+        [1004, 1004, 1, "Tri-border Forest", "", "CHN;LAO;VNM", 100, 101.5, *same],
+        [1006, 1006, 1, "Ba Be", "", "VNM", 100, 101.5, *same],
     ]
     for row in rows:
         row[3] = rename.get(row[0], row[3])
