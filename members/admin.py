@@ -292,7 +292,9 @@ class WdpaImportAdmin(admin.ModelAdmin):
         ("records_read", "created", "updated", "unchanged", "skipped", "missing", "returned"),
         "changes_shown",
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        name for entry in fields for name in (entry if isinstance(entry, tuple) else [entry])
+    ]
 
     @admin.display(description=_("what changed since the last import"))
     def changes_shown(self, record: WdpaImport):

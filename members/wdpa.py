@@ -43,7 +43,7 @@ from pathlib import Path, PurePosixPath
 import reversion
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry, SpatialReference
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -516,7 +516,7 @@ class CsvSource:
     def __init__(self, path: Path):
         self.path = path
 
-    def records(self) -> Iterator[SourceRecord]:
+    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
         try:
             file = open(self.path, "rb")  # noqa: SIM115 (closed below, read lazily)
         except OSError as error:
@@ -570,15 +570,20 @@ class SpatialSource:
     def total(self) -> int:
         return sum(len(layer) for _name, layer in self._layers())
 
-    def records(self) -> Iterator[SourceRecord]:
+    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
         for name, layer in self._layers():
             if not len(layer):
                 continue  # an empty part of a download: its columns do not matter
             columns = parse_header(list(layer.fields), where=name)
             transform = _to_wgs84(layer)
-            width = columns.width
+            # Only the columns the import reads (the second pass: the id alone); the
+            # others stay blank. Each field read is a few calls into GDAL.
+            wanted = [columns.id_index] if ids_only else sorted(set(columns.indexes.values()))
+            blank = [""] * columns.width
             for feature in layer:
-                cells = [(feature[index].as_string() or "") for index in range(width)]
+                cells = blank.copy()
+                for index in wanted:
+                    cells[index] = feature[index].as_string() or ""
                 yield SourceRecord(
                     f"{name} feature {feature.fid}",
                     cells,
@@ -859,7 +864,7 @@ def _with_geometry(
     is read; a geometry that GDAL or GEOS cannot read skips its site."""
     pending: dict[int, list[GEOSGeometry]] = {}
     broken: set[int] = set()
-    for record in source.records():
+    for record in source.records(ids_only=True):
         wdpa_id = _id_of(record)
         site = sites.get(wdpa_id) if wdpa_id is not None else None
         if site is None or wdpa_id in broken:
@@ -1148,9 +1153,13 @@ def import_file(path: str | Path, progress: Progress | None = None, *, user=None
     written = 0
     for batch in _batches(ordered):
         result.add(_write_batch(batch, comment))
+        for _wdpa_id, site in batch:
+            site.values.pop("boundary", None)  # written: not kept to the end
+        # With DEBUG on, Django logs every query with its parameters (the boundaries):
+        # cleared per batch, so that memory does not grow with the file.
+        reset_queries()
         written += len(batch)
         progress("Writing", written, len(sites))
-    progress("Writing", written, len(sites))
     with transaction.atomic():
         _flag_missing(known, seen, covered, result, timezone.now())
         result.record = _keep_record(Path(path).name, started, user, result)
