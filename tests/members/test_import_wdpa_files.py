@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
+from members.management.commands.import_wdpa import ProgressBar
 from members.models import ProtectedArea, SiteType, WdpaImport
 from tests.factories import OrganizationFactory, ProtectedAreaFactory, UserFactory, country
 from tests.members.wdpa_files import (
@@ -289,3 +291,19 @@ def test_the_import_record_names_the_user_and_the_admin_lists_it(tmp_path, admin
 def test_an_unknown_user_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No user is called 'nobody'"):
         run_import(shapefile_download(tmp_path, download_parts()), "--user", "nobody")
+
+
+def test_the_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
+    terminal, log = io.StringIO(), io.StringIO()
+    bar = ProgressBar(OutputWrapper(terminal), terminal=True)
+    lines = ProgressBar(OutputWrapper(log), terminal=False)
+    for progress in (bar, lines):
+        progress("Reading", 500, 2000)
+        progress("Reading", 2000, 2000)
+    bar.finish()
+
+    assert terminal.getvalue() == (
+        "\rReading  [#######.......................] 500/2000"
+        "\rReading  [##############################] 2000/2000\n"
+    )
+    assert log.getvalue() == "… Reading: 500 of 2000\n… Reading: 2000 of 2000\n"
