@@ -576,9 +576,10 @@ class SpatialSource:
                 continue  # an empty part of a download: its columns do not matter
             columns = parse_header(list(layer.fields), where=name)
             transform = _to_wgs84(layer)
-            # Only the columns the import reads (the second pass: the id alone); the
-            # others stay blank. Each field read is a few calls into GDAL.
-            wanted = [columns.id_index] if ids_only else sorted(set(columns.indexes.values()))
+            # Only the columns the import reads (the second pass: the site's and the
+            # parcel's ids); the others stay blank. Each field read is a few calls into GDAL.
+            keys = ("wdpa_id", "parcel_id") if ids_only else columns.indexes
+            wanted = sorted({columns.indexes[key] for key in keys if key in columns.indexes})
             blank = [""] * columns.width
             for feature in layer:
                 cells = blank.copy()
@@ -622,7 +623,9 @@ def _datasets(path: Path) -> list[tuple[str, str]]:
     """
     if not zipfile.is_zipfile(path):
         return [(path.name, str(path))]
-    outer = f"/vsizip/{path.resolve()}"
+    # GDAL's braces delimit each archive's path: without them, an outer ZIP that holds
+    # a single inner ZIP is taken for that file, and the path inside it is not found.
+    outer = f"/vsizip/{{{path.resolve()}}}"
     datasets: list[tuple[str, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
@@ -635,7 +638,7 @@ def _datasets(path: Path) -> list[tuple[str, str]]:
                         for inner_name in sorted(inner.namelist()):
                             if inner_name.lower().endswith((".shp", ".gpkg")):
                                 label = f"{PurePosixPath(name).name}/{inner_name}"
-                                datasets.append((label, f"/vsizip/{outer}/{name}/{inner_name}"))
+                                datasets.append((label, f"/vsizip/{{{outer}/{name}}}/{inner_name}"))
     except (zipfile.BadZipFile, OSError) as error:
         raise WdpaFileError(f"{path.name} is not a readable ZIP archive: {error}.") from None
     if not datasets:
@@ -753,7 +756,6 @@ class _Site:
     where: str  # the first record of the site
     values: FieldValues
     parcels: set[str] = field(default_factory=set)
-    records: int = 1  # how many records (parcels) the file has of it
     pk: int | None = None  # of the existing protected area with this WDPA id
     slug: str = ""  # of a protected area to create
 
@@ -768,7 +770,6 @@ def _merge_parcel(site: _Site, values: FieldValues) -> None:
     site.values[COUNTRIES] = tuple(countries)
     if "latitude" not in site.values and "latitude" in values:
         site.values["latitude"], site.values["longitude"] = values["latitude"], values["longitude"]
-    site.records += 1
 
 
 def _read_sites(
@@ -819,6 +820,11 @@ def _read_sites(
     return sites
 
 
+def _parcel_of(record: SourceRecord) -> str:
+    index = record.columns.indexes.get("parcel_id")
+    return record.cells[index].strip() if index is not None else ""
+
+
 def _id_of(record: SourceRecord) -> int | None:
     text = record.cells[record.columns.id_index].strip() if record.cells else ""
     return int(Decimal(text)) if _INTEGER.fullmatch(text) else None
@@ -862,16 +868,20 @@ def _with_geometry(
 ) -> Iterator[tuple[int, _Site]]:
     """The sites in the file's order, each with its boundary or point, as its last parcel
     is read; a geometry that GDAL or GEOS cannot read skips its site."""
-    pending: dict[int, list[GEOSGeometry]] = {}
+    pending: dict[int, tuple[set[str], list[GEOSGeometry]]] = {}  # parcels read, geometries
     broken: set[int] = set()
     for record in source.records(ids_only=True):
         wdpa_id = _id_of(record)
         site = sites.get(wdpa_id) if wdpa_id is not None else None
         if site is None or wdpa_id in broken:
             continue
+        parcel = _parcel_of(record)
+        read, parts = pending.setdefault(wdpa_id, (set(), []))
+        if parcel in read or parcel not in site.parcels:
+            continue  # a record the first pass skipped (a repeated parcel)
+        read.add(parcel)
         try:
             ogr = record.geometry()
-            parts = pending.setdefault(wdpa_id, [])
             if ogr is not None:
                 parts.append(GEOSGeometry(ogr.wkb, srid=WGS84))
         except (GDALException, GEOSException, ValueError) as error:
@@ -879,7 +889,7 @@ def _with_geometry(
             pending.pop(wdpa_id, None)
             result.skipped.append(SkippedRow(record.where, f"its geometry is unreadable: {error}"))
             continue
-        if len(parts) < site.records:
+        if len(read) < len(site.parcels):
             continue
         del pending[wdpa_id]
         try:

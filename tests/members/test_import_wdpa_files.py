@@ -307,3 +307,25 @@ def test_the_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
         "\rReading  [##############################] 2000/2000\n"
     )
     assert log.getvalue() == "… Reading: 500 of 2000\n… Reading: 2000 of 2000\n"
+
+
+def test_a_repeated_record_and_a_record_without_geometry_do_not_confuse_the_parcels(tmp_path):
+    first = site(3001, "Phong Nha", parcel="3001_A", REP_AREA="10")
+    second = site(3001, "Phong Nha", parcel="3001_B", REP_AREA="5")
+    polygons = [
+        feature(first, square(106.1, 17.5)),
+        feature(first, square(100, 10)),  # the same parcel again: skipped, its square unused
+        feature(site(3002, "No Shape Yet"), None),
+        feature(second, square(106.3, 17.5)),
+    ]
+
+    output = run_import(shapefile_download(tmp_path, [([], polygons)]))
+
+    assert "4 rows read: created 2, updated 0, unchanged 0, skipped 1" in output
+    assert "WDPA id 3001 was already imported from" in output
+    phong_nha = ProtectedArea.objects.get(wdpa_id=3001)
+    assert phong_nha.reported_area_km2 == Decimal(15)
+    assert phong_nha.boundary.num_geom == 2
+    assert phong_nha.boundary.extent == pytest.approx((106.1, 17.5, 106.4, 17.6))
+    no_shape = ProtectedArea.objects.get(wdpa_id=3002)
+    assert (no_shape.boundary, no_shape.latitude) == (None, None)

@@ -109,9 +109,13 @@ STRINGS = ["-mapFieldType", "Integer=String,Integer64=String,Real=String"]
 
 def write_shapefile(directory: Path, name: str, features: list[dict]) -> list[Path]:
     """A UTF-8 shapefile (.shp .shx .dbf .prj .cpg) of the features; its files."""
-    source = write_geojson(directory / f"{name}.source.geojson", features)
+    # An empty part of a download still has the columns: written from a placeholder
+    # record that ogr2ogr then leaves out.
+    placeholder = [feature(site(0, "placeholder"), point(0, 0))] if not features else []
+    source = write_geojson(directory / f"{name}.source.geojson", features + placeholder)
     ogr2ogr(
         "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", *STRINGS,
+        *(["-where", "SITE_ID <> '0'"] if placeholder else []),
         str(directory / f"{name}.shp"), str(source),
     )  # fmt: skip
     return sorted(path for path in directory.glob(f"{name}.*") if path.suffix != ".geojson")
