@@ -94,17 +94,18 @@ test-main: install check-db messages ## The suite without the browser tests, on 
 
 # The cache backend comes from the environment (REDIS_URL): the suite above runs with each
 # process's memory; the tests of what is cached run again with Redis, in a database of
-# their own (the tests empty it; so one process). They are the tests marked `cache`.
+# their own per worker (the tests empty it: gw0 uses TEST_REDIS_URL's database, gw1 the
+# one below, tests/conftest.py). They are the tests marked `cache`.
 # `make test-redis` runs the whole suite with Redis.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 REDIS_ANSWERS := $(BIN)/python -c 'import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=5).ping()' '$(TEST_REDIS_URL)' 2>/dev/null
 test-redis-cached: install check-db messages
 	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
-	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "cache and not browser"
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "cache and not browser" -n $(TEST_WORKERS) --dist loadfile
 
 test-redis: install check-db messages ## The whole suite with the Redis cache (REDIS_URL) instead of memory
 	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
-	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser"
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser" -n $(TEST_WORKERS) --dist loadfile
 
 # A browser test that fails is run once more (pytest-rerunfailures), so that a slow moment
 # on a busy machine is told apart from a broken page, which fails twice. A test that needed

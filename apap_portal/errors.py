@@ -6,6 +6,7 @@ say), the page that says so must not depend on it.
 
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -72,17 +73,25 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0][:200] if text else ""
 
 
-class DatabaseOutageFilter(logging.Filter):
-    """A database error logged with its traceback (by Django, for an error raised outside
-    a view) becomes one line: while the database is down, every request fails alike."""
+class OneLineFailureFilter(logging.Filter):
+    """Failures that repeat alike on every request are logged in one line, no traceback.
+
+    - A database error (logged by Django for an error raised outside a view): while the
+      database is down, every request fails the same way.
+    - A request the portal refuses as suspicious (`SuspiciousOperation`: a `Host` it
+      does not serve, a forged session): a load balancer probing by IP or a scanner
+      sends thousands; the message says all there is (the 400 page answered them).
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, OperationalError | InterfaceError):
             record.msg = f"{record.getMessage()} (database unavailable: {_first_line(error)})"
             record.args = ()
-            record.exc_info = None
-            record.exc_text = None
+        elif not isinstance(error, SuspiciousOperation):
+            return True
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "in_numbers",
+    "countries",
     "demo",
 ]
 
@@ -298,6 +299,10 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:///path/to/folder: each message a file there (a local check of the mail).
+    # (django-environ drops the path's leading slash: the folder is absolute.)
+    MAILERS["default"]["OPTIONS"] = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
@@ -355,10 +360,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A database outage is one line a request, not a traceback (apap_portal.errors).
-    "filters": {"database_outage": {"()": "apap_portal.errors.DatabaseOutageFilter"}},
+    # A database outage or a refused host is one line a request, not a traceback
+    # (apap_portal.errors).
+    "filters": {"one_line": {"()": "apap_portal.errors.OneLineFailureFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["database_outage"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line"]},
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {

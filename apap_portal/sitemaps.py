@@ -32,7 +32,7 @@ from activities.models import Activity, WorkArea
 from apap_portal.caching import DEFAULT_TIMEOUT, cached
 from apap_portal.seo import site_url
 from knowledge.models import BestPractice, Resource, Story
-from members.models import Organization, ProtectedArea
+from members.models import Country, Organization, ProtectedArea
 
 
 class LanguageVersions:
@@ -113,6 +113,7 @@ class StaticPagesSitemap(LocalizedSitemap):
             "knowledge:bestpractice_list",
             "knowledge:resource_list",
             "knowledge:story_list",
+            "countries:list",
         ]
 
     def url_of(self, item) -> str:
@@ -151,6 +152,13 @@ class ProtectedAreaSitemap(ModelSitemap):
         return ProtectedArea.objects.public()
 
 
+class CountrySitemap(LocalizedSitemap):
+    """The profiles of the countries of Asia (every country has one, its figures public)."""
+
+    def items(self) -> QuerySet:
+        return Country.objects.of_asia().only("iso3").order_by("pk")
+
+
 class ActivitySitemap(ModelSitemap):
     def records(self):
         return Activity.objects.public()
@@ -176,6 +184,7 @@ SITEMAPS = {
     "work-areas": WorkAreaSitemap,
     "members": OrganizationSitemap,
     "protected-areas": ProtectedAreaSitemap,
+    "countries": CountrySitemap,
     "activities": ActivitySitemap,
     "best-practices": BestPracticeSitemap,
     "resources": ResourceSitemap,

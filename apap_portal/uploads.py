@@ -44,6 +44,9 @@ IMAGE_MAX_PIXELS = 40_000_000
 DOCUMENT_MAX_BYTES = 25 * MB
 # No file is kept past this while a request is read: the largest of the limits above.
 UPLOAD_MAX_BYTES = max(IMAGE_MAX_BYTES, DOCUMENT_MAX_BYTES)
+# What a form's other fields may add to a body (a best practice's text, its blocks):
+# a body announcing more than the largest file and this cannot hold an acceptable file.
+FORM_FIELDS_MAX_BYTES = 2 * MB
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt
 RANDOM_NAME_BYTES = 16  # 128 bits: 22 characters, beyond guessing
@@ -293,9 +296,18 @@ class OversizedUpload(UploadedFile):
 class CappedUploadHandler(FileUploadHandler):
     """First of FILE_UPLOAD_HANDLERS: no file's bytes are kept past `UPLOAD_MAX_BYTES`.
 
-    The bytes before the cap go on to the next handler (memory, or a temporary file);
-    past it they are read and dropped, and the file becomes an `OversizedUpload`.
+    A body whose Content-Length is larger than any acceptable upload (the largest file
+    and the form's fields) has none of its files' bytes kept at all: they are read and
+    dropped, and each file becomes an `OversizedUpload`, so that the form answers with
+    everything else typed. Otherwise the bytes before the cap go on to the next handler
+    (memory, or a temporary file), and past it a file is dropped in the same way (a body
+    that announced less than it sends).
     """
+
+    too_large = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.too_large = content_length > UPLOAD_MAX_BYTES + FORM_FIELDS_MAX_BYTES
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -303,12 +315,12 @@ class CappedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > UPLOAD_MAX_BYTES:
+        if self.too_large or self.received > UPLOAD_MAX_BYTES:
             return None  # the next handlers never see it
         return raw_data
 
     def file_complete(self, file_size):
-        if self.received > UPLOAD_MAX_BYTES:
+        if self.too_large or self.received > UPLOAD_MAX_BYTES:
             return OversizedUpload(self.file_name, self.content_type, self.received, self.charset)
         return None  # the next handler's file
 

@@ -91,6 +91,7 @@ urlpatterns += i18n_patterns(
     path("", include("knowledge.urls")),
     path("", include("search.urls")),
     path("", include("in_numbers.urls")),
+    path("", include("countries.urls")),
     path("", include("activities.report_urls")),
     prefix_default_language=False,
 )

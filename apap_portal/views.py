@@ -3,7 +3,7 @@
 import logging
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
 from knowledge.models import BestPractice, Story
-from members.models import Organization, ProtectedArea, audience_of
+from members.models import Organization, ProtectedArea, SiteType, audience_of
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,17 @@ def partnership_counters(user) -> dict[str, int]:
 
 
 def count_partnership(user) -> dict[str, int]:
-    """The headline figures, counted afresh (three queries)."""
+    """The headline figures, counted afresh (three queries); OECMs apart from protected areas."""
     active_members = Organization.objects.members().filter(membership__status="active")
     return {
         **active_members.aggregate(
             member_count=Count("pk", distinct=True),
             country_count=Count("country", distinct=True),
         ),
-        "protected_area_count": ProtectedArea.objects.listed_for(user).count(),
+        **ProtectedArea.objects.listed_for(user).aggregate(
+            protected_area_count=Count("pk", filter=Q(site_type=SiteType.PROTECTED_AREA)),
+            oecm_count=Count("pk", filter=Q(site_type=SiteType.OECM)),
+        ),
         "best_practice_count": BestPractice.objects.listed_for(user).count(),
     }
 

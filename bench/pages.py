@@ -88,6 +88,20 @@ def protected_area_detail() -> str:
     return first_by_slug(ProtectedArea.objects.visible_to(ANONYMOUS)).get_absolute_url()
 
 
+def country_profile() -> str:
+    """The profile of the country with the most public protected areas (the most to count)."""
+    row = (
+        ProtectedArea.objects.visible_to(ANONYMOUS)
+        .values("country__iso3")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "country__iso3")
+        .first()
+    )
+    if row is None:
+        raise LookupError("No protected area to count on a country profile.")
+    return f"/countries/{row['country__iso3'].lower()}/"
+
+
 def most_used_theme() -> str:
     """The slug of the theme most visible best practices are tagged with."""
     through = BestPractice.themes.through
@@ -149,6 +163,9 @@ PAGES = [
     Page("protected-areas", "list", fixed("/protected-areas/")),
     Page("protected-areas-geojson", "other", fixed("/protected-areas/map.geojson")),
     Page("protected-area-detail", "detail", protected_area_detail),
+    # A profile counts every area of its country: held to a list's target (50 ms).
+    Page("countries", "list", fixed("/countries/")),
+    Page("country-profile", "list", country_profile),
     Page("activities", "list", fixed("/activities/")),
     Page("activity-detail", "detail", activity_detail),
     Page("activities-calendar", "other", fixed("/activities/calendar.ics")),

@@ -39,9 +39,11 @@ from members.models import (
     Membership,
     ProtectedArea,
     Realm,
+    SiteType,
     audience_of,
     if_visible,
 )
+from members.tallies import AreaGroup, area_rows, grouped
 
 CACHE_NAME = "in-numbers"
 
@@ -400,19 +402,21 @@ def in_total(items: QuerySet, figure: str) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class AreaGroup:
-    """Protected areas of one IUCN category or one realm, and their reported area."""
-
-    key: str  # an IucnCategory or Realm value
-    count: int
-    area_km2: Decimal  # the sum of the reported areas (0 when none is reported)
-    with_area: int  # how many have a reported area
-
-
-@dataclass(frozen=True)
 class ProtectedAreaFigures:
+    """Protected areas, and apart from them the OECMs (GBF Target 3 counts both, but
+    Protected Planet and the partnership's members report them separately)."""
+
     by_category: tuple[AreaGroup, ...]  # in the IUCN order, categories holding any
     by_realm: tuple[AreaGroup, ...]
+    oecms_by_realm: tuple[AreaGroup, ...] = ()
+
+    @property
+    def oecms(self) -> int:
+        return sum(group.count for group in self.oecms_by_realm)
+
+    @property
+    def oecm_area_km2(self) -> Decimal:
+        return sum((group.area_km2 for group in self.oecms_by_realm), Decimal(0))
 
     @property
     def total(self) -> int:
@@ -428,28 +432,13 @@ class ProtectedAreaFigures:
 
 
 def protected_area_figures(user) -> ProtectedAreaFigures:
-    rows = (
-        ProtectedArea.objects.listed_for(user)
-        .order_by()
-        .values("iucn_category", "realm")
-        .annotate(
-            count=Count("pk"), area=Sum("reported_area_km2"), with_area=Count("reported_area_km2")
-        )
-    )
-
-    def grouped(rows: list[dict], field: str, order: list[str]) -> tuple[AreaGroup, ...]:
-        totals: dict[str, list] = {}
-        for row in rows:
-            total = totals.setdefault(row[field], [0, Decimal(0), 0])
-            total[0] += row["count"]
-            total[1] += row["area"] or Decimal(0)
-            total[2] += row["with_area"]
-        return tuple(AreaGroup(key, *totals[key]) for key in order if key in totals)
-
-    rows = list(rows)
+    rows = area_rows(ProtectedArea.objects.listed_for(user), "site_type", "iucn_category", "realm")
+    areas = [row for row in rows if row["site_type"] == SiteType.PROTECTED_AREA]
+    oecms = [row for row in rows if row["site_type"] == SiteType.OECM]
     return ProtectedAreaFigures(
-        by_category=grouped(rows, "iucn_category", IucnCategory.values),
-        by_realm=grouped(rows, "realm", Realm.values),
+        by_category=grouped(areas, "iucn_category", IucnCategory.values),
+        by_realm=grouped(areas, "realm", Realm.values),
+        oecms_by_realm=grouped(oecms, "realm", Realm.values),
     )
 
 

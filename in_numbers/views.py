@@ -29,8 +29,9 @@ from in_numbers.charts import (
     column_chart,
     formatted,
 )
-from in_numbers.figures import AreaGroup, Figures, figures_for
+from in_numbers.figures import Figures, figures_for
 from members.models import IucnCategory, Realm, audience_of
+from members.tallies import AreaGroup
 
 
 @require_GET
@@ -70,6 +71,10 @@ def in_numbers(request):
 
 def filtered(url_name: str, **params) -> str:
     return f"{reverse(url_name)}?{urlencode(params)}"
+
+
+def country_profile(iso3: str) -> str:
+    return reverse("countries:detail", kwargs={"iso3": iso3.lower()})
 
 
 def category_label(key: str) -> str:
@@ -217,6 +222,7 @@ def country_chart(figures: Figures) -> Chart:
             TableRow(
                 row.name,
                 (Cell(row.count, filtered("knowledge:bestpractice_list", country=row.key)),),
+                href=country_profile(row.key),
             )
             for row in rows
         ),
@@ -442,6 +448,11 @@ def csv_rows(figures: Figures) -> Iterator[tuple]:
             yield figure, label, _("protected areas"), group.count, _("protected areas")
             yield figure, label, _("reported area"), group.area_km2, "km²"
             yield figure, label, _("with a reported area"), group.with_area, _("protected areas")
+    for group in areas.oecms_by_realm:
+        figure, label = _("OECMs by realm"), realm_label(group.key)
+        yield figure, label, _("OECMs"), group.count, _("OECMs")
+        yield figure, label, _("reported area"), group.area_km2, "km²"
+        yield figure, label, _("with a reported area"), group.with_area, _("OECMs")
 
     kinds = ((_("activities"), "activities"), (_("best practices"), "best_practices"))
     kinds += ((_("resources"), "resources"),)

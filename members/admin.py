@@ -14,6 +14,7 @@ from members.forms import TransboundaryAreaAdminForm
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -156,6 +157,12 @@ class MembershipAdmin(VersionAdmin):
         return obj.organization.country or "—"
 
 
+class EvaluationInline(admin.TabularInline):
+    model = ManagementEffectivenessEvaluation
+    extra = 0
+    fields = ["method", "other_method", "year", "report_url", "notes"]
+
+
 @admin.register(ProtectedArea)
 class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = [
@@ -175,6 +182,7 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         "iucn_category",
         "realm",
         "governance_type",
+        "green_list_status",
         "visibility",
         # "No date": in the WDPA; "Has date": no longer listed by the last import.
         "missing_from_wdpa_since",
@@ -211,8 +219,19 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         # and links to it (a map widget would need a script from outside our static files).
         (_("Location"), {"fields": ["latitude", "longitude", "boundary_link"]}),
         (_("Description"), {"fields": ["description"]}),
+        (
+            _("IUCN Green List"),
+            {
+                "fields": [
+                    "green_list_status",
+                    ("green_listed_on", "green_list_expires_on"),
+                    "green_list_url",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["boundary_link", "missing_from_wdpa_since"]
+    inlines = [EvaluationInline]
 
     @admin.display(description=_("boundary"))
     def boundary_link(self, area: ProtectedArea) -> str:
@@ -241,6 +260,9 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
                 ("Reported area km2", "reported_area_km2"),
                 ("Latitude", "latitude"),
                 ("Longitude", "longitude"),
+                ("Green List status", "green_list_status"),
+                ("Green Listed on", "green_listed_on"),
+                ("Green List expiry", "green_list_expires_on"),
             ]
         )
     ]

@@ -16,6 +16,7 @@ from apap_portal.fulltext.filters import SearchFilterSet
 from members.models import (
     Country,
     GovernanceType,
+    GreenListState,
     IucnCategory,
     Membership,
     Organization,
@@ -103,6 +104,18 @@ class ProtectedAreaFilter(SearchFilterSet):
         empty_label=_("Either"),
         method="filter_transboundary",
     )
+    green_list = django_filters.ChoiceFilter(
+        label=_("IUCN Green List"),
+        choices=GreenListState.choices,
+        empty_label=_("Listed or not"),
+        method="filter_green_list",
+    )
+    evaluated = django_filters.ChoiceFilter(
+        label=_("Management effectiveness"),
+        choices=[("yes", _("Evaluated")), ("no", _("Not evaluated"))],
+        empty_label=_("Either"),
+        method="filter_evaluated",
+    )
 
     class Meta:
         model = ProtectedArea
@@ -114,10 +127,18 @@ class ProtectedAreaFilter(SearchFilterSet):
             "realm",
             "governance_type",
             "transboundary",
+            "green_list",
+            "evaluated",
         ]
 
     def filter_transboundary(self, queryset, name, value):
         return queryset.transboundary(joined=value == "yes")
+
+    def filter_green_list(self, queryset, name, value):
+        return queryset.in_green_list_state(value)
+
+    def filter_evaluated(self, queryset, name, value):
+        return queryset.evaluated(yes=value == "yes")
 
 
 # The map's viewport

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Literal
 
 import reversion
@@ -12,11 +14,13 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -31,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apap_portal.editing.locking import VersionedModel
@@ -136,11 +141,20 @@ class ListedQuerySet(models.QuerySet):
         return self.published().filter(visibility=Visibility.MEMBERS)
 
 
+class CountryQuerySet(models.QuerySet):
+    def of_asia(self) -> CountryQuerySet:
+        """The countries of Asia (the table also holds a few elsewhere, where activities
+        took place: Australia for the partnership's launch)."""
+        return self.exclude(subregion=Subregion.OUTSIDE_ASIA)
+
+
 @reversion.register()
 class Country(models.Model):
     iso3 = models.CharField(_("ISO3 code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     subregion = models.CharField(_("subregion"), max_length=16, choices=Subregion.choices)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -149,6 +163,10 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The country's profile (the countries app's page), its code in lower case."""
+        return reverse("countries:detail", kwargs={"iso3": self.iso3.lower()})
 
 
 class User(AbstractUser):
@@ -367,6 +385,88 @@ class ProtectedAreaStatus(models.TextChoices):
     NOT_REPORTED = "Not Reported", _("Not reported")
 
 
+class GreenListStatus(models.TextChoices):
+    """A site's standing on the IUCN Green List of Protected and Conserved Areas.
+
+    A candidate is working through the Green List standard; a Green Listed (or relisted)
+    site holds its listing until the expiry date, after which it counts as expired
+    until it is relisted.
+    """
+
+    NOT_LISTED = "not-listed", _("Not listed")
+    CANDIDATE = "candidate", _("Candidate")
+    GREEN_LISTED = "green-listed", _("Green Listed")
+    RELISTED = "relisted", _("Relisted")
+
+
+# The statuses that hold a listing, with its dates.
+GREEN_LISTINGS = (GreenListStatus.GREEN_LISTED, GreenListStatus.RELISTED)
+
+
+class GreenListState(models.TextChoices):
+    """The Green List status as a visitor is told it today: a listing past its expiry
+    date is expired. The values are those of the list's `?green_list=` filter."""
+
+    LISTED = "listed", _("On the Green List (listed or relisted)")
+    CANDIDATE = "candidate", _("Candidate")
+    EXPIRED = "expired", _("Listing expired")
+
+
+def green_list_state_condition(state: str, today: datetime.date) -> Q:
+    """The condition on an area's Green List fields for a state judged on `today`."""
+    if state == GreenListState.CANDIDATE:
+        return Q(green_list_status=GreenListStatus.CANDIDATE)
+    in_force = Q(green_list_expires_on__isnull=True) | Q(green_list_expires_on__gte=today)
+    listing = Q(green_list_status__in=GREEN_LISTINGS)
+    if state == GreenListState.LISTED:
+        return listing & in_force
+    if state == GreenListState.EXPIRED:
+        return listing & ~in_force
+    raise ValueError(f"Unknown Green List state: {state!r}")
+
+
+def has_evaluation() -> Exists:
+    """Whether a protected area has at least one management-effectiveness evaluation."""
+    return Exists(ManagementEffectivenessEvaluation.objects.filter(protected_area=OuterRef("pk")))
+
+
+@dataclass(frozen=True)
+class EffectivenessCounts:
+    """How many areas have been evaluated and where they stand on the IUCN Green List.
+
+    `green_listed` and `relisted` count listings in force; `expired` those past their
+    expiry date (either status).
+    """
+
+    areas: int = 0
+    evaluated: int = 0
+    candidate: int = 0
+    green_listed: int = 0
+    relisted: int = 0
+    expired: int = 0
+
+    @property
+    def listed(self) -> int:
+        """Areas on the Green List today: Green Listed or relisted, not expired."""
+        return self.green_listed + self.relisted
+
+
+def _effectiveness_aggregates(today: datetime.date) -> dict:
+    in_force = green_list_state_condition(GreenListState.LISTED, today)
+    return {
+        "areas": Count("pk"),
+        "evaluated": Count("pk", filter=Q(is_evaluated=True)),
+        "candidate": Count(
+            "pk", filter=green_list_state_condition(GreenListState.CANDIDATE, today)
+        ),
+        "green_listed": Count(
+            "pk", filter=in_force & Q(green_list_status=GreenListStatus.GREEN_LISTED)
+        ),
+        "relisted": Count("pk", filter=in_force & Q(green_list_status=GreenListStatus.RELISTED)),
+        "expired": Count("pk", filter=green_list_state_condition(GreenListState.EXPIRED, today)),
+    }
+
+
 # Columns the protected-area list never shows, and the largest of each row.
 LIST_DEFERRED_FIELDS = ("description", "search_vector", "boundary")
 # The map's order: the largest reported area first, then by id (so it is total).
@@ -455,7 +555,8 @@ class ProtectedAreaQuerySet(ListedQuerySet):
                 Prefetch(
                     "transboundary_areas",
                     queryset=TransboundaryArea.objects.order_by("name"),
-                )
+                ),
+                "evaluations",
             )
         )
 
@@ -495,6 +596,45 @@ class ProtectedAreaQuerySet(ListedQuerySet):
     def of_site_type(self, site_type: str) -> ProtectedAreaQuerySet:
         return self.filter(site_type=site_type)
 
+    def in_green_list_state(
+        self, state: str, today: datetime.date | None = None
+    ) -> ProtectedAreaQuerySet:
+        """Areas in a `GreenListState` (listed, candidate, expired), judged on `today`."""
+        return self.filter(green_list_state_condition(state, today or timezone.localdate()))
+
+    def evaluated(self, yes: bool = True) -> ProtectedAreaQuerySet:
+        """Areas with at least one management-effectiveness evaluation (or, `yes=False`,
+        with none)."""
+        return self.filter(has_evaluation() if yes else ~has_evaluation())
+
+    def effectiveness_counts(self, today: datetime.date | None = None) -> EffectivenessCounts:
+        """The areas counted by Green List standing and evaluation, in one query.
+
+        Counts what the queryset holds: call it on `listed_for(user)` (and a country's
+        areas), so that no members-only area is counted for the public.
+        """
+        totals = self.annotate(is_evaluated=has_evaluation()).aggregate(
+            **_effectiveness_aggregates(today or timezone.localdate())
+        )
+        return EffectivenessCounts(**totals)
+
+    def effectiveness_counts_by_site_type(
+        self, today: datetime.date | None = None
+    ) -> dict[str, EffectivenessCounts]:
+        """`effectiveness_counts()` for protected areas and OECMs apart, in one query:
+        every site type is a key (zeros where there is none)."""
+        rows = (
+            self.annotate(is_evaluated=has_evaluation())
+            .order_by()
+            .values("site_type")
+            .annotate(**_effectiveness_aggregates(today or timezone.localdate()))
+        )
+        counts = {site_type: EffectivenessCounts() for site_type in SiteType.values}
+        for row in rows:
+            site_type = row.pop("site_type")
+            counts[site_type] = EffectivenessCounts(**row)
+        return counts
+
     def for_map(self) -> ProtectedAreaQuerySet:
         """The located areas as the map's rows, largest first.
 
@@ -524,8 +664,11 @@ class ProtectedAreaQuerySet(ListedQuerySet):
 
 # The boundary's and the countries' history is the WDPA imports' (WdpaImport); the map
 # point and the search vector are computed from the other fields. (Serializing the
-# countries would cost the import a query per area.)
-@reversion.register(exclude=["search_vector", "map_point", "boundary", "countries"])
+# countries would cost the import a query per area.) A revision of an area holds its
+# evaluations.
+@reversion.register(
+    exclude=["search_vector", "map_point", "boundary", "countries"], follow=["evaluations"]
+)
 class ProtectedArea(VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
@@ -667,6 +810,31 @@ class ProtectedArea(VersionedModel):
         ),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    # The IUCN Green List: one standing per area, kept by the secretariat (the WDPA does
+    # not carry it, so an import never writes these fields).
+    green_list_status = models.CharField(
+        _("IUCN Green List status"),
+        max_length=16,
+        choices=GreenListStatus.choices,
+        default=GreenListStatus.NOT_LISTED,
+    )
+    green_listed_on = models.DateField(
+        _("Green Listed on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the (latest) listing; for Green Listed and relisted sites."),
+    )
+    green_list_expires_on = models.DateField(
+        _("Green List expiry date"),
+        null=True,
+        blank=True,
+        help_text=_("The listing counts as expired after this date."),
+    )
+    green_list_url = models.URLField(
+        _("Green List page"),
+        blank=True,
+        help_text=_("The site's page on the IUCN Green List website."),
+    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -701,6 +869,13 @@ class ProtectedArea(VersionedModel):
                     ("site_type", "site_type"),
                 ]
             ),
+            # The Green List filter: the few listed and candidate sites, in the list's order.
+            models.Index(
+                fields=["green_list_status", "name", "id"],
+                name="protectedarea_green_list",
+                include=["visibility", "green_list_expires_on"],
+                condition=~Q(green_list_status=GreenListStatus.NOT_LISTED),
+            ),
             # Counting what a visitor may see (the list's pages, the home page's figure)
             # reads this small index alone instead of the whole table.
             models.Index(fields=["visibility"], name="protectedarea_visibility"),
@@ -723,6 +898,27 @@ class ProtectedArea(VersionedModel):
                 name="protected_area_location_complete",
                 violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
+            models.CheckConstraint(
+                condition=Q(green_list_status__in=GREEN_LISTINGS, green_listed_on__isnull=False)
+                | (
+                    ~Q(green_list_status__in=GREEN_LISTINGS)
+                    & Q(green_listed_on__isnull=True, green_list_expires_on__isnull=True)
+                ),
+                name="protected_area_green_list_dates",
+                violation_error_message=_(
+                    "A Green Listed or relisted site needs the date it was listed; a site "
+                    "not listed or a candidate has no listing dates."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(green_list_expires_on__isnull=True)
+                | Q(green_listed_on__isnull=True)
+                | Q(green_list_expires_on__gt=F("green_listed_on")),
+                name="protected_area_green_list_expires_after_listing",
+                violation_error_message=_(
+                    "The Green List expiry date must come after the listing."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -744,6 +940,135 @@ class ProtectedArea(VersionedModel):
     @property
     def is_oecm(self) -> bool:
         return self.site_type == SiteType.OECM
+
+    def clean(self) -> None:
+        super().clean()
+        if self.green_list_status in GREEN_LISTINGS:
+            if self.green_listed_on is None:
+                raise ValidationError(
+                    {"green_listed_on": _("Give the date the site was Green Listed.")}
+                )
+            expires_on = self.green_list_expires_on
+            if expires_on is not None and expires_on <= self.green_listed_on:
+                raise ValidationError(
+                    {"green_list_expires_on": _("The expiry date must come after the listing.")}
+                )
+        elif self.green_listed_on or self.green_list_expires_on:
+            raise ValidationError(
+                _(
+                    "Only a Green Listed or relisted site has listing dates: clear them, "
+                    "or change the status."
+                )
+            )
+
+    @property
+    def green_list_state(self) -> str:
+        """The `GreenListState` of the area today, or "" when it is not listed."""
+        if self.green_list_status == GreenListStatus.CANDIDATE:
+            return GreenListState.CANDIDATE
+        if self.green_list_status not in GREEN_LISTINGS:
+            return ""
+        expires_on = self.green_list_expires_on
+        if expires_on is not None and expires_on < timezone.localdate():
+            return GreenListState.EXPIRED
+        return GreenListState.LISTED
+
+
+class EvaluationMethod(models.TextChoices):
+    """Methods of management-effectiveness evaluation most used in Asia (as the Global
+    Database on Protected Area Management Effectiveness names them)."""
+
+    METT = "mett", _("METT — Management Effectiveness Tracking Tool")
+    RAPPAM = "rappam", _("RAPPAM — Rapid Assessment and Prioritization of PA Management")
+    IMET = "imet", _("IMET — Integrated Management Effectiveness Tool")
+    EOH = "eoh", _("Enhancing Our Heritage")
+    WH_OUTLOOK = "wh-outlook", _("IUCN World Heritage Outlook")
+    MEE = "mee", _("MEE — Management Effectiveness Evaluation (India)")
+    OTHER = "other", _("Other")
+
+
+# The first evaluations of protected-area management (the WCPA framework, 2000).
+FIRST_EVALUATION_YEAR = 1990
+
+
+def not_after_this_year(year: int) -> None:
+    if year > timezone.localdate().year:
+        raise ValidationError(
+            _("An evaluation cannot be dated after this year (%(year)s)."),
+            code="future_year",
+            params={"year": timezone.localdate().year},
+        )
+
+
+class EvaluationQuerySet(ListedQuerySet):
+    def visible_to(self, user) -> EvaluationQuerySet:
+        """An evaluation belongs to its area's page: seen by whoever may see the area."""
+        return self.filter(ProtectedArea.objects.seen_through("protected_area", user))
+
+
+@reversion.register()
+class ManagementEffectivenessEvaluation(models.Model):
+    """An evaluation of how well a protected area is managed (PAME), by a known method."""
+
+    protected_area = models.ForeignKey(
+        ProtectedArea,
+        verbose_name=_("protected area"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    method = models.CharField(_("method"), max_length=16, choices=EvaluationMethod.choices)
+    other_method = models.CharField(
+        _("other method"),
+        max_length=200,
+        blank=True,
+        help_text=_('The name of the method, when it is "Other".'),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(FIRST_EVALUATION_YEAR), not_after_this_year],
+    )
+    report_url = models.URLField(_("report"), blank=True, help_text=_("A link to the report."))
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Visible to staff only."))
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "method", "id"]
+        verbose_name = _("management-effectiveness evaluation")
+        verbose_name_plural = _("management-effectiveness evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(method=EvaluationMethod.OTHER) & ~Q(other_method=""))
+                | (~Q(method=EvaluationMethod.OTHER) & Q(other_method="")),
+                name="evaluation_other_method_named",
+                violation_error_message=_('Name the method when it is "Other", and only then.'),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_EVALUATION_YEAR),
+                name="evaluation_year_plausible",
+                violation_error_message=_("The year is too early for an evaluation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_name} ({self.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.method == EvaluationMethod.OTHER and not self.other_method:
+            raise ValidationError({"other_method": _('Name the method, since it is "Other".')})
+        if self.method != EvaluationMethod.OTHER and self.other_method:
+            raise ValidationError(
+                {"other_method": _('Leave this blank, or choose "Other" as the method.')}
+            )
+
+    @property
+    def method_name(self) -> str:
+        return (
+            self.other_method
+            if self.method == EvaluationMethod.OTHER
+            else self.get_method_display()
+        )
 
 
 class TransboundaryAreaQuerySet(models.QuerySet):

@@ -17,6 +17,8 @@ permissions to exactly those listed here.
 
 from __future__ import annotations
 
+from django.contrib.auth.management import create_permissions
+
 EDITORS = "Secretariat editors"
 MANAGERS = "Secretariat managers"
 
@@ -39,6 +41,7 @@ CONTENT = (
     "members.organization",
     "members.membership",
     "members.protectedarea",
+    "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
 )
 # Rows that belong to one record and are edited in its page (admin inlines).
@@ -56,12 +59,18 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "activities.fundingproposal": ADD_CHANGE_VIEW,
         # The ISO list of countries: chosen in forms, changed by managers only.
         "members.country": VIEW,
+        # Protected Planet's figures come from import_country_statistics only.
+        "countries.countrystatistics": VIEW,
+        # The record of each WDPA import, written by import_wdpa only.
+        "members.wdpaimport": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
         **dict.fromkeys(PARTS, ALL),
         "activities.fundingproposal": ALL,
         "members.country": ALL,
+        "countries.countrystatistics": VIEW,
+        "members.wdpaimport": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
         "auth.group": VIEW,
@@ -76,6 +85,20 @@ def codenames(group: str) -> set[tuple[str, str]]:
         for model_label, actions in GROUP_PERMISSIONS[group].items()
         for action in actions
     }
+
+
+def create_all_permissions(apps) -> None:
+    """Create the permissions of every model `apps` knows, as post_migrate would.
+
+    Permissions are normally created after all migrations: a migration that gives the
+    groups a new model's permissions creates them first.
+    """
+    for app_config in apps.get_app_configs():
+        # create_permissions skips an app without a models module; the historical
+        # registry's app configs have none.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
 
 
 def sync_groups(apps) -> None:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -163,10 +164,12 @@ def _map_cache_key(query: QueryDict, bbox: BoundingBox | None, audience: Audienc
 
     The list's filters as asked (`fingerprint`: equivalent URLs share an entry), the
     widened box and the audience; the language too, because the detail URLs carry its
-    prefix.
+    prefix; and the day, because a Green List listing expires with the date
+    (`?green_list=listed` selects other areas the day after an expiry).
     """
     filters = ProtectedAreaFilter(query, queryset=ProtectedArea.objects.none()).fingerprint()
-    return ("protected-area-map", get_language(), filters, str(bbox or ""), audience)
+    day = timezone.localdate().isoformat()
+    return ("protected-area-map", get_language(), filters, str(bbox or ""), audience, day)
 
 
 def _map_body(request: HttpRequest, bbox: BoundingBox | None) -> bytes:

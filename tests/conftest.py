@@ -8,6 +8,7 @@
 """
 
 import io
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +29,25 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_database_of_this_worker(worker_id):
+    """Under pytest-xdist with Redis, each worker has a Redis database of its own.
+
+    The tests empty the cache before each test (FLUSHDB): in a database shared by two
+    workers, one would empty the other's in the middle of a test. gw0 keeps the
+    configured database (TEST_REDIS_URL, 15 by default), gw1 the one below it, and so on.
+    """
+    config = django_settings.CACHES["default"]
+    if worker_id == "master" or "redis" not in config["BACKEND"].lower():
+        yield
+        return
+    location = urlsplit(config["LOCATION"])
+    database = int(location.path.strip("/") or 0) - int(worker_id.removeprefix("gw"))
+    own = {**config, "LOCATION": urlunsplit(location._replace(path=f"/{database}"))}
+    with override_settings(CACHES={**django_settings.CACHES, "default": own}):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,9 @@ from django.utils.text import slugify
 
 from members.models import (
     Country,
+    EvaluationMethod,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -77,6 +79,18 @@ class ProtectedAreaFactory(factory.django.DjangoModelFactory):
     designation = "National Park"
     latitude = 27.5
     longitude = 84.3
+
+
+class ManagementEffectivenessEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManagementEffectivenessEvaluation
+
+    protected_area = factory.SubFactory(ProtectedAreaFactory)
+    method = EvaluationMethod.METT
+    year = 2019
+    report_url = factory.LazyAttribute(
+        lambda o: f"https://example.org/reports/{o.method}-{o.year}.pdf"
+    )
 
 
 class TransboundaryAreaFactory(factory.django.DjangoModelFactory):
@@ -199,3 +213,28 @@ class StoryFactory(factory.django.DjangoModelFactory):
     lead = "Protected-area staff from across Asia met to compare notes."
     body = "They agreed to keep **sharing**."
     published_at = factory.LazyFunction(lambda: datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
+
+
+# Country profiles
+
+
+class CountryStatisticsFactory(factory.django.DjangoModelFactory):
+    """Viet Nam's row of Protected Planet's country statistics of May 2026."""
+
+    class Meta:
+        model = "countries.CountryStatistics"
+        django_get_or_create = ("country",)
+
+    country = factory.LazyFunction(lambda: country("VNM"))
+    land_area_km2 = "326147.32"
+    marine_area_km2 = "752006.11"
+    pa_land_area_km2 = "24686.51"
+    pa_marine_area_km2 = "3686.93"
+    pa_land_percent = "7.57"
+    pa_marine_percent = "0.49"
+    oecm_pa_land_area_km2 = "24686.51"
+    oecm_pa_marine_area_km2 = "3686.93"
+    oecm_pa_land_percent = "7.57"
+    oecm_pa_marine_percent = "0.49"
+    national_report_url = "https://www.cbd.int/doc/world/vn/vn-nr-05-en.pdf"
+    as_of = datetime.date(2026, 5, 1)

@@ -5,19 +5,9 @@ normally created after all migrations (post_migrate): they are created here firs
 for every model known at this point, so that the groups can be given them.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from members.permissions import EDITORS, MANAGERS, sync_groups
-
-
-def create_all_permissions(apps) -> None:
-    for app_config in apps.get_app_configs():
-        # create_permissions skips an app without a models module; the historical
-        # registry's app configs have none.
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+from members.permissions import EDITORS, MANAGERS, create_all_permissions, sync_groups
 
 
 def create_groups(apps, schema_editor):

@@ -152,6 +152,8 @@ def page_types() -> list[PageType]:
             first(ProtectedArea.objects.visible_to(visitor).filter(latitude__isnull=False)),
         ),
         PageType("transboundary areas", reverse("members:transboundary_list")),
+        PageType("countries list", reverse("countries:list")),
+        PageType("country profile", reverse("countries:detail", kwargs={"iso3": "vnm"})),
         PageType("activities list", reverse("activities:activity_list")),
         PageType("activity detail", first(Activity.objects.visible_to(visitor))),
         PageType("knowledge landing", reverse("knowledge:index")),

@@ -237,6 +237,23 @@ def test_protected_areas_by_category_and_realm(world, member):
     assert (members.total, members.area_km2, members.with_area) == (4, Decimal("3200.5"), 3)
 
 
+def test_oecms_are_counted_apart_from_protected_areas(client, member):
+    ProtectedAreaFactory(realm="terrestrial", reported_area_km2=100)
+    ProtectedAreaFactory(site_type="oecm", realm="marine", reported_area_km2=40)
+    ProtectedAreaFactory(site_type="oecm", realm="marine", visibility="members")
+
+    public = compute_figures(AnonymousUser()).protected_areas
+    members = compute_figures(member).protected_areas
+
+    assert (public.total, public.oecms, public.oecm_area_km2) == (1, 1, Decimal("40"))
+    assert [(g.key, g.count) for g in public.by_realm] == [("terrestrial", 1)]
+    assert [(g.key, g.count) for g in members.oecms_by_realm] == [("marine", 2)]
+    page = client.get(URL).text
+    assert "Counted apart: 1 OECM (other effective area-based conservation measure)" in page
+    rows = client.get(URL, {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert "OECMs by realm,Marine,OECMs,1,OECMs" in rows
+
+
 def test_gbf_contribution(world, member):
     public = {target.number: target for target in compute_figures(AnonymousUser()).gbf}
     assert len(public) == 23
@@ -709,3 +726,9 @@ def test_demo_figures_for_a_visitor_and_a_member(demo, client):
         member_client.get(URL).context["figures"].library.best_practices
         >= client.get(URL).context["figures"].library.best_practices
     )
+
+
+def test_oecms_are_counted_apart_in_vietnamese_too(client):
+    ProtectedAreaFactory(site_type="oecm", realm="marine", reported_area_km2=40)
+
+    assert "Tính riêng: 1 OECM" in client.get("/vi" + URL).text

@@ -158,3 +158,11 @@ def test_an_unknown_site_type_is_refused_with_the_reason(client):
 
     assert response.status_code == 400
     assert "site_type" in response.json()["errors"]
+
+
+def test_an_oecm_is_labelled_in_the_list(client, oecm):
+    ProtectedAreaFactory(name="Chitwan National Park")
+
+    page = client.get("/protected-areas/").text
+
+    assert page.count(">OECM</abbr>") == 1

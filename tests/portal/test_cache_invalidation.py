@@ -35,6 +35,7 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.caching.tables import generations, known_tables
+from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -48,6 +49,7 @@ from knowledge.models import (
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -60,8 +62,10 @@ from tests.factories import (
     ActivityOrganizationFactory,
     BestPracticeFactory,
     BuildingBlockFactory,
+    CountryStatisticsFactory,
     FocalPointFactory,
     FundingProposalFactory,
+    ManagementEffectivenessEvaluationFactory,
     MemberOrganizationFactory,
     OrganizationFactory,
     ProtectedAreaFactory,
@@ -76,7 +80,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
-CONTENT_APPS = ("members", "activities", "knowledge")
+CONTENT_APPS = ("members", "activities", "knowledge", "countries")
 
 
 def content_models() -> list[type[models.Model]]:
@@ -111,7 +115,10 @@ def portal() -> Portal:
         name="Phong Nha and Hin Nam No", protected_areas=[area, neighbour]
     )
     area.management_authority = agency
+    area.green_list_status = "green-listed"
+    area.green_listed_on = datetime.date(2024, 11, 1)
     area.save()
+    evaluation = ManagementEffectivenessEvaluationFactory(protected_area=area)
     target = GbfTarget.objects.get(number=3)
     area_of_work = work_area("transboundary-cooperation")
     focal_activity = area_of_work.focal_activities.first()
@@ -149,6 +156,7 @@ def portal() -> Portal:
     wdpa_import = WdpaImport.objects.create(
         file_name="WDPA_Jan2026_Public_shp.zip", started_at=imported, finished_at=imported
     )
+    statistics = CountryStatisticsFactory(country=vietnam)
     return Portal(
         {
             Country: vietnam,
@@ -157,6 +165,7 @@ def portal() -> Portal:
             FocalPoint: focal_point,
             User: member,
             ProtectedArea: area,
+            ManagementEffectivenessEvaluation: evaluation,
             TransboundaryArea: transboundary,
             WorkArea: area_of_work,
             FocalActivity: focal_activity,
@@ -173,13 +182,15 @@ def portal() -> Portal:
             Resource: resource,
             Story: story,
             WdpaImport: wdpa_import,
+            CountryStatistics: statistics,
         }
     )
 
 
 def surfaces(portal: Portal) -> list[str]:
     """Every cached surface: pages (the page cache) and the values cached beneath them."""
-    sitemaps = ["members", "protected-areas", "activities", "best-practices", "stories"]
+    sitemaps = ["members", "protected-areas", "countries", "activities", "best-practices"]
+    sitemaps += ["stories"]
     return [
         "/",
         "/about/",
@@ -191,6 +202,8 @@ def surfaces(portal: Portal) -> list[str]:
         portal[ProtectedArea].get_absolute_url(),
         "/protected-areas/map.geojson",
         "/protected-areas/map.geojson?transboundary=yes",
+        "/protected-areas/?evaluated=yes&green_list=listed",
+        "/protected-areas/map.geojson?evaluated=yes&green_list=listed",
         "/transboundary/",
         portal[WorkArea].get_absolute_url(),
         "/activities/",
@@ -207,6 +220,9 @@ def surfaces(portal: Portal) -> list[str]:
         portal[Story].get_absolute_url(),
         "/in-numbers/",
         "/in-numbers/?format=csv",
+        "/countries/",
+        "/countries/?sort=land",
+        portal[Country].get_absolute_url(),
         "/search/?q=patrol",
         "/feeds/stories/",
         "/feeds/best-practices/",
@@ -224,6 +240,7 @@ SHOWN_FIELD = {
     "members.Membership": "category",
     "members.FocalPoint": "name",
     "members.ProtectedArea": "name",
+    "members.ManagementEffectivenessEvaluation": "method",
     "members.TransboundaryArea": "name",
     "members.WdpaImport": "file_name",  # the admin alone shows it
     "activities.WorkArea": "name",
@@ -240,9 +257,10 @@ SHOWN_FIELD = {
     "knowledge.BuildingBlock": "title",
     "knowledge.Resource": "title",
     "knowledge.Story": "title",
+    "countries.CountryStatistics": "national_report_url",
 }
 
-NEW_VALUES = {"category": "associate", "role": "host"}
+NEW_VALUES = {"category": "associate", "role": "host", "method": "imet"}
 
 
 def save(record: models.Model) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError, connections
 from django.test import Client
 
-from apap_portal.errors import DatabaseOutageFilter
+from apap_portal.errors import OneLineFailureFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -97,9 +97,31 @@ def test_a_database_error_outside_a_view_is_logged_in_one_line():
         raise OperationalError('connection to server at "127.0.0.1", port 1 failed\nmore')
     except OperationalError:
         record.exc_info = sys.exc_info()
-    assert DatabaseOutageFilter().filter(record)
+    assert OneLineFailureFilter().filter(record)
     assert record.exc_info is None
     assert record.getMessage() == (
         'Internal Server Error: / (database unavailable: connection to server at "127.0.0.1", '
         "port 1 failed)"
     )
+
+
+def test_a_refused_request_is_logged_in_one_line_and_other_errors_keep_their_traceback():
+    from django.core.exceptions import DisallowedHost
+
+    def logged(error: Exception) -> logging.LogRecord:
+        record = logging.LogRecord(
+            "django.security", logging.ERROR, __file__, 1, str(error), (), None
+        )
+        try:
+            raise error
+        except Exception:
+            record.exc_info = sys.exc_info()
+        assert OneLineFailureFilter().filter(record)
+        return record
+
+    refused = logged(DisallowedHost("Invalid HTTP_HOST header: 'evil.example'."))
+    crash = logged(ZeroDivisionError("a bug"))
+
+    assert refused.exc_info is None
+    assert refused.getMessage() == "Invalid HTTP_HOST header: 'evil.example'."
+    assert crash.exc_info is not None

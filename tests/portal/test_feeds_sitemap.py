@@ -109,6 +109,8 @@ def test_sitemap_lists_public_items_in_both_languages_and_nothing_else(client, l
         "/knowledge/resources/open-guidelines/",
         "/members/korea-national-park-service/",
         "/work-areas/knowledge-capacity/",
+        "/countries/",
+        "/countries/vnm/",
     ):
         assert f"http://testserver{path}" in locations, path
         assert f"http://testserver/vi{path.rstrip('/')}/".replace("/vi//", "/vi/") in locations
@@ -248,10 +250,11 @@ def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, ro
         ActivityFactory()
         ProtectedAreaFactory()
         ResourceFactory()
-    # 1. savepoint  2. work areas counted  3-14. each section of records (members,
-    # protected areas, activities, best practices, resources, stories): its latest
-    # change, and its items counted  15. the next scheduled story  16. release
-    with django_assert_num_queries(16):
+    # 1. savepoint  2. work areas counted  3. countries counted  4-15. each section of
+    # records (members, protected areas, activities, best practices, resources,
+    # stories): its latest change, and its items counted  16. the next scheduled story
+    # 17. release
+    with django_assert_num_queries(17):
         assert client.get("/sitemap.xml").status_code == 200
     # 1. savepoint  2. the items counted  3. the page's items
     # 4. the next scheduled story  5. release

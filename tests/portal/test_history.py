@@ -40,6 +40,7 @@ from members import wdpa
 from members.models import (
     Country,
     FocalPoint,
+    ManagementEffectivenessEvaluation,
     Membership,
     Organization,
     ProtectedArea,
@@ -68,6 +69,7 @@ CONTENT_MODELS = [
     Membership,
     FocalPoint,
     ProtectedArea,
+    ManagementEffectivenessEvaluation,
     TransboundaryArea,
     WorkArea,
     FocalActivity,

@@ -94,6 +94,8 @@ OTHER_PAGES = [
     "/transboundary/",
     "/work-areas/knowledge-capacity/",
     "/in-numbers/",
+    "/countries/",
+    "/countries/vnm/",
     "/search/",
     "/feeds/stories/",
     "/feeds/stories/atom/",
@@ -108,6 +110,7 @@ OTHER_PAGES = [
 ]
 # The parameters those pages read.
 PAGE_PARAMETERS = ["q", "page", "p", "kind", "format", "partner", "period", "start", "end"]
+PAGE_PARAMETERS += ["sort"]
 
 
 @pytest.fixture

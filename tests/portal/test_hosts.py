@@ -53,3 +53,28 @@ def test_the_load_balancer_reaches_the_health_check_by_its_internal_name(client,
     response = client.get("/healthz", HTTP_HOST="apap-internal")
     assert response.status_code == 200
     assert response.text == "ok\n"
+
+
+def test_a_refused_host_is_one_line_in_the_log(client, production):
+    """A load balancer probing by IP every few seconds must not fill the log with tracebacks."""
+    import io
+    import logging
+
+    from apap_portal.errors import OneLineFailureFilter
+
+    [console] = [
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, OneLineFailureFilter) for f in handler.filters)
+    ]
+    stream = io.StringIO()
+    previous = console.setStream(stream)
+    try:
+        client.raise_request_exception = False
+        client.get("/healthz", HTTP_HOST="10.0.0.7")
+    finally:
+        console.setStream(previous)
+
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert "Invalid HTTP_HOST header: '10.0.0.7'" in lines[0]

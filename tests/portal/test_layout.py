@@ -29,6 +29,8 @@ def pages():
         "/protected-areas/",
         area.get_absolute_url(),
         "/transboundary/",
+        "/countries/",
+        "/countries/vnm/",
         "/accounts/login/",
     ]
 
@@ -101,6 +103,17 @@ def test_home_counts_what_the_visitor_may_see(client, member_client):
     assert member_client.get("/").context["protected_area_count"] == 2
     # The two agencies and Minh's own.
     assert client.get("/").context["member_count"] == 3
+
+
+def test_home_counts_oecms_apart_from_protected_areas(client):
+    ProtectedAreaFactory()
+    ProtectedAreaFactory(site_type="oecm")
+    ProtectedAreaFactory(site_type="oecm", visibility="members")
+
+    response = client.get("/")
+
+    assert (response.context["protected_area_count"], response.context["oecm_count"]) == (1, 1)
+    assert '<a href="/protected-areas/?site_type=oecm"><strong>1</strong>' in response.text
 
 
 def test_home_counters_follow_an_edit_at_once(client):

@@ -412,6 +412,27 @@ def test_a_file_over_the_largest_limit_is_refused_and_not_kept(
     assert not any(path.is_file() for path in media_root.rglob("*"))
 
 
+def test_a_body_larger_than_any_upload_has_nothing_written(member_client, media_root, monkeypatch):
+    """Its Content-Length says it cannot be accepted: not one byte of the file is kept."""
+    monkeypatch.setattr(uploads, "UPLOAD_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(uploads, "IMAGE_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(uploads, "FORM_FIELDS_MAX_BYTES", 1024 * 1024)
+    passed = ChunksPassedOn(monkeypatch)
+    upload = SimpleUploadedFile("cover.png", png() + b"0" * (3 * 1024 * 1024), "image/png")
+
+    response = member_client.post(
+        "/knowledge/best-practices/submit/",
+        practice_data(blocks=TWO_BLOCKS, cover_image=upload, cover_image_alt="Big"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["cover_image"] == [
+        "The file is 3.0\xa0MB; the limit is 1.0\xa0MB."
+    ]
+    assert passed.largest == 0
+    assert not any(path.is_file() for path in media_root.rglob("*"))
+
+
 def test_an_image_over_its_limit_is_refused_before_it_is_read(member_client, media_root):
     upload = SimpleUploadedFile("cover.png", png() + b"0" * (6 * 1024 * 1024), "image/png")
     response = member_client.post(

@@ -100,3 +100,18 @@ def test_the_cache_is_redis_when_redis_url_is_set_and_memory_otherwise():
     assert cache_backend(REDIS_URL="") == "django.core.cache.backends.locmem.LocMemCache"
     redis = cache_backend(REDIS_URL="redis://127.0.0.1:6379/15")
     assert redis == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_filemail_url_writes_each_message_into_its_folder(tmp_path):
+    """EMAIL_URL=filemail:///folder keeps the mail on disk, e.g. to check a flood locally."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.mail import send_mail;"
+        "send_mail('Subject', 'Body', 'apap@example.org', ['minh@example.org'])",
+        EMAIL_URL=f"filemail://{tmp_path}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    [message] = list(tmp_path.iterdir())
+    assert "To: minh@example.org" in message.read_text()

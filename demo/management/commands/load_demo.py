@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apap_portal.editing.history import revision
 from demo.activities import load_activities_demo
+from demo.countries import load_countries_demo
 from demo.knowledge import load_knowledge_demo
 from demo.members import load_members_demo
 
@@ -20,6 +21,7 @@ DEMO_LOADERS = [
     ("members", load_members_demo),
     ("activities", load_activities_demo),
     ("knowledge", load_knowledge_demo),
+    ("countries", load_countries_demo),
 ]
 
 

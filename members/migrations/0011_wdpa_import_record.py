@@ -4,11 +4,20 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from members.permissions import create_all_permissions, sync_groups
+
+
+def grant(apps, schema_editor):
+    """The secretariat's groups may view the record of WDPA imports (members/permissions.py)."""
+    create_all_permissions(apps)
+    sync_groups(apps)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_protectedarea_boundary_site_type'),
+        ('members', '0010_green_list_and_evaluations'),
+        ('countries', '0002_secretariat_groups'),
     ]
 
     operations = [
@@ -60,4 +69,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-started_at', '-id'],
             },
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
