@@ -10,6 +10,7 @@ theme and country, page 500 or the last page when there are fewer.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,17 +18,33 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 
 from activities.models import Activity, ActivityOrganization
 from bench.scale_data import SEARCH_TERMS, SLUG_PREFIX
 from knowledge.models import BestPractice
+from members.map_tiles import BOUNDARY_ZOOM, MAX_BOUNDARY_AREAS, Tile
 from members.models import ProtectedArea
 
 ANONYMOUS = AnonymousUser()
 DEEP_PAGE = 500
 
 # p95 targets in milliseconds, by kind (None: reported, no target).
-P95_TARGET_MS = {"detail": 25, "list": 50, "search": 60, "deep": 60, "other": None}
+P95_TARGET_MS = {"detail": 25, "list": 50, "search": 60, "deep": 60, "map": 50, "other": None}
+# Targets of the first request after an edit (p95 of the uncached requests), and of the
+# size of an answer, by kind (issue 15, point 8: a map answer at any zoom).
+UNCACHED_P95_TARGET_MS = {"map": 300}
+MAX_BYTES = {"map": 150_000}
+# Uncached requests of a page (each after emptying the cache): a few, but enough for a
+# p95 where there is a target for it.
+COLD_REQUESTS = 3
+COLD_REQUESTS_BY_KIND = {"map": 20}
+# The zooms of the map's densest tiles measured: clusters far out (3) and nearer (6), and
+# the first zoom that draws boundaries (where the densest tiles still give clusters);
+# then the densest tiles that draw boundaries, by their zoom and the most map points they
+# may hold (far under MAX_BOUNDARY_AREAS: large areas from around cross them too).
+MAP_ZOOMS = (3, 6, BOUNDARY_ZOOM)
+MAP_BOUNDARY_TILES = ((BOUNDARY_ZOOM, MAX_BOUNDARY_AREAS // 2), (BOUNDARY_ZOOM + 3, 20))
 # Requests per second under gunicorn, as a share of /healthz's, by kind.
 RPS_RATIO_TARGET = {"detail": 0.50, "list": 0.40}
 MAX_QUERIES = 10
@@ -36,7 +53,7 @@ MAX_QUERIES = 10
 @dataclass(frozen=True)
 class Page:
     name: str  # stable across databases: the key results are matched by
-    kind: str  # "detail" | "list" | "search" | "deep" | "other"
+    kind: str  # "detail" | "list" | "search" | "deep" | "map" | "other"
     url: Callable[[], str]  # the URL in the current database
 
     @property
@@ -46,6 +63,18 @@ class Page:
     @property
     def rps_ratio_target(self) -> float | None:
         return RPS_RATIO_TARGET.get(self.kind)
+
+    @property
+    def uncached_p95_target_ms(self) -> int | None:
+        return UNCACHED_P95_TARGET_MS.get(self.kind)
+
+    @property
+    def max_bytes(self) -> int | None:
+        return MAX_BYTES.get(self.kind)
+
+    @property
+    def cold_requests(self) -> int:
+        return COLD_REQUESTS_BY_KIND.get(self.kind, COLD_REQUESTS)
 
 
 def fixed(url: str) -> Callable[[], str]:
@@ -153,6 +182,30 @@ def deep_page(path: str, queryset_factory: Callable[[], object]) -> Callable[[],
     return url
 
 
+def densest_map_tile(zoom: int, at_most: int | None = None) -> Callable[[], str]:
+    """The map's tile at `zoom` that holds the most public areas (at most `at_most`).
+
+    The densest tile is the heaviest answer of its zoom; where it holds more boundaries
+    than a tile draws, it gives clusters, so the boundaries are measured on the densest
+    tile that still draws them (`at_most` well under MAX_BOUNDARY_AREAS).
+    """
+
+    def url() -> str:
+        per_tile = Counter()
+        for row in ProtectedArea.objects.public().for_map().order_by():
+            tile = Tile.containing(longitude=row[3], latitude=row[2], zoom=zoom)
+            per_tile[tile.x, tile.y] += 1
+        candidates = [
+            (-count, xy) for xy, count in per_tile.items() if at_most is None or count <= at_most
+        ]
+        if not candidates:
+            raise LookupError("No protected area on the map.")
+        _count, (x, y) = min(candidates)
+        return reverse("members:protectedarea_map_tile", args=[zoom, x, y])
+
+    return url
+
+
 def search(term: str, **params) -> Callable[[], str]:
     return fixed(with_query("/search/", q=term, **params))
 
@@ -162,6 +215,11 @@ PAGES = [
     Page("members", "list", fixed("/members/")),
     Page("protected-areas", "list", fixed("/protected-areas/")),
     Page("protected-areas-geojson", "other", fixed("/protected-areas/map.geojson")),
+    *(Page(f"map-tile-z{zoom}", "map", densest_map_tile(zoom)) for zoom in MAP_ZOOMS),
+    *(
+        Page(f"map-boundaries-z{zoom}", "map", densest_map_tile(zoom, at_most))
+        for zoom, at_most in MAP_BOUNDARY_TILES
+    ),
     Page("protected-area-detail", "detail", protected_area_detail),
     # A profile counts every area of its country: held to a list's target (50 ms).
     Page("countries", "list", fixed("/countries/")),

@@ -33,6 +33,7 @@ from activities.models import (
     OrganizationRole,
     WorkArea,
 )
+from bench.boundaries import draw_boundaries
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -55,11 +56,14 @@ from members.models import (
     ProtectedArea,
     ProtectedAreaStatus,
     Realm,
+    SiteType,
     TransboundaryArea,
     Visibility,
 )
 
 SLUG_PREFIX = "scale-"
+# OECMs among the protected areas, about as many as in the WDPA's Asian records.
+OECM_SHARE = 0.1
 
 # Words the benchmark searches for, and how often the generator writes them in each
 # table's text: "rare" in rows 0, 10 000, 20 000… (about 10 rows of a 100 000-row table,
@@ -620,6 +624,8 @@ class ScaleDataGenerator:
         for table in self.tables:
             created[table.label] = self.fill(table)
             self.refresh_reference(table)
+            if table.model is ProtectedArea:
+                draw_boundaries(self.seed, self.say)
         return created
 
     def remove(self) -> None:
@@ -805,6 +811,8 @@ class ScaleDataGenerator:
             description=writer.marked_text(200, 700) if rng.random() < 0.7 else "",
             visibility=visibility_of(i),
         )
+        # Last, so that the draws above are those of the rows generated before OECMs were.
+        area.site_type = SiteType.OECM if rng.random() < OECM_SHARE else SiteType.PROTECTED_AREA
         return Row(area)
 
     @staticmethod

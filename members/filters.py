@@ -13,6 +13,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from apap_portal.filters import ChoiceByKeyFilter, FixedChoiceFilter
 from apap_portal.fulltext.filters import SearchFilterSet
+from members.map_tiles import MAX_ZOOM, Tile
 from members.models import (
     Country,
     GovernanceType,
@@ -240,3 +241,33 @@ class MapViewportForm(forms.Form):
     """The part of the map a GeoJSON request asks for: the whole map when `bbox` is absent."""
 
     bbox = BoundingBoxField(required=False)
+
+
+class MapTileForm(forms.Form):
+    """A tile of the map (members.map_tiles): a zoom, and a column and a row of that zoom."""
+
+    zoom = forms.IntegerField(min_value=0, max_value=MAX_ZOOM)
+    x = forms.IntegerField(min_value=0)
+    y = forms.IntegerField(min_value=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        zoom = cleaned.get("zoom")
+        if zoom is None:
+            return cleaned
+        side = 2**zoom
+        for name in ("x", "y"):
+            if cleaned.get(name) is not None and cleaned[name] >= side:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("At zoom %(zoom)s, tiles are numbered from 0 to %(last)s."),
+                        code="out_of_range",
+                        params={"zoom": zoom, "last": side - 1},
+                    ),
+                )
+        return cleaned
+
+    @property
+    def tile(self) -> Tile:
+        return Tile(self.cleaned_data["zoom"], self.cleaned_data["x"], self.cleaned_data["y"])

@@ -10,7 +10,8 @@ import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.gis.db import models as gis_models
-from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
+    Avg,
     BooleanField,
     Case,
     Count,
@@ -27,13 +29,14 @@ from django.db.models import (
     FloatField,
     Func,
     Lookup,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Floor, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -498,6 +501,28 @@ def bounding_boxes(west: float, south: float, east: float, north: float) -> list
     ]
 
 
+def envelope(west: float, south: float, east: float, north: float) -> Func:
+    """A box of degrees as a PostGIS polygon (its corners sent as parameters)."""
+    return Func(
+        *(Value(float(edge)) for edge in (west, south, east, north)),
+        Value(WGS84),
+        function="ST_MakeEnvelope",
+        output_field=gis_models.GeometryField(srid=WGS84),
+    )
+
+
+def geometry_function(name: str, *arguments) -> Func:
+    return Func(*arguments, function=name, output_field=gis_models.GeometryField(srid=WGS84))
+
+
+def map_x() -> Func:
+    return Func("map_point", function="ST_X", output_field=FloatField())
+
+
+def map_y() -> Func:
+    return Func("map_point", function="ST_Y", output_field=FloatField())
+
+
 def in_transboundary_area() -> Exists:
     """Whether a protected area belongs to a transboundary area."""
     return Exists(
@@ -658,6 +683,130 @@ class ProtectedAreaQuerySet(ListedQuerySet):
                 "iucn_category",
                 "country__name",
                 "site_type",
+            )
+        )
+
+    # The map in tiles (members.map_tiles): a tile is a box of degrees whose west and
+    # south edges belong to it and whose east and north edges belong to the next tile,
+    # but at the edges of the world; so every map point lies in exactly one tile of a
+    # zoom, and the tiles of a zoom count each area once.
+
+    def _with_map_coordinates(self) -> ProtectedAreaQuerySet:
+        return self.alias(map_x=map_x(), map_y=map_y())
+
+    @staticmethod
+    def _map_point_in_tile(west: float, south: float, east: float, north: float) -> Q:
+        """The condition on `_with_map_coordinates()` rows: the map point in the tile."""
+        inside = Q(map_point__intersects=Polygon.from_bbox((west, south, east, north)))
+        # Only the edges inside the world need saying: no point lies beyond the world's,
+        # and a condition fewer is a better estimate of the rows for the planner.
+        if west > -180:
+            inside &= Q(map_x__gte=west)
+        if south > -90:
+            inside &= Q(map_y__gte=south)
+        if east < 180:
+            inside &= Q(map_x__lt=east)
+        if north < 90:
+            inside &= Q(map_y__lt=north)
+        return inside
+
+    def in_tile(
+        self, west: float, south: float, east: float, north: float
+    ) -> ProtectedAreaQuerySet:
+        """Areas whose map point lies in a map tile (the GiST index of the map point)."""
+        return self._with_map_coordinates().filter(
+            self._map_point_in_tile(west, south, east, north)
+        )
+
+    def map_clusters(
+        self, west: float, south: float, east: float, north: float, cells: int
+    ) -> models.QuerySet:
+        """The areas of a tile grouped on a grid of `cells` × `cells`, one row per cell.
+
+        Each row has the cell (`column`, `row`), how many areas it holds (`count`), their
+        `extent` (west, south, east, north) and mean point (`longitude`, `latitude`);
+        for a cell of one area, that area's `name`, `slug`, `country_name`,
+        `iucn_category` and `site_type` (for more, the least of each: meaningless).
+
+        Areas on the tile's east or north edge belong to the next tile: they come in a
+        cell numbered `cells`, for the caller to leave out (the world's edges belong to
+        the tile; no cell beyond it). Said so rather than filtered in SQL, where the
+        planner cannot tell how many rows conditions on ST_X and ST_Y keep, and would
+        read the table instead of the clusters' index.
+        """
+        width = (east - west) / cells
+        height = (north - south) / cells
+        column = Floor((map_x() - west) / width)
+        row = Floor((map_y() - south) / height)
+        last = Value(cells - 1.0)
+        box = Polygon.from_bbox((west, south, east, north))
+        box.srid = WGS84
+        return (
+            self.filter(map_point__bboverlaps=box)  # a point's box is the point: exact
+            .order_by()
+            .annotate(
+                column=Least(column, last, output_field=FloatField()) if east >= 180 else column,
+                row=Least(row, last, output_field=FloatField()) if north >= 90 else row,
+            )
+            .values("column", "row")
+            .annotate(
+                count=Count("map_point"),  # not the id: the index of the clusters has none
+                extent=Extent("map_point"),
+                longitude=Avg(map_x()),
+                latitude=Avg(map_y()),
+                first_name=Min("name"),
+                first_slug=Min("slug"),
+                country_name=Min("country__name"),
+                first_iucn_category=Min("iucn_category"),
+                first_site_type=Min("site_type"),
+            )
+            .order_by("row", "column")
+        )
+
+    def map_shapes(
+        self,
+        west: float,
+        south: float,
+        east: float,
+        north: float,
+        tolerance: float,
+        decimals: int,
+    ) -> models.QuerySet:
+        """The areas a tile shows at a close zoom, one row each, in GeoJSON cut to the tile.
+
+        An area with a boundary that crosses the tile gives its boundary simplified
+        (`tolerance` in degrees, the same for every tile of a zoom so that neighbours
+        meet), then cut to the tile: `shape`, its surface, and `outline`, its edge
+        without the tile's cut lines; one without a boundary gives its map point
+        (`longitude`, `latitude`) when that lies in the tile. The rows: name, slug,
+        country name, IUCN category, site type, shape, outline, longitude, latitude.
+        """
+        box = envelope(west, south, east, north)
+        simplified = geometry_function(
+            "ST_SimplifyPreserveTopology", F("boundary"), Value(float(tolerance))
+        )
+        return (
+            self._with_map_coordinates()
+            .filter(
+                Q(boundary__intersects=Polygon.from_bbox((west, south, east, north)))
+                | Q(boundary__isnull=True) & self._map_point_in_tile(west, south, east, north)
+            )
+            .order_by("id")
+            .values_list(
+                "name",
+                "slug",
+                "country__name",
+                "iucn_category",
+                "site_type",
+                AsGeoJSON(geometry_function("ST_ClipByBox2D", simplified, box), precision=decimals),
+                AsGeoJSON(
+                    geometry_function(
+                        "ST_ClipByBox2D", geometry_function("ST_Boundary", simplified), box
+                    ),
+                    precision=decimals,
+                ),
+                map_x(),
+                map_y(),
             )
         )
 
@@ -886,6 +1035,14 @@ class ProtectedArea(VersionedModel):
                 *MAP_ORDERING,
                 name="protectedarea_map_order",
                 include=["visibility"],
+                condition=Q(map_point__isnull=False),
+            ),
+            # The map's clusters (members.map_tiles) read these columns of every area in
+            # a tile: far out, a tile reads this small index alone, not the wide table.
+            models.Index(
+                fields=["visibility"],
+                include=["map_point", "country", "iucn_category", "site_type", "name", "slug"],
+                name="protectedarea_map_clusters",
                 condition=Q(map_point__isnull=False),
             ),
             GinIndex(fields=["search_vector"], name="protectedarea_search"),

@@ -22,6 +22,11 @@ urlpatterns = [
         name="protectedarea_geojson",
     ),
     path(
+        "protected-areas/map/<int:zoom>/<int:x>/<int:y>.geojson",
+        views.protected_area_map_tile,
+        name="protectedarea_map_tile",
+    ),
+    path(
         "protected-areas/<slug:slug>/",
         views.ProtectedAreaDetailView.as_view(),
         name="protectedarea_detail",

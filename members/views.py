@@ -21,10 +21,12 @@ from django_filters.views import FilterView
 from apap_portal.caching import cached
 from members.filters import (
     BoundingBox,
+    MapTileForm,
     MapViewportForm,
     OrganizationFilter,
     ProtectedAreaFilter,
 )
+from members.map_tiles import Tile, tile_body
 from members.models import (
     Audience,
     Organization,
@@ -230,3 +232,44 @@ def _feature(row: tuple, detail_url: Callable[[str], str]) -> dict:
             "site_type": site_type,
         },
     }
+
+
+@transaction.non_atomic_requests  # it only reads, and a cached answer needs no database
+@require_GET
+def protected_area_map_tile(request: HttpRequest, zoom: int, x: int, y: int) -> HttpResponse:
+    """One tile of the map: clusters far out, boundaries close in (members.map_tiles).
+
+    It honours the list's filters and its visibility rule, as the list does. Cached by
+    audience, language (the detail URLs carry it), filters and tile; any edit of the
+    content makes a new one. A cached answer costs no query.
+    """
+    form = MapTileForm({"zoom": zoom, "x": x, "y": y})
+    if not form.is_valid():
+        return _map_bad_request(form.errors.get_json_data())
+    tile = form.tile
+    try:
+        body = cached(
+            _map_tile_cache_key(request.GET, tile, audience_of(request.user)),
+            lambda: _map_tile_body(request, tile),
+        )
+    except InvalidMapFilters as error:
+        return _map_bad_request(error.errors)
+    response = HttpResponse(body, content_type="application/geo+json")
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response
+
+
+def _map_tile_cache_key(query: QueryDict, tile: Tile, audience: Audience) -> tuple:
+    """As `_map_cache_key`: filters, audience, language and day, with the tile."""
+    filters = ProtectedAreaFilter(query, queryset=ProtectedArea.objects.none()).fingerprint()
+    day = timezone.localdate().isoformat()
+    return ("protected-area-map-tile", get_language(), filters, str(tile), audience, day)
+
+
+def _map_tile_body(request: HttpRequest, tile: Tile) -> bytes:
+    filterset = ProtectedAreaFilter(
+        request.GET, queryset=ProtectedArea.objects.listed_for(request.user)
+    )
+    if not filterset.is_valid():
+        raise InvalidMapFilters(filterset.errors.get_json_data())
+    return tile_body(filterset.qs, tile, _detail_url_builder())

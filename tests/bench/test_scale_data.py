@@ -183,3 +183,47 @@ def test_generated_rows_show_at_once_where_counts_are_cached(client):
     listed = BestPractice.objects.public().count()
     assert listed > 0
     assert client.get("/").context["best_practice_count"] == listed
+
+
+# Boundaries (issue 15, point 7)
+
+AREAS = ScaleCounts(
+    organizations=5, protected_areas=400, activities=1, best_practices=1, resources=1, stories=1
+)
+
+
+def boundaries() -> dict[str, bytes]:
+    areas = synthetic(ProtectedArea).filter(boundary__isnull=False)
+    return {slug: bytes(boundary.wkb) for slug, boundary in areas.values_list("slug", "boundary")}
+
+
+def test_protected_areas_get_ragged_boundaries_some_in_parcels_and_some_are_oecms():
+    generate(AREAS)
+    areas = list(synthetic(ProtectedArea))
+    located = [area for area in areas if area.latitude is not None]
+    bounded = [area for area in located if area.boundary is not None]
+    vertices = sorted(area.boundary.num_points for area in bounded)
+    parcels = [area for area in bounded if len(area.boundary) == 2]
+    oecms = [area for area in areas if area.site_type == "oecm"]
+
+    assert not any(area.boundary for area in areas if area.latitude is None)
+    assert 0.8 < len(bounded) / len(located) < 0.97  # some WDPA sites are points only
+    assert vertices[0] >= 13
+    assert 20 <= vertices[len(vertices) // 2] <= 200  # most have tens of vertices…
+    assert vertices[-1] > 1_000  # …and a few thousands
+    assert 0.07 < len(parcels) / len(bounded) < 0.25
+    assert 0.05 < len(oecms) / len(areas) < 0.16
+    for area in bounded:
+        assert area.boundary.valid, area.slug
+        assert area.boundary.contains(area.map_point), area.slug  # the reported point
+
+
+def test_the_same_seed_draws_the_same_boundaries_and_another_seed_others():
+    generate(AREAS)
+    drawn = boundaries()
+
+    generate(AREAS, reset=True)
+    assert boundaries() == drawn
+
+    generate(AREAS, reset=True, seed=2)
+    assert boundaries() != drawn

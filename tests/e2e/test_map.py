@@ -1,79 +1,138 @@
-"""The protected-area map when there are more areas than it draws at once.
+"""The protected-area map: clusters far out that reach every area, boundaries close in.
 
-Anna, an anonymous visitor, opens the protected areas: the map draws the largest ones
-and says how many it leaves out; she zooms in, and the map asks for the areas in view,
-draws them all and says nothing more; filtered to one country, it draws all of them.
-The cap is made small (3) so that a handful of areas stands in for 50,000.
+Anna, an anonymous visitor, opens the protected areas: far out, the map groups them into
+clusters whose numbers add up to the list's count (the members-only ones are in neither);
+she selects a cluster and the map zooms to its areas. Filtered to Viet Nam, the map fits
+Cuc Phuong and draws its boundary, in two parcels.
 """
 
 import re
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from playwright.sync_api import expect
 
-from members import views
+from members.models import Visibility
 from tests.e2e.helpers import BROWSER_TEST, wait_for_the_map
 from tests.factories import ProtectedAreaFactory, country
 
 pytestmark = BROWSER_TEST
 
+MAP = "#protected-area-map"
+
+
+def results_count(page) -> int:
+    return int(re.match(r"\d+", page.locator(".results__count").inner_text().strip()).group())
+
+
+def wait_until_drawn(page) -> int:
+    """After a move of the map: wait for its tiles, then how many areas they stand for."""
+    page.wait_for_selector(f"{MAP}[data-map-state=ready]", state="attached")
+    return wait_for_the_map(page)
+
+
+def areas_on_screen(page) -> int:
+    """The numbers of the clusters plus the pins, as a visitor reads them."""
+    clusters = page.locator(f"{MAP} .map-cluster").all_inner_texts()
+    pins = page.locator(f"{MAP} img.leaflet-marker-icon").count()
+    return sum(int(text.replace(",", "")) for text in clusters) + pins
+
+
+def zoom(page) -> int:
+    return int(page.get_attribute(MAP, "data-zoom"))
+
 
 @pytest.fixture
-def areas_over_the_cap(monkeypatch):
-    """Six areas for a cap of three: three large ones in Japan, three smaller in Nepal.
-
-    The Japanese ones lie close together (Shiretoko), so that a zoom keeps them in view.
-    """
-    monkeypatch.setattr(views, "MAP_FEATURE_CAP", 3)
-    japan = country("JPN")
-    for name, latitude, longitude, km2 in [
-        ("Shiretoko", 44.05, 145.0, 900),
-        ("Shiretoko Marine", 44.08, 145.06, 800),
-        ("Rausu Highlands", 44.02, 145.1, 700),
-    ]:
+def areas():
+    """Forty areas in Nepal, close together, and five in Japan; two members-only."""
+    nepal, japan = country("NPL"), country("JPN")
+    for number in range(40):
         ProtectedAreaFactory(
-            name=name, country=japan, latitude=latitude, longitude=longitude, reported_area_km2=km2
+            name=f"Terai forest {number}",
+            country=nepal,
+            latitude=27.0 + (number % 8) * 0.2,
+            longitude=83.0 + (number // 8) * 0.3,
         )
-    for name, latitude, longitude, km2 in [
-        ("Chitwan", 27.5, 84.3, 30),
-        ("Bardia", 28.4, 81.5, 20),
-        ("Langtang", 28.2, 85.5, 10),
-    ]:
+    for number in range(5):
         ProtectedAreaFactory(
-            name=name, latitude=latitude, longitude=longitude, reported_area_km2=km2
+            name=f"Hokkaido wetland {number}",
+            country=japan,
+            latitude=43.0 + number * 0.1,
+            longitude=144.0 + number * 0.1,
+        )
+    for number in range(2):
+        ProtectedAreaFactory(
+            name=f"Confidential patrol site {number}",
+            country=nepal,
+            latitude=27.3,
+            longitude=83.3,
+            visibility=Visibility.MEMBERS,
         )
 
 
-def test_a_visitor_zooms_the_capped_map_until_it_shows_every_area_in_view(
-    page, offline_guard, areas_over_the_cap
-):
-    message = page.locator(".map-message")
-
-    page.goto("/protected-areas/")
-    assert wait_for_the_map(page) == 3
-    expect(message).to_have_text(
-        "Showing 3 of 6 protected areas in this view — zoom in or filter to see them all."
+@pytest.fixture
+def cuc_phuong():
+    parcels = MultiPolygon(
+        Polygon.from_bbox((105.55, 20.2, 105.75, 20.4)),
+        Polygon.from_bbox((105.8, 20.25, 105.9, 20.35)),
+        srid=4326,
     )
-    expect(message).to_have_attribute("aria-live", "polite")
+    return ProtectedAreaFactory(
+        name="Cuc Phuong National Park",
+        country=country("VNM"),
+        latitude=None,
+        longitude=None,
+        boundary=parcels,
+    )
 
-    # The map fitted the three it drew (in Japan); zooming in asks for that view only.
-    with page.expect_response(re.compile(r"map\.geojson\?bbox=")) as answer:
-        page.get_by_role("button", name="Zoom in").click()
-    assert answer.value.status == 200
-    expect(message).to_have_text("")
-    assert page.get_attribute("#protected-area-map", "data-marker-count") == "3"
-    assert page.get_attribute("#protected-area-map", "data-error") is None
 
-    # Filtered to Nepal, the three areas are all there is: all drawn, nothing to say.
-    page.get_by_role("form", name="Filters").get_by_label("Country").select_option(label="Nepal")
-    page.get_by_role("form", name="Filters").get_by_role("button", name="Apply filters").click()
-    page.wait_for_url("**/protected-areas/?*country=NPL*")
-    assert wait_for_the_map(page) == 3
-    expect(message).to_have_text("")
-    markers = page.locator("#protected-area-map .leaflet-marker-icon")
-    expect(markers).to_have_count(3)
-    assert sorted(markers.evaluate_all("icons => icons.map(icon => icon.title)")) == [
-        "Bardia",
-        "Chitwan",
-        "Langtang",
-    ]
+def test_far_out_the_clusters_reach_every_listed_area_and_a_cluster_zooms_to_them(
+    page, offline_guard, areas
+):
+    page.goto("/protected-areas/")
+    listed = results_count(page)
+
+    assert listed == 45
+    assert wait_for_the_map(page) == listed
+    clusters = page.locator(f"{MAP} .map-cluster")
+    expect(clusters.first).to_be_visible()
+    assert areas_on_screen(page) == listed
+    expect(page.locator(".map-message")).to_contain_text("groups of nearby protected areas")
+
+    # The largest cluster (the Terai) holds most; selecting it zooms to its areas.
+    numbers = [int(text) for text in clusters.all_inner_texts()]
+    largest = clusters.nth(numbers.index(max(numbers)))
+    assert largest.get_attribute("title").endswith("protected areas: select to zoom in")
+    far_out = zoom(page)
+    with page.expect_response(re.compile(r"/protected-areas/map/\d+/\d+/\d+\.geojson")):
+        largest.click()
+    in_view = wait_until_drawn(page)
+    assert zoom(page) > far_out
+    assert in_view > 0
+    assert page.get_attribute(MAP, "data-error") is None
+    expect(page.locator(f"{MAP} .leaflet-marker-icon").first).to_be_visible()
+
+
+def test_close_in_the_map_draws_boundaries(page, offline_guard, cuc_phuong):
+    ProtectedAreaFactory(name="Chitwan", latitude=27.5, longitude=84.3)
+    page.goto("/protected-areas/?country=VNM")
+
+    assert wait_for_the_map(page) == results_count(page) == 1
+    # Alone in its filter, the map fits Cuc Phuong close in: its boundary, not a pin.
+    surfaces = page.locator(f"{MAP} svg path.leaflet-interactive")
+    expect(surfaces).to_have_count(1)
+    outlines = page.locator(f"{MAP} svg path:not(.leaflet-interactive)")
+    expect(outlines.first).to_be_attached()
+    # Both parcels: a path of two rings ("M…Z M…Z").
+    assert surfaces.first.get_attribute("d").count("M") == 2
+    assert page.locator(f"{MAP} .map-cluster").count() == 0
+
+    surfaces.first.click()
+    expect(page.locator(".leaflet-popup-content a")).to_have_text("Cuc Phuong National Park")
+
+
+def test_the_areas_page_draws_its_boundary(page, offline_guard, cuc_phuong):
+    page.goto(cuc_phuong.get_absolute_url())
+
+    page.wait_for_selector(f"{MAP}[data-boundary-drawn=true]", state="attached")
+    expect(page.locator(f"{MAP} svg path").first).to_be_attached()

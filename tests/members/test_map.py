@@ -248,11 +248,12 @@ def test_coordinates_are_rounded_to_about_ten_metres(client):
 
 
 def test_what_the_map_says_is_translated(client):
-    """The message of a capped map, and the reason for a bad box, in Vietnamese too."""
+    """What the map's clusters are, and the reason for a bad box, in Vietnamese too."""
     page = client.get("/vi/protected-areas/")
     refused = client.get(f"/vi{MAP_URL}", {"bbox": "100,10,110"})
 
-    assert "Đang hiển thị {shown} trên {total} khu bảo tồn" in page.text
+    assert "{count} khu bảo tồn: chọn để phóng to" in page.text
+    assert "Các con số trong vòng tròn là nhóm các khu bảo tồn gần nhau" in page.text
     assert json.loads(refused.content)["errors"]["bbox"][0]["message"].startswith(
         "Hãy cho vùng bằng bốn số"
     )

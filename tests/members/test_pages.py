@@ -158,12 +158,13 @@ def test_protected_area_list_filters(client):
     assert "Sundarbans Reserve Forest" not in names(transboundary="no")
 
 
-def test_protected_area_list_has_a_map_fed_by_the_filtered_geojson(client):
+def test_protected_area_list_has_a_map_fed_by_the_filtered_tiles(client):
     ProtectedAreaFactory()
     response = client.get("/protected-areas/", {"country": "NPL", "page": 1})
     assert 'id="protected-area-map"' in response.text
     assert 'data-geojson-url="/protected-areas/map.geojson?country=NPL"' in response.text
-    assert "data-truncated-message=" in response.text  # what the map says when capped
+    assert 'data-area-tiles-url="/protected-areas/map/0/0/0.geojson?country=NPL"' in response.text
+    assert "data-clustered-message=" in response.text  # what the map says of its clusters
     assert "/static/vendor/leaflet/leaflet.js" in response.text
 
 

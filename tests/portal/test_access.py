@@ -154,6 +154,7 @@ PUBLIC_PAGES = [
     "members/<slug:slug>/",
     "protected-areas/",
     "protected-areas/map.geojson",
+    "protected-areas/map/<int:zoom>/<int:x>/<int:y>.geojson",
     "protected-areas/<slug:slug>/",
     "protected-areas/<slug:slug>/boundary.geojson",
     "transboundary/",
@@ -494,6 +495,7 @@ def concrete_url(route: str, world) -> str:
         "<uidb64>": "MQ",
         "<token>": "not-a-valid-token",
         "<path:path>": "resources/2024/guidelines.pdf",
+        "<int:zoom>/<int:x>/<int:y>": "2/3/1",
         "<iso3>": "vnm",
     }
     for token, value in values.items():

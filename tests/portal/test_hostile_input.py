@@ -80,6 +80,7 @@ FILTERED = {
     "/members/": OrganizationFilter,
     "/protected-areas/": ProtectedAreaFilter,
     "/protected-areas/map.geojson": ProtectedAreaFilter,
+    "/protected-areas/map/0/0/0.geojson": ProtectedAreaFilter,
     "/activities/": ActivityFilter,
     "/activities/calendar.ics": ActivityFilter,
     "/knowledge/best-practices/": BestPracticeFilter,

@@ -59,6 +59,8 @@ def public_pages(practice_url: str) -> list[str]:
         "/feeds/best-practices/atom/",
         "/protected-areas/",
         "/protected-areas/map.geojson",
+        "/protected-areas/map/0/0/0.geojson",
+        "/protected-areas/map/3/5/3.geojson",
         "/transboundary/",
         "/sitemap-protected-areas.xml",
     ]

@@ -16,7 +16,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0010_green_list_and_evaluations'),
+        ('members', '0011_protectedarea_map_clusters_index'),
         ('countries', '0002_secretariat_groups'),
     ]
 
