@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
@@ -18,6 +20,7 @@ from members.models import (
     ProtectedArea,
     TransboundaryArea,
     User,
+    WdpaImport,
 )
 
 
@@ -181,13 +184,15 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
         "governance_type",
         "green_list_status",
         "visibility",
+        # "No date": in the WDPA; "Has date": no longer listed by the last import.
+        "missing_from_wdpa_since",
     ]
     list_select_related = ["country"]
     search_fields = ["name", "original_name", "=wdpa_id", "designation", "country__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["country", "management_authority"]
+    autocomplete_fields = ["country", "countries", "management_authority"]
     fieldsets = [
-        (None, {"fields": ["name", "original_name", "slug", "country", "visibility"]}),
+        (None, {"fields": ["name", "original_name", "slug", "country", "countries", "visibility"]}),
         (
             _("WDPA record"),
             {
@@ -202,8 +207,11 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
                     "status",
                     "status_year",
                     "reported_area_km2",
+                    "reported_marine_area_km2",
+                    "gis_area_km2",
                     "management_authority",
                     "management_authority_name",
+                    "missing_from_wdpa_since",
                 ]
             },
         ),
@@ -222,7 +230,7 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
             },
         ),
     ]
-    readonly_fields = ["boundary_link"]
+    readonly_fields = ["boundary_link", "missing_from_wdpa_since"]
     inlines = [EvaluationInline]
 
     @admin.display(description=_("boundary"))
@@ -278,3 +286,52 @@ class TransboundaryAreaAdmin(VersionCheckedAdmin, VersionAdmin):
     @admin.display(description=_("protected areas"), ordering="area_total")
     def area_count(self, obj):
         return obj.area_total
+
+
+@admin.register(WdpaImport)
+class WdpaImportAdmin(admin.ModelAdmin):
+    """The record of each WDPA import: read only, written by `manage.py import_wdpa`."""
+
+    list_display = [
+        "file_name",
+        "started_at",
+        "imported_by",
+        "records_read",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "missing",
+        "returned",
+    ]
+    list_select_related = ["imported_by"]
+    search_fields = ["file_name"]
+    date_hierarchy = "started_at"
+    fields = [
+        "file_name",
+        ("started_at", "finished_at"),
+        "imported_by",
+        ("records_read", "created", "updated", "unchanged", "skipped", "missing", "returned"),
+        "changes_shown",
+    ]
+    readonly_fields = [
+        name for entry in fields for name in (entry if isinstance(entry, tuple) else [entry])
+    ]
+
+    @admin.display(description=_("what changed since the last import"))
+    def changes_shown(self, record: WdpaImport):
+        return format_html(
+            "<p>{}</p><pre>{}</pre>",
+            _("At most %(count)s of each kind are kept; the counts above are complete.")
+            % {"count": WdpaImport.CHANGES_KEPT},
+            json.dumps(record.changes, indent=2, ensure_ascii=False),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

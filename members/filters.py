@@ -87,7 +87,8 @@ class ProtectedAreaFilter(SearchFilterSet):
     search_snippet_field = "description"
     search_title_field = "name"
 
-    country = CountryChoiceFilter()
+    # Found under every country of a site that spans several, not only its first.
+    country = InCountryFilter()
     iucn_category = IucnCategoryFilter()
     realm = django_filters.ChoiceFilter(
         choices=Realm.choices, label=_("Realm"), empty_label=_("All realms")

@@ -13,6 +13,7 @@ from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.contrib.gis.geos import Polygon
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -27,6 +28,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Lookup,
     Min,
     OuterRef,
     Prefetch,
@@ -528,6 +530,17 @@ def in_transboundary_area() -> Exists:
     )
 
 
+class EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`: a value among those of an array (e.g. an ArraySubquery)."""
+
+    lookup_name = "any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 class ProtectedAreaQuerySet(ListedQuerySet):
     def visible_to(self, user) -> ProtectedAreaQuerySet:
         """The one rule for who sees which protected area."""
@@ -583,6 +596,27 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         for box in bounding_boxes(west, south, east, north):
             inside |= Q(map_point__intersects=box)
         return self.filter(inside)
+
+    def in_country(self, country: Country | int, user=None) -> ProtectedAreaQuerySet:
+        """Areas in a country: their first country, or any of the others of a site that
+        spans several (the WDPA's ISO3 list); `user` is the list filter's, unused here.
+
+        The other sites come as an array computed once (`id = ANY(ARRAY(…))`, an
+        InitPlan), so that PostgreSQL still serves the rest from the country's index or
+        the list's order; an EXISTS in the OR made it read the whole table (about a
+        second to count a country's areas among 50,000).
+        """
+        country_id = getattr(country, "pk", country)
+        spanning = ArraySubquery(
+            ProtectedArea.countries.through.objects.filter(country_id=country_id).values(
+                "protectedarea_id"
+            )
+        )
+        return self.filter(Q(country_id=country_id) | Q(EqualsAny(F("pk"), spanning)))
+
+    def in_wdpa(self) -> ProtectedAreaQuerySet:
+        """Areas that came from the WDPA (they have its id)."""
+        return self.filter(wdpa_id__isnull=False)
 
     def of_site_type(self, site_type: str) -> ProtectedAreaQuerySet:
         return self.filter(site_type=site_type)
@@ -777,9 +811,13 @@ class ProtectedAreaQuerySet(ListedQuerySet):
         )
 
 
-# The boundary's history is the WDPA imports'; the map point and the search vector are
-# computed from the other fields. A revision of an area holds its evaluations.
-@reversion.register(exclude=["search_vector", "map_point", "boundary"], follow=["evaluations"])
+# The boundary's and the countries' history is the WDPA imports' (WdpaImport); the map
+# point and the search vector are computed from the other fields. (Serializing the
+# countries would cost the import a query per area.) A revision of an area holds its
+# evaluations.
+@reversion.register(
+    exclude=["search_vector", "map_point", "boundary", "countries"], follow=["evaluations"]
+)
 class ProtectedArea(VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
@@ -794,6 +832,14 @@ class ProtectedArea(VersionedModel):
         verbose_name=_("country"),
         on_delete=models.PROTECT,
         related_name="protected_areas",
+        help_text=_("The first of its countries: the one it is listed under."),
+    )
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        blank=True,
+        related_name="protected_areas_spanning",
+        help_text=_("Every country the site lies in, as the WDPA lists them (ISO3)."),
     )
     wdpa_id = models.PositiveBigIntegerField(
         _("WDPA ID"),
@@ -848,6 +894,17 @@ class ProtectedArea(VersionedModel):
     reported_area_km2 = models.DecimalField(
         _("reported area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
     )
+    reported_marine_area_km2 = models.DecimalField(
+        _("reported marine area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    gis_area_km2 = models.DecimalField(
+        _("GIS area (km²)"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("The area of the WDPA's boundary, as the WDPA computes it."),
+    )
     management_authority = models.ForeignKey(
         Organization,
         verbose_name=_("management authority"),
@@ -891,6 +948,15 @@ class ProtectedArea(VersionedModel):
         ),
         output_field=gis_models.PointField(srid=WGS84),
         db_persist=True,
+    )
+    missing_from_wdpa_since = models.DateTimeField(
+        _("missing from the WDPA since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set by a WDPA import that covered the area's country but no longer listed it; "
+            "cleared when it comes back. The area is kept."
+        ),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     # The IUCN Green List: one standing per area, kept by the secretariat (the WDPA does
@@ -1205,3 +1271,49 @@ class TransboundaryArea(VersionedModel):
         """The countries its (prefetched) protected areas lie in, each once, by name."""
         seen = {area.country_id: area.country for area in self.protected_areas.all()}
         return sorted(seen.values(), key=lambda country: country.name)
+
+
+class WdpaImport(models.Model):
+    """One run of `manage.py import_wdpa`: what it read and what changed since the last.
+
+    The changes are bounded: the first CHANGES_KEPT of each kind are kept (ids, and per
+    changed area its fields old → new), the counts are always complete.
+    """
+
+    CHANGES_KEPT = 1000
+
+    file_name = models.CharField(_("file"), max_length=255)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    records_read = models.PositiveIntegerField(_("records read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    missing = models.PositiveIntegerField(
+        _("no longer in the WDPA"),
+        default=0,
+        help_text=_("Areas of the file's countries that the file no longer lists (kept)."),
+    )
+    returned = models.PositiveIntegerField(
+        _("back in the WDPA"), default=0, help_text=_("Areas flagged missing that came back.")
+    )
+    # {"added": [wdpa ids], "changed": {wdpa id: {field: [old, new]}}, "missing": [...],
+    #  "returned": [...], "skipped": [[record, reason]]}, each at most CHANGES_KEPT long.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("WDPA import")
+        verbose_name_plural = _("WDPA imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"

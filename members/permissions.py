@@ -61,6 +61,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.country": VIEW,
         # Protected Planet's figures come from import_country_statistics only.
         "countries.countrystatistics": VIEW,
+        # The record of each WDPA import, written by import_wdpa only.
+        "members.wdpaimport": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
@@ -68,6 +70,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "activities.fundingproposal": ALL,
         "members.country": ALL,
         "countries.countrystatistics": VIEW,
+        "members.wdpaimport": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
         "auth.group": VIEW,

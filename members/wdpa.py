@@ -1,8 +1,21 @@
-"""Import of protected areas from a WDPA (World Database on Protected Areas) CSV export.
+"""Import of protected areas from the WDPA (World Database on Protected Areas), in the
+forms Protected Planet hands it out: the CSV export (legacy and current column names),
+the shapefile download (a ZIP of up to three ZIPs, each with a points and a polygons
+shapefile), a GeoPackage, or GeoJSON.
 
-The file is read and every row validated before anything is written, so that a
-file which cannot be read at all (wrong columns, not UTF-8, broken CSV) leaves the
-database untouched. Valid rows are then written in batches, one transaction each.
+Two passes over the file. The first reads the attributes of every record (no geometry)
+and validates them, so that a file which cannot be read at all (wrong columns, not
+UTF-8, a broken archive) leaves the database untouched; it groups the parcels of a site
+(one SITE_ID, several SITE_PID) into one protected area, summing their areas and
+gathering their countries. The second reads the geometries (spatial files only), makes
+them valid, joins a site's parcels into one MultiPolygon and writes the areas in
+batches, one transaction each. Spatial files are read through GDAL's virtual file
+systems (`/vsizip/`), feature by feature: nothing is unpacked to disk, and no geometry
+is kept beyond its batch (the parcels of a site wait for their siblings).
+
+What the WDPA owns is WDPA_OWNED_FIELDS: an import writes those and nothing else, so
+what the secretariat wrote (description, slug, visibility, the management authority's
+link once set) stays. Each import is kept as a WdpaImport record saying what changed.
 
 History: each batch is one revision ("WDPA import <file>"), holding a version of each
 protected area the batch created or changed; rows that change nothing add nothing.
@@ -11,12 +24,9 @@ The CSV alone would not do as history: an import may overwrite what an editor ty
 on the area's History page, lets staff revert it, and lets an editor's open form say
 that the WDPA import changed the area. The bulk writes send no signals, so the batch
 adds its areas to the revision itself (`reversion.add_to_revision`). Serializing them
-needs no query; the revision costs three queries per batch of 500 rows (a check that
-the rows exist, the revision, the versions in one INSERT). Measured on 5,000 rows of
-every column: creating them took 2.6 s instead of 0.9 s, updating them 4.7 s instead
-of 2.9 s, and each version is about 730 bytes. A first import of the region's 50,000
-areas so spends some 20 s more and stores about 36 MB of versions; a later import
-stores one version per area it changed, none for the others.
+needs no query per area (the boundary and the countries are left out of versions, the
+evaluations a version follows are read for the batch at once); the revision costs a
+few queries per batch of 500 rows.
 """
 
 from __future__ import annotations
@@ -25,19 +35,24 @@ import codecs
 import csv
 import enum
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import reversion
-from django.db import DataError, IntegrityError
-from django.db.models import prefetch_related_objects
+from django.conf import settings
+from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry, SpatialReference
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
+from django.db import DataError, IntegrityError, connection, reset_queries, transaction
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from apap_portal.editing.history import revision
 from apap_portal.slugs import unique_slug
 from members.models import (
+    WGS84,
     Country,
     DesignationType,
     GovernanceType,
@@ -46,13 +61,55 @@ from members.models import (
     ProtectedArea,
     ProtectedAreaStatus,
     Realm,
+    SiteType,
+    WdpaImport,
 )
 
 BATCH_SIZE = 500
 PROGRESS_EVERY = 500
 
+# The fields of a protected area that the WDPA owns: an import writes these and no
+# other. The secretariat's own (description, slug, visibility, the management
+# authority's link once set) are never overwritten; the link is proposed only to an
+# area that has none (AUTHORITY_LINK).
+WDPA_OWNED_FIELDS = (
+    "name",
+    "original_name",
+    "site_type",
+    "designation",
+    "designation_type",
+    "iucn_category",
+    "governance_type",
+    "realm",
+    "status",
+    "status_year",
+    "reported_area_km2",
+    "reported_marine_area_km2",
+    "gis_area_km2",
+    "management_authority_name",
+    "country_id",
+    "countries",
+    "latitude",
+    "longitude",
+    "boundary",
+    "missing_from_wdpa_since",
+)
+# Keys of a row's values that are not model fields as such.
+PARCEL = "_parcel"
+DESIGNATION_ENG = "_designation_eng"
+AUTHORITY_LINK = "management_authority_id"
+COUNTRIES = "countries"
+# Areas summed over a site's parcels.
+SUMMED_AREAS = ("reported_area_km2", "reported_marine_area_km2", "gis_area_km2")
+
 type FieldValues = dict[str, object]
-type Progress = Callable[[str], None]
+
+
+class Progress:
+    """Told how far the import is; the command draws it. `total` is None when unknown."""
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        pass
 
 
 class WdpaFileError(Exception):
@@ -64,32 +121,39 @@ class RowError(ValueError):
 
 
 class Scheme(enum.Enum):
-    LEGACY = "legacy"  # WDPAID, NAME (English/Latin), ORIG_NAME, MARINE 0/1/2
-    NEWER = "newer"  # SITE_ID, NAME_ENG, NAME (original language), REALM text
+    LEGACY = "legacy"  # WDPAID, NAME (English/Latin), ORIG_NAME, MARINE 0/1/2, PA_DEF
+    CURRENT = "current"  # SITE_ID, NAME_ENG, NAME (original language), REALM, SITE_TYPE
 
 
 # Column names by field key; a tuple lists the accepted aliases, first found wins.
 _SCHEME_COLUMNS: dict[Scheme, dict[str, tuple[str, ...]]] = {
     Scheme.LEGACY: {
         "wdpa_id": ("WDPAID",),
+        "parcel_id": ("WDPA_PID",),
         "name": ("NAME",),
         "original_name": ("ORIG_NAME",),
         "marine": ("MARINE",),
+        "pa_def": ("PA_DEF",),
     },
-    Scheme.NEWER: {
+    Scheme.CURRENT: {
         "wdpa_id": ("SITE_ID",),
+        "parcel_id": ("SITE_PID",),
         "name": ("NAME_ENG",),
         "original_name": ("NAME",),
         "realm": ("REALM",),
+        "site_type": ("SITE_TYPE",),
     },
 }
 _COMMON_COLUMNS: dict[str, tuple[str, ...]] = {
     "designation": ("DESIG",),
+    "designation_eng": ("DESIG_ENG",),
     "designation_type": ("DESIG_TYPE",),
     "iucn_category": ("IUCN_CAT",),
     "governance_type": ("GOV_TYPE",),
     "management_authority": ("MANG_AUTH",),
     "reported_area": ("REP_AREA",),
+    "reported_marine_area": ("REP_M_AREA",),
+    "gis_area": ("GIS_AREA",),
     "status": ("STATUS",),
     "status_year": ("STATUS_YR",),
     "iso3": ("ISO3",),
@@ -105,8 +169,12 @@ class ColumnMap:
     indexes: dict[str, int]  # field key → position of its column
     width: int  # the number of columns of the header
 
+    @property
+    def id_index(self) -> int:
+        return self.indexes["wdpa_id"]
 
-def parse_header(header: list[str]) -> ColumnMap:
+
+def parse_header(header: list[str], where: str = "The file") -> ColumnMap:
     """Map field keys to column positions, or refuse a header that lacks required columns."""
     names = [cell.strip().lstrip("\ufeff").strip().upper() for cell in header]
     positions: dict[str, int] = {}
@@ -116,7 +184,7 @@ def parse_header(header: list[str]) -> ColumnMap:
     if "WDPAID" in positions:
         scheme = Scheme.LEGACY
     elif "SITE_ID" in positions:
-        scheme = Scheme.NEWER
+        scheme = Scheme.CURRENT
     else:
         # Without an id column the scheme is unknown, so name both alternatives.
         missing = ["WDPAID (or SITE_ID)"]
@@ -124,7 +192,7 @@ def parse_header(header: list[str]) -> ColumnMap:
             missing.append("NAME (or NAME_ENG)")
         if "ISO3" not in positions:
             missing.append("ISO3")
-        raise WdpaFileError(f"The file lacks the required columns: {', '.join(missing)}.")
+        raise WdpaFileError(f"{where} lacks the required columns: {', '.join(missing)}.")
 
     columns = {**_SCHEME_COLUMNS[scheme], **_COMMON_COLUMNS}
     indexes: dict[str, int] = {}
@@ -136,7 +204,7 @@ def parse_header(header: list[str]) -> ColumnMap:
     missing = [" or ".join(columns[key]) for key in _REQUIRED if key not in indexes]
     if missing:
         raise WdpaFileError(
-            f"The file lacks the required columns: {', '.join(missing)} "
+            f"{where} lacks the required columns: {', '.join(missing)} "
             f"(it has {columns['wdpa_id'][0]}, so it uses the {scheme.value} WDPA column names)."
         )
     if ("latitude" in indexes) != ("longitude" in indexes):
@@ -144,7 +212,7 @@ def parse_header(header: list[str]) -> ColumnMap:
             ("latitude", "longitude") if "latitude" in indexes else ("longitude", "latitude")
         )
         raise WdpaFileError(
-            f"The file has a {present} column but lacks the {absent} column: "
+            f"{where} has a {present} column but lacks the {absent} column: "
             f"{' or '.join(columns[absent])}."
         )
     return ColumnMap(scheme=scheme, indexes=indexes, width=len(header))
@@ -275,19 +343,55 @@ def _parse_management_authority(text: str, lookups: Lookups) -> FieldValues:
     # The WDPA writes "Not Reported" where it knows no authority; that is no name.
     name = "" if text.casefold() == "not reported" else _text(text, "MANG_AUTH")
     values: FieldValues = {"management_authority_name": name}
-    # An unmatched name leaves the link alone: an editor may have set it by hand.
+    # A link is the secretariat's: the import only proposes one where there is none.
     if name and name in lookups.organization_ids:
-        values["management_authority_id"] = lookups.organization_ids[name]
+        values[AUTHORITY_LINK] = lookups.organization_ids[name]
     return values
 
 
-def _parse_reported_area(text: str, lookups: Lookups) -> FieldValues:
+def _area(text: str, field_name: str, what: str) -> FieldValues:
     if not text:
-        return {"reported_area_km2": None}
-    area = _decimal(text, "the reported area", places=3, integer_digits=9)
+        return {field_name: None}
+    area = _decimal(text, what, places=3, integer_digits=9)
     if area < 0:
-        raise RowError(f"the reported area {text!r} is negative")
-    return {"reported_area_km2": area}
+        raise RowError(f"{what} {text!r} is negative")
+    return {field_name: area}
+
+
+def _parse_reported_area(text: str, lookups: Lookups) -> FieldValues:
+    return _area(text, "reported_area_km2", "the reported area")
+
+
+def _parse_reported_marine_area(text: str, lookups: Lookups) -> FieldValues:
+    return _area(text, "reported_marine_area_km2", "the reported marine area")
+
+
+def _parse_gis_area(text: str, lookups: Lookups) -> FieldValues:
+    return _area(text, "gis_area_km2", "the GIS area")
+
+
+def _parse_parcel_id(text: str, lookups: Lookups) -> FieldValues:
+    return {PARCEL: text}
+
+
+def _parse_site_type(text: str, lookups: Lookups) -> FieldValues:
+    if not text:
+        return {}
+    return {"site_type": _choice(text, SiteType, "site type")}
+
+
+def _parse_pa_def(text: str, lookups: Lookups) -> FieldValues:
+    # The legacy PA_DEF: 1 a protected area, 0 an OECM.
+    if not text:
+        return {}
+    code = int(Decimal(text)) if _INTEGER.fullmatch(text) else None
+    if code not in (0, 1):
+        raise RowError(f"PA_DEF {text!r} is not 0 or 1")
+    return {"site_type": SiteType.PROTECTED_AREA if code else SiteType.OECM}
+
+
+def _parse_designation_eng(text: str, lookups: Lookups) -> FieldValues:
+    return {DESIGNATION_ENG: _text(text, "the English designation")}
 
 
 def _parse_status(text: str, lookups: Lookups) -> FieldValues:
@@ -308,12 +412,17 @@ def _parse_status_year(text: str, lookups: Lookups) -> FieldValues:
 def _parse_iso3(text: str, lookups: Lookups) -> FieldValues:
     if not text:
         raise RowError("ISO3 is empty")
-    # Transboundary sites list several countries; the first one we know is theirs here.
+    # A site in several countries lists them all; it is listed under the first we know
+    # and found under every one (`countries`). Codes we do not know (outside the
+    # portal's countries) are left out.
+    known: list[int] = []
     for code in text.split(";"):
         country_id = lookups.country_ids.get(code.strip().upper())
-        if country_id is not None:
-            return {"country_id": country_id}
-    raise RowError(f"unknown ISO3 country code {text!r}")
+        if country_id is not None and country_id not in known:
+            known.append(country_id)
+    if not known:
+        raise RowError(f"unknown ISO3 country code {text!r}")
+    return {"country_id": known[0], COUNTRIES: tuple(known)}
 
 
 def _parse_latitude(text: str, lookups: Lookups) -> FieldValues:
@@ -336,16 +445,22 @@ def _coordinate(text: str, name: str, bound: int) -> FieldValues:
 
 _FIELD_PARSERS: dict[str, Callable[[str, Lookups], FieldValues]] = {
     "wdpa_id": _parse_wdpa_id,
+    "parcel_id": _parse_parcel_id,
     "name": _parse_name,
     "original_name": _parse_original_name,
     "marine": _parse_marine,
+    "pa_def": _parse_pa_def,
     "realm": _parse_realm,
+    "site_type": _parse_site_type,
     "designation": _parse_designation,
+    "designation_eng": _parse_designation_eng,
     "designation_type": _parse_designation_type,
     "iucn_category": _parse_iucn_category,
     "governance_type": _parse_governance_type,
     "management_authority": _parse_management_authority,
     "reported_area": _parse_reported_area,
+    "reported_marine_area": _parse_reported_marine_area,
+    "gis_area": _parse_gis_area,
     "status": _parse_status,
     "status_year": _parse_status_year,
     "iso3": _parse_iso3,
@@ -372,6 +487,9 @@ def parse_row(cells: list[str], columns: ColumnMap, lookups: Lookups) -> FieldVa
     if errors:
         raise RowError("; ".join(errors))
 
+    # The portal shows the designation in English where the WDPA gives it.
+    if english := values.pop(DESIGNATION_ENG, ""):
+        values["designation"] = english
     if values.get("original_name") == values["name"]:
         values["original_name"] = ""
     # The model requires both coordinates or neither.
@@ -379,6 +497,173 @@ def parse_row(cells: list[str], columns: ColumnMap, lookups: Lookups) -> FieldVa
         given = "latitude" if "latitude" in values else "longitude"
         raise RowError(f"it gives a {given} but not the other coordinate")
     return values
+
+
+# Reading the file: every source yields its records as (where, cells, geometry getter).
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    where: str  # "line 12", or "…_shp_0.zip/x-polygons feature 3" in a spatial file
+    cells: list[str]
+    columns: ColumnMap
+    geometry: Callable[[], OGRGeometry | None] = lambda: None
+
+
+class CsvSource:
+    """A CSV export: records are lines (a record may span several)."""
+
+    spatial = False
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
+        try:
+            file = open(self.path, "rb")  # noqa: SIM115 (closed below, read lazily)
+        except OSError as error:
+            raise WdpaFileError(f"Cannot read {self.path}: {error.strerror or error}.") from error
+        with file:
+            rows = read_records(decoded_lines(file))
+            header = next(rows, None)
+            if header is None:
+                raise WdpaFileError("The file is empty.")
+            columns = parse_header(header[2])
+            for first_line, last_line, cells in rows:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                where = f"line {first_line}"
+                if last_line > first_line:
+                    # A record spanning many lines usually means an unbalanced quote.
+                    cells = _SpanningCells(cells, first_line, last_line)
+                yield SourceRecord(where, cells, columns)
+
+    def total(self) -> int | None:
+        return None
+
+
+class _SpanningCells(list):
+    """The cells of a record over several lines, which a row error should mention."""
+
+    def __init__(self, cells: list[str], first: int, last: int):
+        super().__init__(cells)
+        self.span = f" (the record spans lines {first} to {last})"
+
+
+class SpatialSource:
+    """Shapefiles (in nested ZIPs or not), a GeoPackage or GeoJSON, read through GDAL."""
+
+    spatial = True
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.datasets = _datasets(path)  # (label, GDAL path) of every dataset to read
+
+    def _layers(self) -> Iterator[tuple[str, object]]:
+        for label, gdal_path in self.datasets:
+            try:
+                source = DataSource(gdal_path, encoding="utf-8")
+            except GDALException as error:
+                raise WdpaFileError(f"Cannot read {label}: {error}.") from None
+            for layer in source:
+                name = label if len(source) == 1 else f"{label}/{layer.name}"
+                yield name, layer
+
+    def total(self) -> int:
+        return sum(len(layer) for _name, layer in self._layers())
+
+    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
+        for name, layer in self._layers():
+            if not len(layer):
+                continue  # an empty part of a download: its columns do not matter
+            columns = parse_header(list(layer.fields), where=name)
+            transform = _to_wgs84(layer)
+            # Only the columns the import reads (the second pass: the site's and the
+            # parcel's ids); the others stay blank. Each field read is a few calls into GDAL.
+            keys = ("wdpa_id", "parcel_id") if ids_only else columns.indexes
+            wanted = sorted({columns.indexes[key] for key in keys if key in columns.indexes})
+            blank = [""] * columns.width
+            for feature in layer:
+                cells = blank.copy()
+                for index in wanted:
+                    cells[index] = feature[index].as_string() or ""
+                yield SourceRecord(
+                    f"{name} feature {feature.fid}",
+                    cells,
+                    columns,
+                    _geometry_getter(feature, transform),
+                )
+
+
+def _geometry_getter(feature, transform) -> Callable[[], OGRGeometry | None]:
+    def geometry() -> OGRGeometry | None:
+        try:
+            geom = feature.geom
+        except GDALException:  # a record without geometry
+            return None
+        if transform is not None:
+            geom.transform(transform)
+        return geom
+
+    return geometry
+
+
+def _to_wgs84(layer) -> SpatialReference | None:
+    """What a layer's geometries must be transformed to, or None when already WGS 84."""
+    srs = layer.srs
+    if srs is None or srs.srid == WGS84 or (srs.geographic and "WGS" in (srs.name or "")):
+        return None
+    return SpatialReference(WGS84)
+
+
+def _datasets(path: Path) -> list[tuple[str, str]]:
+    """The GDAL paths to read in a file: a ZIP's shapefiles (in inner ZIPs too), or the file.
+
+    Protected Planet's download is a ZIP holding `…_shp_0.zip` to `…_shp_2.zip`, each with
+    a `…-points` and a `…-polygons` shapefile; the listing reads only the archives'
+    directories, and GDAL reads the shapefiles inside without unpacking them.
+    """
+    if not zipfile.is_zipfile(path):
+        return [(path.name, str(path))]
+    # GDAL's braces delimit each archive's path: without them, an outer ZIP that holds
+    # a single inner ZIP is taken for that file, and the path inside it is not found.
+    outer = f"/vsizip/{{{path.resolve()}}}"
+    datasets: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                lower = name.lower()
+                if lower.endswith(".shp") or lower.endswith(".gpkg"):
+                    datasets.append((name, f"{outer}/{name}"))
+                elif lower.endswith(".zip"):
+                    with archive.open(name) as inner_file, zipfile.ZipFile(inner_file) as inner:
+                        for inner_name in sorted(inner.namelist()):
+                            if inner_name.lower().endswith((".shp", ".gpkg")):
+                                label = f"{PurePosixPath(name).name}/{inner_name}"
+                                datasets.append((label, f"/vsizip/{{{outer}/{name}}}/{inner_name}"))
+    except (zipfile.BadZipFile, OSError) as error:
+        raise WdpaFileError(f"{path.name} is not a readable ZIP archive: {error}.") from None
+    if not datasets:
+        raise WdpaFileError(
+            f"{path.name} holds no shapefile or GeoPackage (nor ZIPs of them): "
+            "is it Protected Planet's shapefile download?"
+        )
+    return datasets
+
+
+def open_source(path: str | Path) -> CsvSource | SpatialSource:
+    """The reader of a file, chosen by its content (a ZIP) or its extension."""
+    path = Path(path)
+    if not path.exists():
+        raise WdpaFileError(f"Cannot read {path}: No such file or directory.")
+    if path.suffix.lower() in (".csv", ".txt"):
+        return CsvSource(path)
+    if zipfile.is_zipfile(path) or path.suffix.lower() in (".gpkg", ".geojson", ".json", ".shp"):
+        return SpatialSource(path)
+    raise WdpaFileError(
+        f"{path.name}: give a WDPA CSV export, the shapefile download (ZIP), "
+        "a GeoPackage (.gpkg) or GeoJSON (.geojson)."
+    )
 
 
 def read_records(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
@@ -409,10 +694,32 @@ def decoded_lines(raw_lines: Iterable[bytes]) -> Iterator[str]:
             ) from None
 
 
+# The result
+
+
 @dataclass(frozen=True)
 class SkippedRow:
-    line: int
+    record: str  # "line 12", or a feature of a layer
     reason: str
+
+
+@dataclass
+class Changes:
+    """What an import changed, the first WdpaImport.CHANGES_KEPT of each kind."""
+
+    added: list[int] = field(default_factory=list)
+    changed: dict[str, dict[str, list]] = field(default_factory=dict)
+    missing: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+
+    def note(self, kind: str, item) -> None:
+        kept = getattr(self, kind)
+        if len(kept) < WdpaImport.CHANGES_KEPT:
+            kept.append(item)
+
+    def note_changed(self, wdpa_id: int, fields: dict[str, list]) -> None:
+        if len(self.changed) < WdpaImport.CHANGES_KEPT:
+            self.changed[str(wdpa_id)] = fields
 
 
 @dataclass
@@ -421,21 +728,190 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    missing: int = 0
+    returned: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    record: WdpaImport | None = None
+    # The WDPA ids of skipped rows: the WDPA still lists them, so they are not missing.
+    ids_of_skipped: set[int] = field(default_factory=set)
 
     def add(self, other: ImportResult) -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.returned += other.returned
         self.skipped.extend(other.skipped)
+        for wdpa_id in other.changes.added:
+            self.changes.note("added", wdpa_id)
+        for wdpa_id in other.changes.returned:
+            self.changes.note("returned", wdpa_id)
+        for wdpa_id, fields in other.changes.changed.items():
+            self.changes.note_changed(int(wdpa_id), fields)
+
+
+# Pass 1: the attributes, validated, parcels grouped into sites
 
 
 @dataclass
-class _ValidRow:
-    line: int
+class _Site:
+    where: str  # the first record of the site
     values: FieldValues
+    parcels: set[str] = field(default_factory=set)
     pk: int | None = None  # of the existing protected area with this WDPA id
     slug: str = ""  # of a protected area to create
+
+
+def _merge_parcel(site: _Site, values: FieldValues) -> None:
+    """Add a parcel to its site: areas summed, countries gathered; the rest is the first's."""
+    for name in SUMMED_AREAS:
+        if values.get(name) is not None:
+            site.values[name] = (site.values.get(name) or Decimal(0)) + values[name]
+    countries = list(site.values.get(COUNTRIES, ()))
+    countries += [pk for pk in values.get(COUNTRIES, ()) if pk not in countries]
+    site.values[COUNTRIES] = tuple(countries)
+    if "latitude" not in site.values and "latitude" in values:
+        site.values["latitude"], site.values["longitude"] = values["latitude"], values["longitude"]
+
+
+def _read_sites(
+    source: CsvSource | SpatialSource, result: ImportResult, progress: Progress
+) -> dict[int, _Site]:
+    lookups = Lookups.load()
+    total = source.total()
+    sites: dict[int, _Site] = {}
+    bad_sites: dict[int, str] = {}  # WDPA id → the bad parcel's record
+    for record in source.records():
+        result.rows_read += 1
+        if result.rows_read % PROGRESS_EVERY == 0:
+            progress("Reading", result.rows_read, total)
+        try:
+            values = parse_row(record.cells, record.columns, lookups)
+        except RowError as error:
+            reason = str(error) + getattr(record.cells, "span", "")
+            result.skipped.append(SkippedRow(record.where, reason))
+            wdpa_id = _id_of(record)
+            if wdpa_id is not None:
+                bad_sites.setdefault(wdpa_id, record.where)
+                result.ids_of_skipped.add(wdpa_id)
+            continue
+        wdpa_id = values["wdpa_id"]
+        assert isinstance(wdpa_id, int)
+        parcel = str(values.pop(PARCEL, ""))
+        site = sites.get(wdpa_id)
+        if site is None:
+            sites[wdpa_id] = _Site(where=record.where, values=values, parcels={parcel})
+        elif parcel and parcel not in site.parcels:
+            site.parcels.add(parcel)
+            _merge_parcel(site, values)
+        else:
+            result.skipped.append(
+                SkippedRow(
+                    record.where, f"WDPA id {wdpa_id} was already imported from {site.where}"
+                )
+            )
+    progress("Reading", result.rows_read, total)
+    # A site with a bad parcel would be written with part of its area: not at all.
+    for wdpa_id, where in bad_sites.items():
+        if (site := sites.pop(wdpa_id, None)) is not None:
+            result.skipped.append(
+                SkippedRow(
+                    site.where, f"WDPA id {wdpa_id} is not imported: its parcel at {where} is bad"
+                )
+            )
+    return sites
+
+
+def _parcel_of(record: SourceRecord) -> str:
+    index = record.columns.indexes.get("parcel_id")
+    return record.cells[index].strip() if index is not None else ""
+
+
+def _id_of(record: SourceRecord) -> int | None:
+    text = record.cells[record.columns.id_index].strip() if record.cells else ""
+    return int(Decimal(text)) if _INTEGER.fullmatch(text) else None
+
+
+# Pass 2: the geometries of a spatial file, a site's parcels joined
+
+
+def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if isinstance(geometry, MultiPolygon):
+        return list(geometry)
+    # A GeometryCollection, as make_valid() may return: its polygons.
+    return [part for child in geometry for part in _polygons(child) if not part.empty]
+
+
+def site_geometry(parts: list[GEOSGeometry]) -> tuple[MultiPolygon | None, Point | None]:
+    """The boundary of a site from its parcels' geometries (made valid, joined), and its
+    point when it has no polygon (a point-only site)."""
+    polygons: list[Polygon] = []
+    point: Point | None = None
+    for geometry in parts:
+        if geometry.geom_type in ("Point", "MultiPoint"):
+            point = point or (geometry if isinstance(geometry, Point) else geometry[0])
+            continue
+        if not geometry.valid:
+            geometry = geometry.make_valid()
+        polygons.extend(_polygons(geometry))
+    if not polygons:
+        return None, point
+    boundary = MultiPolygon(polygons, srid=WGS84)
+    if len(parts) > 1:
+        joined = boundary.unary_union
+        boundary = MultiPolygon(_polygons(joined), srid=WGS84)
+    return boundary, None
+
+
+def _with_geometry(
+    source: SpatialSource, sites: dict[int, _Site], result: ImportResult
+) -> Iterator[tuple[int, _Site]]:
+    """The sites in the file's order, each with its boundary or point, as its last parcel
+    is read; a geometry that GDAL or GEOS cannot read skips its site."""
+    pending: dict[int, tuple[set[str], list[GEOSGeometry]]] = {}  # parcels read, geometries
+    broken: set[int] = set()
+    for record in source.records(ids_only=True):
+        wdpa_id = _id_of(record)
+        site = sites.get(wdpa_id) if wdpa_id is not None else None
+        if site is None or wdpa_id in broken:
+            continue
+        parcel = _parcel_of(record)
+        read, parts = pending.setdefault(wdpa_id, (set(), []))
+        if parcel in read or parcel not in site.parcels:
+            continue  # a record the first pass skipped (a repeated parcel)
+        read.add(parcel)
+        try:
+            ogr = record.geometry()
+            if ogr is not None:
+                parts.append(GEOSGeometry(ogr.wkb, srid=WGS84))
+        except (GDALException, GEOSException, ValueError) as error:
+            broken.add(wdpa_id)
+            pending.pop(wdpa_id, None)
+            result.skipped.append(SkippedRow(record.where, f"its geometry is unreadable: {error}"))
+            continue
+        if len(read) < len(site.parcels):
+            continue
+        del pending[wdpa_id]
+        try:
+            boundary, point = site_geometry(parts)
+        except (GEOSException, ValueError) as error:
+            result.skipped.append(SkippedRow(site.where, f"its geometry is unusable: {error}"))
+            continue
+        if boundary is not None:
+            site.values["boundary"] = boundary
+        elif point is not None:
+            site.values["latitude"] = _degrees(point.y)
+            site.values["longitude"] = _degrees(point.x)
+        yield wdpa_id, site
+
+
+def _degrees(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+# Writing
 
 
 def _unique_slug(name: str, wdpa_id: int, taken: set[str]) -> str:
@@ -449,105 +925,152 @@ def _unique_slug(name: str, wdpa_id: int, taken: set[str]) -> str:
     )
 
 
-def _read_valid_rows(
-    lines: Iterable[str], result: ImportResult, progress: Progress
-) -> list[_ValidRow]:
-    records = read_records(lines)
-    header = next(records, None)
-    if header is None:
-        raise WdpaFileError("The file is empty.")
-    columns = parse_header(header[2])
-    lookups = Lookups.load()
+@dataclass
+class _Known:
+    """The areas already imported: by WDPA id, their pk, first country and flag."""
 
-    rows: list[_ValidRow] = []
-    first_line_of: dict[int, int] = {}  # WDPA id → line of the row that holds it
-    for first_line, last_line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        result.rows_read += 1
-        if result.rows_read % PROGRESS_EVERY == 0:
-            progress(f"… {result.rows_read} rows read")
-        try:
-            values = parse_row(cells, columns, lookups)
-        except RowError as error:
-            reason = str(error)
-            if last_line > first_line:
-                # A record spanning many lines usually means an unbalanced quote.
-                reason += f" (the record spans lines {first_line} to {last_line})"
-            result.skipped.append(SkippedRow(first_line, reason))
-            continue
-        wdpa_id = values["wdpa_id"]
-        assert isinstance(wdpa_id, int)
-        if wdpa_id in first_line_of:
-            result.skipped.append(
-                SkippedRow(
-                    first_line,
-                    f"WDPA id {wdpa_id} was already imported from line {first_line_of[wdpa_id]}",
+    areas: dict[int, tuple[int, int, bool]]
+    slugs: set[str]
+
+    @classmethod
+    def load(cls) -> _Known:
+        rows = ProtectedArea.objects.in_wdpa().values_list(
+            "wdpa_id", "pk", "country_id", "missing_from_wdpa_since"
+        )
+        areas = {wdpa_id: (pk, country, since is not None) for wdpa_id, pk, country, since in rows}
+        return cls(areas=areas, slugs=set(ProtectedArea.objects.values_list("slug", flat=True)))
+
+    def plan(self, wdpa_id: int, site: _Site) -> None:
+        """Tell an update from a creation, and give a creation a free slug."""
+        known = self.areas.get(wdpa_id)
+        site.pk = known[0] if known else None
+        if site.pk is None:
+            site.slug = _unique_slug(str(site.values["name"]), wdpa_id, self.slugs)
+            self.slugs.add(site.slug)
+
+
+def _comparable(name: str, value):
+    if name == "boundary":
+        return None if value is None else bytes(value.wkb)
+    if name == COUNTRIES:
+        return tuple(sorted(value))
+    return value
+
+
+def _shown(name: str, value):
+    """A value as the import record keeps it (JSON)."""
+    if value is None:
+        return None
+    if name == "boundary":
+        return f"{value.num_geom} polygon(s), {value.num_points} points"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value if isinstance(value, int | str) else str(value)
+
+
+def _fields_of(site: _Site) -> FieldValues:
+    values = {name: value for name, value in site.values.items() if name in WDPA_OWNED_FIELDS}
+    values["missing_from_wdpa_since"] = None
+    return values
+
+
+def _write(sites: list[tuple[int, _Site]]) -> ImportResult:
+    """Write a batch of sites; the caller provides the transaction."""
+    result = ImportResult()
+    creations = [(wdpa_id, site) for wdpa_id, site in sites if site.pk is None]
+    through = ProtectedArea.countries.through
+    if creations:
+        new = []
+        for wdpa_id, site in creations:
+            values = _fields_of(site)
+            values.pop(COUNTRIES, None)
+            authority = site.values.get(AUTHORITY_LINK)
+            new.append(
+                ProtectedArea(
+                    slug=site.slug, wdpa_id=wdpa_id, management_authority_id=authority, **values
                 )
             )
-            continue
-        first_line_of[wdpa_id] = first_line
-        rows.append(_ValidRow(line=first_line, values=values))
-    if result.rows_read % PROGRESS_EVERY:
-        progress(f"… {result.rows_read} rows read")
-    return rows
-
-
-def _plan(rows: list[_ValidRow]) -> None:
-    """Tell updates from creations and give each creation a free slug."""
-    pks = dict(ProtectedArea.objects.filter(wdpa_id__isnull=False).values_list("wdpa_id", "pk"))
-    taken = set(ProtectedArea.objects.values_list("slug", flat=True))
-    for row in rows:
-        wdpa_id = row.values["wdpa_id"]
-        assert isinstance(wdpa_id, int)
-        row.pk = pks.get(wdpa_id)
-        if row.pk is None:
-            row.slug = _unique_slug(str(row.values["name"]), wdpa_id, taken)
-            taken.add(row.slug)
-
-
-def _write(rows: list[_ValidRow]) -> ImportResult:
-    """Write validated rows; the caller provides the transaction."""
-    result = ImportResult()
-    creations = [row for row in rows if row.pk is None]
-    if creations:
-        created = ProtectedArea.objects.bulk_create(
-            [ProtectedArea(slug=row.slug, **row.values) for row in creations]
+        created = ProtectedArea.objects.bulk_create(new)
+        through.objects.bulk_create(
+            through(protectedarea_id=area.pk, country_id=country_id)
+            for area, (_wdpa_id, site) in zip(created, creations, strict=True)
+            for country_id in site.values.get(COUNTRIES, ())
         )
         _record(created)
         result.created = len(creations)
+        for wdpa_id, _site in creations:
+            result.changes.note("added", wdpa_id)
 
-    updates = [row for row in rows if row.pk is not None]
+    updates = [(wdpa_id, site) for wdpa_id, site in sites if site.pk is not None]
     if not updates:
         return result
     # Read afresh and locked: bulk_update() writes the union of the changed fields for
     # every row of the batch, which must not undo an edit made since the plan.
-    current = ProtectedArea.objects.select_for_update().in_bulk([row.pk for row in updates])
+    pks = [site.pk for _wdpa_id, site in updates]
+    current = (
+        ProtectedArea.objects.select_for_update().defer("search_vector", "description").in_bulk(pks)
+    )
+    countries_of: dict[int, list[int]] = {}
+    for area_id, country_id in through.objects.filter(protectedarea_id__in=pks).values_list(
+        "protectedarea_id", "country_id"
+    ):
+        countries_of.setdefault(area_id, []).append(country_id)
     now = timezone.now()
     changed: list[ProtectedArea] = []
     changed_fields: set[str] = set()
-    for row in updates:
-        area = current.get(row.pk)
+    new_countries: dict[int, tuple[int, ...]] = {}
+    for wdpa_id, site in updates:
+        area = current.get(site.pk)
         if area is None:
-            result.skipped.append(SkippedRow(row.line, "its protected area was just deleted"))
+            result.skipped.append(SkippedRow(site.where, "its protected area was just deleted"))
             continue
-        changes = [name for name, value in row.values.items() if getattr(area, name) != value]
-        if not changes:
+        values = _fields_of(site)
+        differences: dict[str, list] = {}
+        for name, value in values.items():
+            old = (
+                # An area entered by hand lies in its one country.
+                tuple(countries_of.get(area.pk, ())) or (area.country_id,)
+                if name == COUNTRIES
+                else getattr(area, name)
+            )
+            if _comparable(name, old) != _comparable(name, value):
+                differences[name] = [_shown(name, old), _shown(name, value)]
+        if area.management_authority_id is None and site.values.get(AUTHORITY_LINK):
+            differences["management_authority_id"] = [None, site.values[AUTHORITY_LINK]]
+            values["management_authority_id"] = site.values[AUTHORITY_LINK]
+        if not differences:
             result.unchanged += 1
             continue
-        for name in changes:
-            setattr(area, name, row.values[name])
+        if "missing_from_wdpa_since" in differences:
+            result.returned += 1
+            result.changes.note("returned", wdpa_id)
+        for name in differences:
+            if name == COUNTRIES:
+                new_countries[area.pk] = values[COUNTRIES]
+            else:
+                setattr(area, name, values[name])
+                changed_fields.add(name)
         # bulk_update() skips pre_save(), which is what maintains auto_now, and save(),
         # which moves the version forward; the row is locked, so counting here is safe.
         area.updated_at = now
         area.version += 1
         changed.append(area)
-        # bulk_update() accepts attnames such as country_id.
-        changed_fields.update(changes)
+        result.changes.note_changed(wdpa_id, differences)
     if changed:
         ProtectedArea.objects.bulk_update(
             changed, [*sorted(changed_fields), "updated_at", "version"]
         )
+        if new_countries:
+            through.objects.filter(protectedarea_id__in=list(new_countries)).delete()
+            through.objects.bulk_create(
+                through(protectedarea_id=pk, country_id=country_id)
+                for pk, countries in new_countries.items()
+                for country_id in countries
+            )
         _record(changed)
         result.updated = len(changed)
     return result
@@ -564,51 +1087,137 @@ def _record(areas: list[ProtectedArea]) -> None:
         reversion.add_to_revision(area)
 
 
-def _write_in_revision(rows: list[_ValidRow], comment: str) -> ImportResult:
+def _write_in_revision(sites: list[tuple[int, _Site]], comment: str) -> ImportResult:
     with revision(comment):
-        return _write(rows)
+        return _write(sites)
 
 
-def _write_batch(rows: list[_ValidRow], comment: str) -> ImportResult:
-    """Write a batch in one transaction and revision; on a refusal, row by row."""
+def _write_batch(sites: list[tuple[int, _Site]], comment: str) -> ImportResult:
+    """Write a batch in one transaction and revision; on a refusal, site by site."""
     try:
-        return _write_in_revision(rows, comment)
+        return _write_in_revision(sites, comment)
     except (IntegrityError, DataError):
-        pass  # e.g. a slug taken meanwhile: find the row to blame, one at a time
+        pass  # e.g. a slug taken meanwhile: find the site to blame, one at a time
     result = ImportResult()
-    for row in rows:
+    for site in sites:
         try:
-            result.add(_write_in_revision([row], comment))
+            result.add(_write_in_revision([site], comment))
         except (IntegrityError, DataError) as error:
             reason = str(error).strip().splitlines()[0]
-            result.skipped.append(SkippedRow(row.line, f"the database refused it: {reason}"))
+            result.skipped.append(SkippedRow(site[1].where, f"the database refused it: {reason}"))
     return result
 
 
-def import_lines(
-    lines: Iterable[str], progress: Progress = lambda message: None, *, source: str = ""
-) -> ImportResult:
-    """Import the rows of a WDPA CSV given as text lines, header first.
+def _covered_countries(sites: dict[int, _Site]) -> set[int]:
+    """The countries the file covers: those with a site in them alone. A site shared with
+    a neighbour does not make the file cover the neighbour (a country download lists
+    the sites it shares)."""
+    return {
+        site.values[COUNTRIES][0]  # type: ignore[index]
+        for site in sites.values()
+        if len(site.values.get(COUNTRIES, ())) == 1  # type: ignore[arg-type]
+    }
 
-    `source` names the file in the comment of the import's revisions.
+
+def _flag_missing(
+    known: _Known, seen: set[int], covered: set[int], result: ImportResult, now
+) -> None:
+    """Flag (never delete) the areas of the covered countries that the file no longer lists."""
+    missing = [
+        (wdpa_id, pk)
+        for wdpa_id, (pk, country_id, flagged) in known.areas.items()
+        if country_id in covered and not flagged and wdpa_id not in seen
+    ]
+    for wdpa_id, _pk in sorted(missing):
+        result.changes.note("missing", wdpa_id)
+    pks = [pk for _wdpa_id, pk in missing]
+    for start in range(0, len(pks), 10_000):
+        ProtectedArea.objects.filter(pk__in=pks[start : start + 10_000]).update(
+            missing_from_wdpa_since=now, updated_at=now, version=F("version") + 1
+        )
+    result.missing = len(missing)
+
+
+def _forget_logged_queries() -> None:
+    """With DEBUG on, Django logs every query with its parameters (the boundaries): the
+    log is cleared per batch, so that memory does not grow with the file. Not when
+    someone is counting the queries (the test tools force the log on)."""
+    if settings.DEBUG and not connection.force_debug_cursor:
+        reset_queries()
+
+
+def _batches(items: Iterable[tuple[int, _Site]]) -> Iterator[list[tuple[int, _Site]]]:
+    batch: list[tuple[int, _Site]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_file(path: str | Path, progress: Progress | None = None, *, user=None) -> ImportResult:
+    """Import a WDPA file (CSV, shapefile ZIP, GeoPackage, GeoJSON) and keep a record of it.
+
+    Raises WdpaFileError, before writing anything, if the file as a whole is unusable.
     """
+    progress = progress or Progress()
+    started = timezone.now()
+    source = open_source(path)
     result = ImportResult()
-    rows = _read_valid_rows(lines, result, progress)
-    _plan(rows)
-    comment = f"WDPA import {source}".strip()
-    for start in range(0, len(rows), BATCH_SIZE):
-        batch = rows[start : start + BATCH_SIZE]
+    sites = _read_sites(source, result, progress)
+    known = _Known.load()
+    for wdpa_id, site in sites.items():
+        known.plan(wdpa_id, site)
+    seen = set(sites) | result.ids_of_skipped
+    covered = _covered_countries(sites)
+
+    comment = f"WDPA import {Path(path).name}"
+    ordered = _with_geometry(source, sites, result) if source.spatial else iter(sites.items())
+    written = 0
+    for batch in _batches(ordered):
         result.add(_write_batch(batch, comment))
-        progress(f"… {start + len(batch)} of {len(rows)} valid rows written")
-    result.skipped.sort(key=lambda skipped: skipped.line)
+        for _wdpa_id, site in batch:
+            site.values.pop("boundary", None)  # written: not kept to the end
+        _forget_logged_queries()
+        written += len(batch)
+        progress("Writing", written, len(sites))
+    with transaction.atomic():
+        _flag_missing(known, seen, covered, result, timezone.now())
+        result.record = _keep_record(Path(path).name, started, user, result)
     return result
 
 
-def import_file(path: str | Path, progress: Progress = lambda message: None) -> ImportResult:
-    """Import a WDPA CSV export; raises WdpaFileError, before writing, if it is unusable."""
-    try:
-        with open(path, "rb") as file:
-            raw_lines = file.readlines()
-    except OSError as error:
-        raise WdpaFileError(f"Cannot read {path}: {error.strerror or error}.") from error
-    return import_lines(decoded_lines(raw_lines), progress, source=Path(path).name)
+def _keep_record(file_name: str, started, user, result: ImportResult) -> WdpaImport:
+    result.skipped.sort(key=_record_order)
+    changes = result.changes
+    return WdpaImport.objects.create(
+        file_name=file_name[:255],
+        started_at=started,
+        finished_at=timezone.now(),
+        imported_by=user,
+        records_read=result.rows_read,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        skipped=len(result.skipped),
+        missing=result.missing,
+        returned=result.returned,
+        changes={
+            "added": changes.added,
+            "changed": changes.changed,
+            "missing": changes.missing,
+            "returned": changes.returned,
+            "skipped": [
+                [skipped.record, skipped.reason]
+                for skipped in result.skipped[: WdpaImport.CHANGES_KEPT]
+            ],
+        },
+    )
+
+
+def _record_order(skipped: SkippedRow):
+    # "line 12" sorts by its number; features keep their layer's order.
+    match = re.fullmatch(r"line (\d+)", skipped.record)
+    return (0, int(match.group(1)), "") if match else (1, 0, skipped.record)

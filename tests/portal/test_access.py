@@ -31,10 +31,12 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils import timezone
 
 from activities.models import FocalActivity, WorkArea
 from apap_portal.sitemaps import SITEMAPS
 from knowledge.models import Challenge, Ecosystem, GbfTarget, Theme
+from members.models import WdpaImport
 from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
 from tests.factories import (
     ActivityFactory,
@@ -308,6 +310,8 @@ admin_model("activities.fundingproposal", editor=EDIT, manager=FULL)
 admin_model("members.country", editor=VIEW, manager=FULL)
 # Protected Planet's statistics: imported, never edited by hand.
 admin_model("countries.countrystatistics", editor=VIEW, manager=VIEW)
+# The record of each WDPA import: written by import_wdpa only.
+admin_model("members.wdpaimport", editor=VIEW, manager=VIEW)
 # Accounts: managers keep them, but delete none (they are deactivated).
 admin_model("members.user", editor=NONE, manager=EDIT)
 admin_model("auth.group", editor=NONE, manager=VIEW)
@@ -410,6 +414,11 @@ def _make_records(media_root) -> dict:
         "knowledge.gbftarget": GbfTarget.objects.first(),
         "members.country": country("VNM"),
         "countries.countrystatistics": CountryStatisticsFactory(),
+        "members.wdpaimport": WdpaImport.objects.create(
+            file_name="WDPA_Jan2026_Public_shp.zip",
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+        ),
         "members.user": users["member"],
         "members.organization": organization,
         "members.membership": organization.membership,

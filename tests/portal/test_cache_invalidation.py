@@ -55,6 +55,7 @@ from members.models import (
     ProtectedArea,
     TransboundaryArea,
     User,
+    WdpaImport,
 )
 from tests.factories import (
     ActivityFactory,
@@ -151,6 +152,10 @@ def portal() -> Portal:
     story = StoryFactory(
         title="Patrols meet at the border", work_area=area_of_work, related_activity=activity
     )
+    imported = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    wdpa_import = WdpaImport.objects.create(
+        file_name="WDPA_Jan2026_Public_shp.zip", started_at=imported, finished_at=imported
+    )
     statistics = CountryStatisticsFactory(country=vietnam)
     return Portal(
         {
@@ -176,6 +181,7 @@ def portal() -> Portal:
             BuildingBlock: block,
             Resource: resource,
             Story: story,
+            WdpaImport: wdpa_import,
             CountryStatistics: statistics,
         }
     )
@@ -192,6 +198,7 @@ def surfaces(portal: Portal) -> list[str]:
         portal[Organization].get_absolute_url(),
         "/protected-areas/",
         "/protected-areas/?transboundary=yes",
+        "/protected-areas/?country=THA",  # found by any of its countries
         portal[ProtectedArea].get_absolute_url(),
         "/protected-areas/map.geojson",
         "/protected-areas/map.geojson?transboundary=yes",
@@ -235,6 +242,7 @@ SHOWN_FIELD = {
     "members.ProtectedArea": "name",
     "members.ManagementEffectivenessEvaluation": "method",
     "members.TransboundaryArea": "name",
+    "members.WdpaImport": "file_name",  # the admin alone shows it
     "activities.WorkArea": "name",
     "activities.FocalActivity": "description",
     "activities.Activity": "title",

@@ -51,7 +51,7 @@ SHARED = [
     (ActivityFilter, "country", InCountryFilter),
     (BestPracticeFilter, "country", InCountryFilter),
     (OrganizationFilter, "country", CountryChoiceFilter),
-    (ProtectedAreaFilter, "country", CountryChoiceFilter),
+    (ProtectedAreaFilter, "country", InCountryFilter),  # any of a site's countries
     (BestPracticeFilter, "iucn_category", IucnCategoryFilter),
     (ProtectedAreaFilter, "iucn_category", IucnCategoryFilter),
     (BestPracticeFilter, "language", LanguageFilter),
