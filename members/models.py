@@ -582,6 +582,8 @@ class ProtectedAreaQuerySet(ListedQuerySet):
                     queryset=TransboundaryArea.objects.order_by("name"),
                 ),
                 "evaluations",
+                # A site in several countries (the WDPA's ISO3 list): the others.
+                Prefetch("countries", queryset=Country.objects.order_by("name")),
             )
         )
 

@@ -214,9 +214,20 @@ def test_protected_area_detail_query_count_does_not_grow(client, django_assert_n
         partner = ProtectedAreaFactory(country=country("IND"))
         TransboundaryAreaFactory(protected_areas=[area, partner])
     # Savepoint, 1. the area with country and management authority  2. its transboundary
-    # areas  3. its management-effectiveness evaluations, release
-    with django_assert_num_queries(5):
+    # areas  3. its management-effectiveness evaluations  4. its countries, release
+    with django_assert_num_queries(6):
         assert client.get(area.get_absolute_url()).status_code == 200
+
+
+def test_a_site_in_several_countries_names_them_all(client):
+    area = ProtectedAreaFactory(name="Kangchenjunga Landscape", country=country("NPL"))
+    area.countries.set([country("NPL"), country("IND"), country("BTN")])
+
+    page = client.get(area.get_absolute_url()).text
+
+    assert "Lies in" in page
+    for name, iso3 in (("Bhutan", "btn"), ("India", "ind"), ("Nepal", "npl")):
+        assert f'<a href="/countries/{iso3}/">{name}</a>' in page
 
 
 # The GeoJSON
