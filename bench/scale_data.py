@@ -34,6 +34,7 @@ from activities.models import (
     WorkArea,
 )
 from bench.boundaries import draw_boundaries
+from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
     BuildingBlock,
@@ -626,7 +627,19 @@ class ScaleDataGenerator:
             self.refresh_reference(table)
             if table.model is ProtectedArea:
                 draw_boundaries(self.seed, self.say)
+        created["country statistics"] = self.fill_country_statistics()
         return created
+
+    def fill_country_statistics(self) -> int:
+        """Coverage figures for each country of Asia that has none (the country profiles
+        and the countries list read them), as if imported from Protected Planet: made up,
+        of the same sizes, the same each run."""
+        missing = Country.objects.of_asia().filter(statistics__isnull=True).order_by("iso3")
+        rows = [country_statistics(country, self.seed) for country in missing]
+        CountryStatistics.objects.bulk_create(rows)
+        if rows:
+            self.say(f"  country statistics       {len(rows):,} made up")
+        return len(rows)
 
     def remove(self) -> None:
         """Delete every synthetic row (and what hangs off it), latest tables first."""
@@ -1043,6 +1056,39 @@ class ScaleDataGenerator:
             published_at=random_moment(rng, 2014, 2025) if is_published(i) else None,
         )
         return Row(story)
+
+
+SCALE_STATISTICS_AS_OF = datetime.date(2026, 5, 1)
+
+
+def country_statistics(country: Country, seed: int) -> CountryStatistics:
+    """A country's made-up coverage: land and sea, protected areas alone and with OECMs."""
+    rng = random.Random(f"{seed}-statistics-{country.iso3}")
+    land = Decimal(rng.randint(5_000, 3_000_000))
+    sea = Decimal(rng.choice([0, rng.randint(1_000, 2_000_000)]))
+    land_share = Decimal(rng.uniform(1, 55)).quantize(Decimal("0.01"))
+    sea_share = Decimal(rng.uniform(0, 40) if sea else 0).quantize(Decimal("0.01"))
+    with_oecms = Decimal(rng.uniform(0, 5)).quantize(Decimal("0.01"))
+
+    def part(whole: Decimal, share: Decimal) -> Decimal:
+        return (whole * share / 100).quantize(Decimal("0.01"))
+
+    land_oecm = min(land_share + with_oecms, Decimal(100))
+    sea_oecm = min(sea_share + with_oecms, Decimal(100)) if sea else Decimal(0)
+    return CountryStatistics(
+        country=country,
+        land_area_km2=land,
+        marine_area_km2=sea,
+        pa_land_area_km2=part(land, land_share),
+        pa_marine_area_km2=part(sea, sea_share),
+        pa_land_percent=land_share,
+        pa_marine_percent=sea_share,
+        oecm_pa_land_area_km2=part(land, land_oecm),
+        oecm_pa_marine_area_km2=part(sea, sea_oecm),
+        oecm_pa_land_percent=land_oecm,
+        oecm_pa_marine_percent=sea_oecm,
+        as_of=SCALE_STATISTICS_AS_OF,
+    )
 
 
 def synthetic(model: type[models.Model]) -> models.QuerySet:

@@ -227,3 +227,18 @@ def test_the_same_seed_draws_the_same_boundaries_and_another_seed_others():
 
     generate(AREAS, reset=True, seed=2)
     assert boundaries() != drawn
+
+
+def test_every_country_of_asia_gets_coverage_statistics_once():
+    from countries.models import CountryStatistics
+    from members.models import Country
+
+    generate()
+    first = list(CountryStatistics.objects.order_by("country__iso3").values())
+    generate()
+
+    assert len(first) == Country.objects.of_asia().count()
+    assert list(CountryStatistics.objects.order_by("country__iso3").values()) == first
+    for row in first:
+        assert 0 < row["pa_land_percent"] <= row["oecm_pa_land_percent"] <= 100
+        assert row["pa_marine_percent"] <= row["oecm_pa_marine_percent"] <= 100
