@@ -12,7 +12,6 @@ Protected areas and OECMs are counted apart, as GBF Target 3 reports them apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from activities.models import Activity
 from apap_portal.caching import cached
@@ -28,7 +27,7 @@ from members.models import (
     SiteType,
     audience_of,
 )
-from members.tallies import AreaGroup, area_rows, grouped
+from members.tallies import AreaGroup, RealmTotals, area_rows, grouped
 
 CACHE_NAME = "country-profile"
 # The latest activities and best practices a profile lists; the lists behind them hold all.
@@ -36,25 +35,13 @@ LATEST = 8
 
 
 @dataclass(frozen=True)
-class SiteTally:
+class SiteTally(RealmTotals):
     """The country's protected areas, or its OECMs: how many, and by each dimension."""
 
     site_type: str
     by_category: tuple[AreaGroup, ...]  # in the IUCN order, categories holding any
     by_governance: tuple[AreaGroup, ...]
     by_realm: tuple[AreaGroup, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(group.count for group in self.by_realm)
-
-    @property
-    def area_km2(self) -> Decimal:
-        return sum((group.area_km2 for group in self.by_realm), Decimal(0))
-
-    @property
-    def with_area(self) -> int:
-        return sum(group.with_area for group in self.by_realm)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from members.models import (
     audience_of,
     if_visible,
 )
-from members.tallies import AreaGroup, area_rows, grouped
+from members.tallies import AreaGroup, RealmTotals, area_rows, grouped
 
 CACHE_NAME = "in-numbers"
 
@@ -402,7 +402,7 @@ def in_total(items: QuerySet, figure: str) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class ProtectedAreaFigures:
+class ProtectedAreaFigures(RealmTotals):
     """Protected areas, and apart from them the OECMs (GBF Target 3 counts both, but
     Protected Planet and the partnership's members report them separately)."""
 
@@ -417,18 +417,6 @@ class ProtectedAreaFigures:
     @property
     def oecm_area_km2(self) -> Decimal:
         return sum((group.area_km2 for group in self.oecms_by_realm), Decimal(0))
-
-    @property
-    def total(self) -> int:
-        return sum(group.count for group in self.by_realm)
-
-    @property
-    def area_km2(self) -> Decimal:
-        return sum((group.area_km2 for group in self.by_realm), Decimal(0))
-
-    @property
-    def with_area(self) -> int:
-        return sum(group.with_area for group in self.by_realm)
 
 
 def protected_area_figures(user) -> ProtectedAreaFigures:

@@ -45,3 +45,21 @@ def grouped(rows: Iterable[dict], field: str, order: Sequence[str]) -> tuple[Are
         total[1] += row["area"] or Decimal(0)
         total[2] += row["with_area"]
     return tuple(AreaGroup(key, *totals[key]) for key in order if key in totals)
+
+
+class RealmTotals:
+    """Totals of a tally over its realms: every site has one realm, so each counts once."""
+
+    by_realm: tuple[AreaGroup, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.by_realm)
+
+    @property
+    def area_km2(self) -> Decimal:
+        return sum((group.area_km2 for group in self.by_realm), Decimal(0))
+
+    @property
+    def with_area(self) -> int:
+        return sum(group.with_area for group in self.by_realm)
