@@ -57,11 +57,17 @@ class Profile:
     effectiveness: dict[str, EffectivenessCounts] = field(default_factory=dict)
 
 
+def sites_in(country: Country, user):
+    """The visible sites the protected-area list shows for `?country=` (a site spanning
+    several countries is in each), so that the profile's counts match its links."""
+    return ProtectedArea.objects.listed_for(user).in_country(country, user)
+
+
 def site_tallies(country: Country, user) -> dict[str, SiteTally]:
     """The visible sites of the country by site type, each by category, governance and
     realm: one GROUP BY."""
     rows = area_rows(
-        ProtectedArea.objects.listed_for(user).filter(country=country),
+        sites_in(country, user),
         "site_type",
         "iucn_category",
         "governance_type",
@@ -88,7 +94,7 @@ def compute_profile(country: Country, user) -> Profile:
         .select_related("membership", "country")
     )
     tallies = site_tallies(country, user)
-    sites = ProtectedArea.objects.listed_for(user).filter(country=country)
+    sites = sites_in(country, user)
     activities = Activity.objects.listed_for(user).in_country(country, user)
     practices = BestPractice.objects.listed_for(user).in_country(country, user)
     return Profile(

@@ -347,3 +347,13 @@ def test_the_list_s_queries_do_not_grow_with_its_rows(
     # 1. savepoint  2. the countries with their statistics and whether one has a member  3. release
     with django_assert_num_queries(3):
         assert client.get(LIST).status_code == 200
+
+
+def test_a_site_in_several_countries_counts_in_each_as_the_list_it_links_to_does(client):
+    kangchenjunga = ProtectedAreaFactory(country=country("NPL"))
+    kangchenjunga.countries.set([country("NPL"), country("IND")])
+
+    india = client.get("/countries/ind/").context["profile"]
+    listed = client.get("/protected-areas/", {"country": "IND", "site_type": "pa"})
+
+    assert india.protected_areas.total == listed.context["paginator"].count == 1
