@@ -29,8 +29,9 @@ def unique_slug(
     `-2`, `-3`… or, with a `qualifier` (a record's own id), `-<qualifier>`,
     `-<qualifier>-2`…
     """
-    base = slugify(text)[:max_length].strip("-") or fallback
-    candidates = _candidates(base, max_length, qualifier)
+    candidates = slug_candidates(
+        text, max_length=max_length, fallback=fallback, qualifier=qualifier
+    )
     for batch in batched(candidates, CANDIDATES_PER_QUERY):
         if isinstance(taken, QuerySet):
             used = set(taken.filter(slug__in=batch).values_list("slug", flat=True))
@@ -42,7 +43,12 @@ def unique_slug(
     raise AssertionError("the candidates are endless")
 
 
-def _candidates(base: str, max_length: int, qualifier: str) -> Iterator[str]:
+def slug_candidates(
+    text: str, *, max_length: int, fallback: str, qualifier: str = ""
+) -> Iterator[str]:
+    """The slugs `unique_slug` tries, in order (endless): for a batch that reads the
+    first few of many records' candidates in one query."""
+    base = slugify(text)[:max_length].strip("-") or fallback
     yield base
     if qualifier:
         yield _suffixed(base, f"-{qualifier}", max_length)

@@ -12,7 +12,9 @@
    pages after an edit of each kind of content (bench/edits.py): which edits make it pay.
 3. Under gunicorn on loopback: wrk's requests per second for each page, as a ratio to
    /healthz measured in the same run (before and after the pages).
-4. Prints a Markdown table and writes bench/results/latest.json.
+4. The WDPA import of 5,000 and 50,000 polygon sites, each into a new database
+   (bench/wdpa_import.py): wall time and peak memory.
+5. Prints Markdown tables and writes bench/results/latest.json.
 
 See docs/performance.md for the method. Runs nothing outside loopback.
 """
@@ -38,6 +40,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench import wdpa_import
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -789,6 +793,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="measure the databases as they are (no migrate, no top-up)",
     )
     parser.add_argument("--page", action="append", help="only pages whose name contains this")
+    parser.add_argument(
+        "--skip-import",
+        action="store_true",
+        help="no WDPA import measurement (bench/wdpa_import.py; 5 minutes the first time)",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
@@ -865,6 +874,11 @@ def main(argv: list[str] | None = None) -> int:
                     if outcome["non_2xx"] or outcome["socket_errors"]:
                         row["gunicorn_errors"] = outcome["non_2xx"] + outcome["socket_errors"]
 
+        imported = None
+        if not args.skip_import:
+            print("== The WDPA import (bench/wdpa_import.py)", flush=True)
+            imported = wdpa_import.measure(database_url, wdpa_import.SIZES)
+
         for row in rows:
             page = pages_by_name[row["name"]]
             row.setdefault("queries_small", None)
@@ -876,6 +890,7 @@ def main(argv: list[str] | None = None) -> int:
             "scale": scale_description(database_url),
             "pages": [{key: row[key] for key in REPORT_KEYS} | row for row in rows],
             "after_edits": edits,
+            "wdpa_import": imported,
             "healthz_rps": served["healthz_rps"] if served else None,
             "settings": {
                 "requests": args.requests,
@@ -897,6 +912,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         if edits:
             print(after_edits_table(edits))
+            print()
+        if imported:
+            print(wdpa_import.markdown(imported))
             print()
         if served:
             rates = served["healthz_rps"]

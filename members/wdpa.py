@@ -3,15 +3,17 @@ forms Protected Planet hands it out: the CSV export (legacy and current column n
 the shapefile download (a ZIP of up to three ZIPs, each with a points and a polygons
 shapefile), a GeoPackage, or GeoJSON.
 
-Two passes over the file. The first reads the attributes of every record (no geometry)
-and validates them, so that a file which cannot be read at all (wrong columns, not
-UTF-8, a broken archive) leaves the database untouched; it groups the parcels of a site
-(one SITE_ID, several SITE_PID) into one protected area, summing their areas and
-gathering their countries. The second reads the geometries (spatial files only), makes
-them valid, joins a site's parcels into one MultiPolygon and writes the areas in
-batches, one transaction each. Spatial files are read through GDAL's virtual file
-systems (`/vsizip/`), feature by feature: nothing is unpacked to disk, and no geometry
-is kept beyond its batch (the parcels of a site wait for their siblings).
+The file is read once, record by record, into a temporary table of the connection
+(COPY): each record's validated attributes and its geometry (as WKB). Nothing is
+written to the portal's tables before the whole file has been read, so a file that
+cannot be read at all (wrong columns, not UTF-8, a broken archive) leaves the database
+untouched; and nothing of a record stays in Python after it is staged, so memory does
+not grow with the file. Then the staged sites are read back a batch at a time, in the
+order the file first names them: the parcels of a site (one SITE_ID, several SITE_PID,
+wherever they lie in the file) become one protected area, their areas summed, their
+countries gathered, their geometries made valid and joined into one MultiPolygon; each
+batch is written in one transaction. Spatial files are read through GDAL's virtual file
+systems (`/vsizip/`), feature by feature: nothing is unpacked to disk.
 
 What the WDPA owns is WDPA_OWNED_FIELDS: an import writes those and nothing else, so
 what the secretariat wrote (description, slug, visibility, the management authority's
@@ -34,11 +36,13 @@ from __future__ import annotations
 import codecs
 import csv
 import enum
+import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 import reversion
@@ -47,10 +51,11 @@ from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry, Spat
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import DataError, IntegrityError, connection, reset_queries, transaction
 from django.db.models import F, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apap_portal.editing.history import revision
-from apap_portal.slugs import unique_slug
+from apap_portal.slugs import slug_candidates, unique_slug
 from members.models import (
     WGS84,
     Country,
@@ -733,8 +738,6 @@ class ImportResult:
     skipped: list[SkippedRow] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     record: WdpaImport | None = None
-    # The WDPA ids of skipped rows: the WDPA still lists them, so they are not missing.
-    ids_of_skipped: set[int] = field(default_factory=set)
 
     def add(self, other: ImportResult) -> None:
         self.created += other.created
@@ -750,7 +753,108 @@ class ImportResult:
             self.changes.note_changed(int(wdpa_id), fields)
 
 
-# Pass 1: the attributes, validated, parcels grouped into sites
+# Pass 1: every record staged in a temporary table, its attributes validated
+#
+# The file is read once. Each record's validated attributes (as JSON) and geometry (as
+# WKB) go to a temporary table of this connection, so that memory stays flat however
+# large the file: nothing is kept in Python from one record to the next but the skipped
+# rows' reasons. A temporary table needs the same connection throughout: a management
+# command has it (not a transaction-pooling proxy such as PgBouncer's transaction mode).
+
+STAGED_RECORDS = "wdpa_import_staged_record"
+STAGED_SITES = "wdpa_import_staged_site"
+# Values that JSON keeps as strings.
+_DECIMAL_VALUES = (*SUMMED_AREAS, "latitude", "longitude")
+
+
+def _staged_values(values: FieldValues) -> str:
+    # Choices are str subclasses (written as their value), decimals written as strings.
+    return json.dumps(values, default=str, separators=(",", ":"))
+
+
+def _unstaged_values(text: str) -> FieldValues:
+    values: FieldValues = json.loads(text)
+    for name in _DECIMAL_VALUES:
+        if values.get(name) is not None:
+            values[name] = Decimal(values[name])  # type: ignore[arg-type]
+    if COUNTRIES in values:
+        values[COUNTRIES] = tuple(values[COUNTRIES])  # type: ignore[arg-type]
+    return values
+
+
+def _drop_stage(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGED_SITES}, {STAGED_RECORDS}")
+
+
+def _stage(source: CsvSource | SpatialSource, result: ImportResult, progress: Progress) -> int:
+    """Read the file into the staging tables; the number of sites it names. A file that
+    cannot be read (WdpaFileError) leaves no table behind (the savepoint is undone)."""
+    lookups = Lookups.load()
+    total = source.total()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _drop_stage(cursor)
+        # `reason` is set for a bad record (its WDPA id still names a site of the file).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGED_RECORDS} (seq integer PRIMARY KEY, "
+            "wdpa_id bigint NOT NULL, parcel text NOT NULL, record text NOT NULL, "
+            "reason text, attributes text, geometry bytea)"
+        )
+        copy_sql = (
+            f"COPY {STAGED_RECORDS} (seq, wdpa_id, parcel, record, reason, attributes, geometry) "
+            "FROM STDIN"
+        )
+        with cursor.copy(copy_sql) as copy:
+            for record in source.records():
+                result.rows_read += 1
+                if result.rows_read % PROGRESS_EVERY == 0:
+                    progress("Reading", result.rows_read, total)
+                staged = _staged_record(record, lookups, result)
+                if staged is not None:
+                    copy.write_row((result.rows_read, *staged))
+        progress("Reading", result.rows_read, total)
+        cursor.execute(f"CREATE INDEX ON {STAGED_RECORDS} (wdpa_id, seq)")
+        # The sites in the order the file first names them: the order they are written in.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGED_SITES} AS SELECT wdpa_id, min(seq) AS first "
+            f"FROM {STAGED_RECORDS} GROUP BY wdpa_id"
+        )
+        cursor.execute(f"CREATE UNIQUE INDEX ON {STAGED_SITES} (first)")
+        cursor.execute(f"ANALYZE {STAGED_RECORDS}, {STAGED_SITES}")
+        cursor.execute(f"SELECT count(*) FROM {STAGED_SITES}")
+        return cursor.fetchone()[0]
+
+
+def _staged_record(record: SourceRecord, lookups: Lookups, result: ImportResult) -> tuple | None:
+    """(WDPA id, parcel, where, reason, attributes, geometry) of a record; None for a bad
+    record without a usable WDPA id (it names no site)."""
+    try:
+        values = parse_row(record.cells, record.columns, lookups)
+        ogr = record.geometry()
+        geometry = bytes(ogr.wkb) if ogr is not None else None
+    except (RowError, GDALException) as error:
+        reason = str(error) + getattr(record.cells, "span", "")
+        if isinstance(error, GDALException):
+            reason = f"its geometry is unreadable: {error}"
+        result.skipped.append(SkippedRow(record.where, reason))
+        wdpa_id = _id_of(record)
+        if wdpa_id is None:
+            return None
+        return (wdpa_id, _parcel_of(record), record.where, reason, None, None)
+    parcel = str(values.pop(PARCEL, ""))
+    return (values["wdpa_id"], parcel, record.where, None, _staged_values(values), geometry)
+
+
+def _parcel_of(record: SourceRecord) -> str:
+    index = record.columns.indexes.get("parcel_id")
+    return record.cells[index].strip() if index is not None else ""
+
+
+def _id_of(record: SourceRecord) -> int | None:
+    text = record.cells[record.columns.id_index].strip() if record.cells else ""
+    return int(Decimal(text)) if _INTEGER.fullmatch(text) else None
+
+
+# Pass 2: the staged sites, a batch at a time, parcels joined
 
 
 @dataclass
@@ -774,65 +878,73 @@ def _merge_parcel(site: _Site, values: FieldValues) -> None:
         site.values["latitude"], site.values["longitude"] = values["latitude"], values["longitude"]
 
 
-def _read_sites(
-    source: CsvSource | SpatialSource, result: ImportResult, progress: Progress
-) -> dict[int, _Site]:
-    lookups = Lookups.load()
-    total = source.total()
-    sites: dict[int, _Site] = {}
-    bad_sites: dict[int, str] = {}  # WDPA id → the bad parcel's record
-    for record in source.records():
-        result.rows_read += 1
-        if result.rows_read % PROGRESS_EVERY == 0:
-            progress("Reading", result.rows_read, total)
-        try:
-            values = parse_row(record.cells, record.columns, lookups)
-        except RowError as error:
-            reason = str(error) + getattr(record.cells, "span", "")
-            result.skipped.append(SkippedRow(record.where, reason))
-            wdpa_id = _id_of(record)
-            if wdpa_id is not None:
-                bad_sites.setdefault(wdpa_id, record.where)
-                result.ids_of_skipped.add(wdpa_id)
+def _staged_batches(spatial: bool, result: ImportResult) -> Iterator[list[tuple[int, _Site]]]:
+    """The sites of the file in batches, in the order the file first names them."""
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT wdpa_id, first FROM {STAGED_SITES} WHERE first > %s "
+                "ORDER BY first LIMIT %s",
+                [after, BATCH_SIZE],
+            )
+            ids = cursor.fetchall()
+            if not ids:
+                return
+            after = ids[-1][1]
+            cursor.execute(
+                f"SELECT wdpa_id, parcel, record, reason, attributes, geometry "
+                f"FROM {STAGED_RECORDS} WHERE wdpa_id = ANY(%s) ORDER BY wdpa_id, seq",
+                [[wdpa_id for wdpa_id, _first in ids]],
+            )
+            records: dict[int, list[tuple]] = {}
+            for row in cursor.fetchall():
+                records.setdefault(row[0], []).append(row[1:])
+        batch = []
+        for wdpa_id, _first in ids:
+            site = _site_of(wdpa_id, records[wdpa_id], spatial, result)
+            if site is not None:
+                batch.append((wdpa_id, site))
+        yield batch
+
+
+def _site_of(
+    wdpa_id: int, records: list[tuple], spatial: bool, result: ImportResult
+) -> _Site | None:
+    """A site from its staged records (in the file's order), or None, said why."""
+    site: _Site | None = None
+    bad_parcel = ""
+    parts: list[GEOSGeometry] = []
+    for parcel, where, reason, attributes, geometry in records:
+        if reason is not None:  # reported as it was read
+            bad_parcel = bad_parcel or where
             continue
-        wdpa_id = values["wdpa_id"]
-        assert isinstance(wdpa_id, int)
-        parcel = str(values.pop(PARCEL, ""))
-        site = sites.get(wdpa_id)
+        values = _unstaged_values(attributes)
         if site is None:
-            sites[wdpa_id] = _Site(where=record.where, values=values, parcels={parcel})
+            site = _Site(where=where, values=values, parcels={parcel})
         elif parcel and parcel not in site.parcels:
             site.parcels.add(parcel)
             _merge_parcel(site, values)
         else:
-            result.skipped.append(
-                SkippedRow(
-                    record.where, f"WDPA id {wdpa_id} was already imported from {site.where}"
-                )
-            )
-    progress("Reading", result.rows_read, total)
-    # A site with a bad parcel would be written with part of its area: not at all.
-    for wdpa_id, where in bad_sites.items():
-        if (site := sites.pop(wdpa_id, None)) is not None:
-            result.skipped.append(
-                SkippedRow(
-                    site.where, f"WDPA id {wdpa_id} is not imported: its parcel at {where} is bad"
-                )
-            )
-    return sites
-
-
-def _parcel_of(record: SourceRecord) -> str:
-    index = record.columns.indexes.get("parcel_id")
-    return record.cells[index].strip() if index is not None else ""
-
-
-def _id_of(record: SourceRecord) -> int | None:
-    text = record.cells[record.columns.id_index].strip() if record.cells else ""
-    return int(Decimal(text)) if _INTEGER.fullmatch(text) else None
-
-
-# Pass 2: the geometries of a spatial file, a site's parcels joined
+            message = f"WDPA id {wdpa_id} was already imported from {site.where}"
+            result.skipped.append(SkippedRow(where, message))
+            continue
+        if geometry is not None:
+            try:
+                parts.append(GEOSGeometry(memoryview(geometry), srid=WGS84))
+            except (GEOSException, ValueError) as error:
+                result.skipped.append(SkippedRow(where, f"its geometry is unreadable: {error}"))
+                return None
+    if site is None:
+        return None
+    if bad_parcel:
+        # A site with a bad parcel would be written with part of its area: not at all.
+        message = f"WDPA id {wdpa_id} is not imported: its parcel at {bad_parcel} is bad"
+        result.skipped.append(SkippedRow(site.where, message))
+        return None
+    if spatial and not _with_geometry(site, parts, result):
+        return None
+    return site
 
 
 def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
@@ -865,46 +977,20 @@ def site_geometry(parts: list[GEOSGeometry]) -> tuple[MultiPolygon | None, Point
     return boundary, None
 
 
-def _with_geometry(
-    source: SpatialSource, sites: dict[int, _Site], result: ImportResult
-) -> Iterator[tuple[int, _Site]]:
-    """The sites in the file's order, each with its boundary or point, as its last parcel
-    is read; a geometry that GDAL or GEOS cannot read skips its site."""
-    pending: dict[int, tuple[set[str], list[GEOSGeometry]]] = {}  # parcels read, geometries
-    broken: set[int] = set()
-    for record in source.records(ids_only=True):
-        wdpa_id = _id_of(record)
-        site = sites.get(wdpa_id) if wdpa_id is not None else None
-        if site is None or wdpa_id in broken:
-            continue
-        parcel = _parcel_of(record)
-        read, parts = pending.setdefault(wdpa_id, (set(), []))
-        if parcel in read or parcel not in site.parcels:
-            continue  # a record the first pass skipped (a repeated parcel)
-        read.add(parcel)
-        try:
-            ogr = record.geometry()
-            if ogr is not None:
-                parts.append(GEOSGeometry(ogr.wkb, srid=WGS84))
-        except (GDALException, GEOSException, ValueError) as error:
-            broken.add(wdpa_id)
-            pending.pop(wdpa_id, None)
-            result.skipped.append(SkippedRow(record.where, f"its geometry is unreadable: {error}"))
-            continue
-        if len(read) < len(site.parcels):
-            continue
-        del pending[wdpa_id]
-        try:
-            boundary, point = site_geometry(parts)
-        except (GEOSException, ValueError) as error:
-            result.skipped.append(SkippedRow(site.where, f"its geometry is unusable: {error}"))
-            continue
-        if boundary is not None:
-            site.values["boundary"] = boundary
-        elif point is not None:
-            site.values["latitude"] = _degrees(point.y)
-            site.values["longitude"] = _degrees(point.x)
-        yield wdpa_id, site
+def _with_geometry(site: _Site, parts: list[GEOSGeometry], result: ImportResult) -> bool:
+    """Give a site its boundary or point from its parcels' geometries; False, said why,
+    when GEOS cannot make them one."""
+    try:
+        boundary, point = site_geometry(parts)
+    except (GEOSException, ValueError) as error:
+        result.skipped.append(SkippedRow(site.where, f"its geometry is unusable: {error}"))
+        return False
+    if boundary is not None:
+        site.values["boundary"] = boundary
+    elif point is not None:
+        site.values["latitude"] = _degrees(point.y)
+        site.values["longitude"] = _degrees(point.x)
+    return True
 
 
 def _degrees(value: float) -> Decimal:
@@ -914,39 +1000,70 @@ def _degrees(value: float) -> Decimal:
 # Writing
 
 
-def _unique_slug(name: str, wdpa_id: int, taken: set[str]) -> str:
-    """A free slug for a new area; `taken` is read once for the whole file, not per row."""
-    return unique_slug(
-        name,
-        taken,
-        max_length=ProtectedArea._meta.get_field("slug").max_length,
-        fallback=f"wdpa-{wdpa_id}",
-        qualifier=str(wdpa_id),
-    )
+def _unique_slug(name: str, wdpa_id: int, taken: Set[str]) -> str:
+    """A free slug for a new area."""
+    return unique_slug(name, taken, **_slug_options(wdpa_id))
 
 
-@dataclass
-class _Known:
-    """The areas already imported: by WDPA id, their pk, first country and flag."""
+def _slug_options(wdpa_id: int) -> dict:
+    return {
+        "max_length": ProtectedArea._meta.get_field("slug").max_length,
+        "fallback": f"wdpa-{wdpa_id}",
+        "qualifier": str(wdpa_id),
+    }
 
-    areas: dict[int, tuple[int, int, bool]]
-    slugs: set[str]
 
-    @classmethod
-    def load(cls) -> _Known:
-        rows = ProtectedArea.objects.in_wdpa().values_list(
-            "wdpa_id", "pk", "country_id", "missing_from_wdpa_since"
+class _TakenSlugs(Set):
+    """The slugs taken, as a batch of new areas needs them: the first two candidates of
+    each read in one query, the slugs given in the batch, and any further candidate (a
+    rare third choice) asked of the database when it comes up."""
+
+    def __init__(self, candidates: Iterable[str]):
+        self.checked = set(candidates)
+        self.taken = set(
+            ProtectedArea.objects.filter(slug__in=self.checked).values_list("slug", flat=True)
         )
-        areas = {wdpa_id: (pk, country, since is not None) for wdpa_id, pk, country, since in rows}
-        return cls(areas=areas, slugs=set(ProtectedArea.objects.values_list("slug", flat=True)))
 
-    def plan(self, wdpa_id: int, site: _Site) -> None:
-        """Tell an update from a creation, and give a creation a free slug."""
-        known = self.areas.get(wdpa_id)
-        site.pk = known[0] if known else None
-        if site.pk is None:
-            site.slug = _unique_slug(str(site.values["name"]), wdpa_id, self.slugs)
-            self.slugs.add(site.slug)
+    def __contains__(self, slug: object) -> bool:
+        if slug not in self.checked:
+            self.checked.add(slug)
+            if ProtectedArea.objects.filter(slug=slug).exists():
+                self.taken.add(slug)
+        return slug in self.taken
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.taken)
+
+    def __len__(self) -> int:
+        return len(self.taken)
+
+    def add(self, slug: str) -> None:
+        self.checked.add(slug)
+        self.taken.add(slug)
+
+
+def _plan(batch: list[tuple[int, _Site]]) -> None:
+    """Tell updates from creations (by WDPA id), and give each creation a free slug."""
+    existing = dict(
+        ProtectedArea.objects.filter(wdpa_id__in=[wdpa_id for wdpa_id, _site in batch]).values_list(
+            "wdpa_id", "pk"
+        )
+    )
+    new = [(wdpa_id, site) for wdpa_id, site in batch if wdpa_id not in existing]
+    for wdpa_id, site in batch:
+        site.pk = existing.get(wdpa_id)
+    if not new:
+        return
+    taken = _TakenSlugs(
+        candidate
+        for wdpa_id, site in new
+        for candidate in islice(
+            slug_candidates(str(site.values["name"]), **_slug_options(wdpa_id)), 2
+        )
+    )
+    for wdpa_id, site in new:
+        site.slug = _unique_slug(str(site.values["name"]), wdpa_id, taken)
+        taken.add(site.slug)
 
 
 def _comparable(name: str, value):
@@ -1108,34 +1225,32 @@ def _write_batch(sites: list[tuple[int, _Site]], comment: str) -> ImportResult:
     return result
 
 
-def _covered_countries(sites: dict[int, _Site]) -> set[int]:
-    """The countries the file covers: those with a site in them alone. A site shared with
+def _covered_countries(batch: list[tuple[int, _Site]]) -> set[int]:
+    """The countries a batch covers: those with a site in them alone. A site shared with
     a neighbour does not make the file cover the neighbour (a country download lists
     the sites it shares)."""
     return {
         site.values[COUNTRIES][0]  # type: ignore[index]
-        for site in sites.values()
+        for _wdpa_id, site in batch
         if len(site.values.get(COUNTRIES, ())) == 1  # type: ignore[arg-type]
     }
 
 
-def _flag_missing(
-    known: _Known, seen: set[int], covered: set[int], result: ImportResult, now
-) -> None:
-    """Flag (never delete) the areas of the covered countries that the file no longer lists."""
-    missing = [
-        (wdpa_id, pk)
-        for wdpa_id, (pk, country_id, flagged) in known.areas.items()
-        if country_id in covered and not flagged and wdpa_id not in seen
-    ]
-    for wdpa_id, _pk in sorted(missing):
+def _flag_missing(covered: set[int], result: ImportResult, now) -> None:
+    """Flag (never delete) the areas of the covered countries that the file no longer
+    names (a bad record still names its site)."""
+    missing = (
+        ProtectedArea.objects.in_wdpa()
+        .filter(country_id__in=covered, missing_from_wdpa_since__isnull=True)
+        .exclude(wdpa_id__in=RawSQL(f"SELECT wdpa_id FROM {STAGED_SITES}", ()))
+    )
+    for wdpa_id in missing.order_by("wdpa_id").values_list("wdpa_id", flat=True)[
+        : WdpaImport.CHANGES_KEPT
+    ]:
         result.changes.note("missing", wdpa_id)
-    pks = [pk for _wdpa_id, pk in missing]
-    for start in range(0, len(pks), 10_000):
-        ProtectedArea.objects.filter(pk__in=pks[start : start + 10_000]).update(
-            missing_from_wdpa_since=now, updated_at=now, version=F("version") + 1
-        )
-    result.missing = len(missing)
+    result.missing = missing.update(
+        missing_from_wdpa_since=now, updated_at=now, version=F("version") + 1
+    )
 
 
 def _forget_logged_queries() -> None:
@@ -1146,50 +1261,45 @@ def _forget_logged_queries() -> None:
         reset_queries()
 
 
-def _batches(items: Iterable[tuple[int, _Site]]) -> Iterator[list[tuple[int, _Site]]]:
-    batch: list[tuple[int, _Site]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def import_file(path: str | Path, progress: Progress | None = None, *, user=None) -> ImportResult:
+def import_file(
+    path: str | Path, progress: Progress | None = None, *, user=None, partial: bool = False
+) -> ImportResult:
     """Import a WDPA file (CSV, shapefile ZIP, GeoPackage, GeoJSON) and keep a record of it.
 
-    Raises WdpaFileError, before writing anything, if the file as a whole is unusable.
+    Areas of the file's countries that it no longer names are flagged as missing from
+    the WDPA, unless the file is `partial` (a selection of sites, not a country's
+    download). Raises WdpaFileError, before writing anything, if the file as a whole
+    is unusable.
     """
     progress = progress or Progress()
     started = timezone.now()
     source = open_source(path)
     result = ImportResult()
-    sites = _read_sites(source, result, progress)
-    known = _Known.load()
-    for wdpa_id, site in sites.items():
-        known.plan(wdpa_id, site)
-    seen = set(sites) | result.ids_of_skipped
-    covered = _covered_countries(sites)
-
     comment = f"WDPA import {Path(path).name}"
-    ordered = _with_geometry(source, sites, result) if source.spatial else iter(sites.items())
-    written = 0
-    for batch in _batches(ordered):
-        result.add(_write_batch(batch, comment))
-        for _wdpa_id, site in batch:
-            site.values.pop("boundary", None)  # written: not kept to the end
-        _forget_logged_queries()
-        written += len(batch)
-        progress("Writing", written, len(sites))
-    with transaction.atomic():
-        _flag_missing(known, seen, covered, result, timezone.now())
-        result.record = _keep_record(Path(path).name, started, user, result)
+    sites = _stage(source, result, progress)
+    try:
+        covered: set[int] = set()
+        written = 0
+        for batch in _staged_batches(source.spatial, result):
+            covered |= _covered_countries(batch)
+            _plan(batch)
+            result.add(_write_batch(batch, comment))
+            _forget_logged_queries()
+            written += len(batch)
+            progress("Writing", written, sites)
+        with transaction.atomic():
+            if not partial:
+                _flag_missing(covered, result, timezone.now())
+            result.record = _keep_record(Path(path).name, started, user, result, partial=partial)
+    finally:
+        with connection.cursor() as cursor:
+            _drop_stage(cursor)
     return result
 
 
-def _keep_record(file_name: str, started, user, result: ImportResult) -> WdpaImport:
+def _keep_record(
+    file_name: str, started, user, result: ImportResult, *, partial: bool
+) -> WdpaImport:
     result.skipped.sort(key=_record_order)
     changes = result.changes
     return WdpaImport.objects.create(
@@ -1213,6 +1323,8 @@ def _keep_record(file_name: str, started, user, result: ImportResult) -> WdpaImp
                 [skipped.record, skipped.reason]
                 for skipped in result.skipped[: WdpaImport.CHANGES_KEPT]
             ],
+            # A partial file flags nothing as missing: the record says so.
+            **({"partial": True} if partial else {}),
         },
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils.text import slugify
 
 from members import wdpa
@@ -502,3 +503,81 @@ def test_an_import_refreshes_the_cached_figures_whoever_runs_it(tmp_path, client
     path.write_text("WDPAID,NAME,ISO3\n555,Bardia National Park,NPL\n", encoding="utf-8")
     wdpa.import_file(path)
     assert client.get("/").context["protected_area_count"] == 1
+
+
+PARCEL_HEADER = ["SITE_ID", "SITE_PID", "NAME_ENG", "ISO3", "REP_AREA"]
+
+
+def staging_tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s)::text, to_regclass(%s)::text",
+            [f"pg_temp.{wdpa.STAGED_RECORDS}", f"pg_temp.{wdpa.STAGED_SITES}"],
+        )
+        return [name for name in cursor.fetchone() if name]
+
+
+@pytest.mark.django_db
+def test_parcels_far_apart_in_the_file_make_one_area_whatever_the_batches(tmp_path, monkeypatch):
+    """The file is staged before anything is written: a site's parcels are joined even
+    when others lie between them and the writing goes one site at a time."""
+    monkeypatch.setattr(wdpa, "BATCH_SIZE", 1)
+    path = write_csv(
+        tmp_path,
+        PARCEL_HEADER,
+        [
+            ["100", "100_A", "Kangchenjunga", "NPL", "1000.5"],
+            ["200", "", "Bardia", "NPL", "968"],
+            ["300", "", "Sagarmatha", "NPL", "1148"],
+            ["100", "100_B", "Kangchenjunga", "IND", "850.25"],
+        ],
+    )
+
+    output = run_import(path)
+
+    assert "4 rows read: created 3, updated 0, unchanged 0, skipped 0" in output
+    kangchenjunga = ProtectedArea.objects.get(wdpa_id=100)
+    assert kangchenjunga.reported_area_km2 == Decimal("1850.750")
+    assert {c.iso3 for c in kangchenjunga.countries.all()} == {"NPL", "IND"}
+    # Written in the order the file first names the sites.
+    assert list(
+        ProtectedArea.objects.filter(wdpa_id__isnull=False)
+        .order_by("pk")
+        .values_list("wdpa_id", flat=True)
+    ) == [100, 200, 300]
+    assert staging_tables() == []
+
+
+@pytest.mark.django_db
+def test_a_file_refused_halfway_leaves_no_staging_behind(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"WDPAID,NAME,ISO3\n1,Chitwan,NPL\n2,Bardia \xff,NPL\n")
+
+    with pytest.raises(CommandError, match="Line 3 is not UTF-8"):
+        run_import(path)
+
+    assert staging_tables() == []
+    assert not ProtectedArea.objects.exists()
+    # The connection is usable: the next import goes through.
+    run_import(write_csv(tmp_path, ["WDPAID", "NAME", "ISO3"], [["1", "Chitwan", "NPL"]]))
+    assert ProtectedArea.objects.get(wdpa_id=1).slug == "chitwan"
+
+
+@pytest.mark.django_db
+def test_same_names_in_different_batches_get_different_slugs(tmp_path, monkeypatch):
+    monkeypatch.setattr(wdpa, "BATCH_SIZE", 1)
+    ProtectedAreaFactory(name="Royal Chitwan", slug="royal-chitwan")
+    ProtectedAreaFactory(name="Royal Chitwan", slug="royal-chitwan-300")
+    ProtectedAreaFactory(name="Royal Chitwan", slug="royal-chitwan-300-2")
+    path = write_csv(
+        tmp_path,
+        ["WDPAID", "NAME", "ISO3"],
+        [["100", "Chitwan", "NPL"], ["200", "Chitwan", "NPL"], ["300", "Royal Chitwan", "NPL"]],
+    )
+
+    run_import(path)
+
+    slugs = dict(ProtectedArea.objects.filter(wdpa_id__isnull=False).values_list("wdpa_id", "slug"))
+    # The third site's first two candidates are taken (read at once), and so is the
+    # third (asked for when it comes up).
+    assert slugs == {100: "chitwan", 200: "chitwan-200", 300: "royal-chitwan-300-3"}

@@ -226,6 +226,22 @@ def test_areas_no_longer_in_the_wdpa_are_flagged_kept_and_cleared_when_they_come
     assert "updated 1" in output
 
 
+def test_a_partial_file_flags_no_area_as_missing(tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "partial").mkdir()
+    run_import(shapefile_download(tmp_path / "full", download_parts()))
+    partial = shapefile_download(tmp_path / "partial", download_parts()[:2])
+
+    out = io.StringIO()
+    call_command("import_wdpa", str(partial), "--partial", stdout=out)
+
+    assert ProtectedArea.objects.get(wdpa_id=1006).missing_from_wdpa_since is None
+    assert "a partial file: no area flagged as missing from the WDPA" in out.getvalue()
+    record = WdpaImport.objects.first()
+    assert record.missing == 0
+    assert record.changes["partial"] is True
+
+
 def test_a_geopackage_and_geojson_are_read(tmp_path):
     features = [
         feature(site(2001, "Khao Yai", ISO3="THA"), square(101.4, 14.3)),

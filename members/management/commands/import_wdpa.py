@@ -48,8 +48,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The WDPA file: .csv (UTF-8), .zip, .gpkg or .geojson.")
         parser.add_argument("--user", help="The username of the person importing, for the record.")
+        parser.add_argument(
+            "--partial",
+            action="store_true",
+            help=(
+                "The file is a selection of sites, not a country's whole download: flag no "
+                "area as missing from the WDPA because the file does not name it."
+            ),
+        )
 
-    def handle(self, *args, path: str, user: str | None = None, verbosity: int = 1, **options):
+    def handle(
+        self,
+        *args,
+        path: str,
+        user: str | None = None,
+        partial: bool = False,
+        verbosity: int = 1,
+        **options,
+    ):
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
@@ -57,14 +73,16 @@ class Command(BaseCommand):
                 raise CommandError(f"No user is called {user!r}.")
         progress = ProgressBar(self.stdout, terminal=self.stdout.isatty())
         try:
-            result = import_file(path, progress if verbosity >= 1 else None, user=importer)
+            result = import_file(
+                path, progress if verbosity >= 1 else None, user=importer, partial=partial
+            )
         except WdpaFileError as error:
             raise CommandError(str(error)) from error
         finally:
             progress.finish()
-        self._report(result)
+        self._report(result, partial=partial)
 
-    def _report(self, result: ImportResult) -> None:
+    def _report(self, result: ImportResult, *, partial: bool) -> None:
         summary = (
             f"{result.rows_read} rows read: created {result.created}, "
             f"updated {result.updated}, unchanged {result.unchanged}, "
@@ -75,6 +93,8 @@ class Command(BaseCommand):
                 f"; {result.missing} no longer in the WDPA (kept, flagged), "
                 f"{result.returned} back in it"
             )
+        if partial:
+            summary += "; a partial file: no area flagged as missing from the WDPA"
         self.stdout.write(summary, self.style.WARNING if result.skipped else self.style.SUCCESS)
         for skipped in result.skipped[:SKIPPED_SHOWN]:
             self.stdout.write(f"  {skipped.record}: {skipped.reason}", self.style.WARNING)
