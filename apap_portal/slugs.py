@@ -32,11 +32,12 @@ def unique_slug(
     candidates = slug_candidates(
         text, max_length=max_length, fallback=fallback, qualifier=qualifier
     )
+    if not isinstance(taken, QuerySet):
+        # One candidate at a time, in order: a set that asks the database for a slug it
+        # has not read yet (the WDPA import's) asks only as far as the first free one.
+        return next(slug for slug in candidates if slug not in taken and slug not in reserved)
     for batch in batched(candidates, CANDIDATES_PER_QUERY):
-        if isinstance(taken, QuerySet):
-            used = set(taken.filter(slug__in=batch).values_list("slug", flat=True))
-        else:
-            used = {slug for slug in batch if slug in taken}
+        used = set(taken.filter(slug__in=batch).values_list("slug", flat=True))
         for candidate in batch:
             if candidate not in used and candidate not in reserved:
                 return candidate

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
 from members import wdpa
@@ -581,3 +582,17 @@ def test_same_names_in_different_batches_get_different_slugs(tmp_path, monkeypat
     # The third site's first two candidates are taken (read at once), and so is the
     # third (asked for when it comes up).
     assert slugs == {100: "chitwan", 200: "chitwan-200", 300: "royal-chitwan-300-3"}
+
+
+@pytest.mark.django_db
+def test_an_import_asks_the_same_queries_for_ten_new_sites_or_forty(tmp_path):
+    """New areas' slugs and existing areas are read per batch, not per site."""
+
+    def queries_to_import(first_id: int, sites: int) -> int:
+        rows = [[str(first_id + n), "Bardia", "NPL"] for n in range(sites)]
+        path = write_csv(tmp_path, ["WDPAID", "NAME", "ISO3"], rows, name=f"{first_id}.csv")
+        with CaptureQueriesContext(connection) as queries:
+            wdpa.import_file(path)
+        return len(queries)
+
+    assert queries_to_import(1000, 10) == queries_to_import(2000, 40)
