@@ -523,7 +523,7 @@ class CsvSource:
     def __init__(self, path: Path):
         self.path = path
 
-    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
+    def records(self) -> Iterator[SourceRecord]:
         try:
             file = open(self.path, "rb")  # noqa: SIM115 (closed below, read lazily)
         except OSError as error:
@@ -577,16 +577,15 @@ class SpatialSource:
     def total(self) -> int:
         return sum(len(layer) for _name, layer in self._layers())
 
-    def records(self, *, ids_only: bool = False) -> Iterator[SourceRecord]:
+    def records(self) -> Iterator[SourceRecord]:
         for name, layer in self._layers():
             if not len(layer):
                 continue  # an empty part of a download: its columns do not matter
             columns = parse_header(list(layer.fields), where=name)
             transform = _to_wgs84(layer)
-            # Only the columns the import reads (the second pass: the site's and the
-            # parcel's ids); the others stay blank. Each field read is a few calls into GDAL.
-            keys = ("wdpa_id", "parcel_id") if ids_only else columns.indexes
-            wanted = sorted({columns.indexes[key] for key in keys if key in columns.indexes})
+            # Only the columns the import reads; the others stay blank. Each field read is
+            # a few calls into GDAL.
+            wanted = sorted(set(columns.indexes.values()))
             blank = [""] * columns.width
             for feature in layer:
                 cells = blank.copy()
