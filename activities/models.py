@@ -308,6 +308,8 @@ class Activity(VersionedModel):
     search_vector = search_vector_field(
         ("title", "A"), ("summary", "B"), ("body", "C"), ("outcomes", "C"), ("city", "D")
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("summary", "body", "outcomes", "city")
 
     objects = ActivityQuerySet.as_manager()
 

@@ -994,6 +994,8 @@ class ProtectedArea(VersionedModel):
     search_vector = search_vector_field(
         ("name", "A"), ("original_name", "A"), ("designation", "C"), ("description", "D")
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("description", "original_name")
 
     objects = ProtectedAreaQuerySet.as_manager()
 
