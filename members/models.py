@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.dates import date_label, date_precision_field, first_day
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
 
@@ -281,6 +282,14 @@ class Membership(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    # As activities keep their dates (apap_portal.dates): "January 2018" stays a month.
+    joined_on_precision = date_precision_field(
+        _("joining date known to"),
+        help_text=_(
+            "When only the month or the year of joining is known, choose it here: the date "
+            "is kept as the first day of that month or year, and shown as it is known."
+        ),
+    )
     letter_of_intent_on = models.DateField(_("letter of intent dated"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Visible to staff only."))
 
@@ -291,6 +300,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.get_category_display()}"
+
+    def clean(self) -> None:
+        # A date known to the month is the month's first day, whichever day was typed.
+        if self.joined_on:
+            self.joined_on = first_day(self.joined_on, self.joined_on_precision)
+
+    @property
+    def joined_label(self) -> str:
+        """When it joined, as it is known: "3 September 2015", "January 2018", "2019"."""
+        return date_label(self.joined_on, self.joined_on_precision) if self.joined_on else ""
 
 
 @reversion.register()
