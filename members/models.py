@@ -207,6 +207,11 @@ class OrganizationQuerySet(models.QuerySet):
         """A queryset optimized for the member directory: one query per page."""
         return self.members().select_related("country", "membership")
 
+    def listed_for(self, user) -> OrganizationQuerySet:
+        """What search shows `user`: every organization, members and partners alike, has a
+        public page (the focal points' emails on it are for members only)."""
+        return self.all()
+
     def for_detail(self, user) -> OrganizationQuerySet:
         return self.select_related("country", "membership").prefetch_related(
             "membership__focal_points",
@@ -217,7 +222,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=["membership"])
+@reversion.register(follow=["membership"], exclude=["search_vector"])
 class Organization(VersionedModel):
     class Kind(models.TextChoices):
         NATIONAL_AGENCY = "national", _("National agency")
@@ -246,6 +251,11 @@ class Organization(VersionedModel):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("name", "A"), ("acronym", "A"), ("local_name", "A"), ("description", "C")
+    )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("description", "local_name")
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -253,6 +263,10 @@ class Organization(VersionedModel):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="organization_search"),
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="organization_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

@@ -1,13 +1,13 @@
 """The site-wide search: /search/?q= over everything the visitor may see.
 
-Best practices, resources, stories, activities and protected areas are searched at once
-and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
-more match: `apap_portal.fulltext.search`). Each kind's rows come from its model's
-`listed_for(user)`, the one place visibility is decided. The kinds meet in UNION ALL
-queries, so whatever the number of matches a page costs two queries: the ranking of
-every kind (cached until the content changes), then the page's rows. When the full-text
-search finds nothing in any kind, the misspelling-tolerant trigram search on titles runs
-instead.
+Best practices, resources, stories, activities, protected areas and organizations are
+searched at once and mixed in one list ranked by relevance (each kind's newest
+`MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`). Each kind's rows
+come from its model's `listed_for(user)`, the one place visibility is decided. The kinds
+meet in UNION ALL queries, so whatever the number of matches a page costs two queries:
+the ranking of every kind (cached until the content changes), then the page's rows. When
+the full-text search finds nothing in any kind, the misspelling-tolerant trigram search
+on titles runs instead.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from apap_portal.fulltext.search import allows_near_misses, clean_query, scored,
 from apap_portal.fulltext.snippets import snippet_html, snippet_of
 from apap_portal.pagination import Pages
 from knowledge.models import BestPractice, Resource, Story
-from members.models import ProtectedArea
+from members.models import Organization, ProtectedArea
 
 RESULTS_PER_PAGE = 20
 
@@ -93,6 +93,14 @@ KINDS = (
         _("Protected areas"),
         "members:protectedarea_detail",
         ProtectedArea.objects.listed_for,
+        title_field="name",
+    ),
+    SearchableKind(
+        "organization",
+        _("Organization"),
+        _("Organizations"),
+        "members:organization_detail",
+        Organization.objects.listed_for,
         title_field="name",
     ),
 )
