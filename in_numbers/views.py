@@ -145,58 +145,64 @@ def membership_chart(figures: Figures) -> Chart:
 
 
 def membership_counts(membership: MembershipFigures) -> str:
-    sentences = [
-        _(
-            "Members and member countries, cumulative, by the year they joined (or signed "
-            "their letter of intent, when that is the only date). A date known only to its "
-            "month or its year counts in that year."
-        )
-    ]
-    if membership.withdrawn_members:
-        sentences.append(
+    withdrawn, regional = membership.withdrawn_members, membership.regional_members
+    rule = _(
+        "Members and member countries, cumulative, by the year they joined (or signed "
+        "their letter of intent, when that is the only date). A date known only to its "
+        "month or its year counts in that year."
+    )
+    notes = [
+        (
             ngettext(
                 "%(count)s member has since withdrawn; the record holds no withdrawal date, "
                 "so it counts from the year it joined.",
                 "%(count)s members have since withdrawn; the record holds no withdrawal date, "
                 "so they count from the year they joined.",
-                membership.withdrawn_members,
-            )
-            % {"count": formatted(membership.withdrawn_members)}
-        )
-    if membership.regional_members:
-        sentences.append(
+                withdrawn,
+            ),
+            withdrawn,
+        ),
+        (
             ngettext(
                 "%(count)s regional or international member belongs to no country.",
                 "%(count)s regional or international members belong to no country.",
-                membership.regional_members,
-            )
-            % {"count": formatted(membership.regional_members)}
-        )
-    return " ".join(sentences)
+                regional,
+            ),
+            regional,
+        ),
+    ]
+    return " ".join([rule, *counted_sentences(notes)])
 
 
 def membership_missing(membership: MembershipFigures) -> str:
     """The memberships left out for want of a date: none is given one."""
-    if not membership.undated_members:
+    undated, countries = membership.undated_members, membership.undated_countries
+    if not undated:
         return _("Every membership has a known start year.")
-    sentences = [
-        ngettext(
-            "%(count)s membership without a known start year is not counted.",
-            "%(count)s memberships without a known start year are not counted.",
-            membership.undated_members,
-        )
-        % {"count": formatted(membership.undated_members)}
-    ]
-    if membership.undated_countries:
-        sentences.append(
+    notes = [
+        (
+            ngettext(
+                "%(count)s membership without a known start year is not counted.",
+                "%(count)s memberships without a known start year are not counted.",
+                undated,
+            ),
+            undated,
+        ),
+        (
             ngettext(
                 "For the same reason %(count)s member country is not counted.",
                 "For the same reason %(count)s member countries are not counted.",
-                membership.undated_countries,
-            )
-            % {"count": formatted(membership.undated_countries)}
-        )
-    return " ".join(sentences)
+                countries,
+            ),
+            countries,
+        ),
+    ]
+    return " ".join(counted_sentences(notes))
+
+
+def counted_sentences(notes: list[tuple[str, int]]) -> list[str]:
+    """The sentences of (sentence, count) pairs whose count is not zero, the count written in."""
+    return [sentence % {"count": formatted(count)} for sentence, count in notes if count]
 
 
 def activity_chart(figures: Figures) -> Chart:

@@ -19,7 +19,9 @@ from tests.factories import (
     StoryFactory,
 )
 
-START, STOP, CUT = "\x02", "\x03", "\x04"
+pytestmark = [pytest.mark.django_db, pytest.mark.cache]
+
+CUT = "\x04"  # where the database cut the text (SnippetWindow)
 
 LONG_SENTENCE = (
     "Over three dry seasons the rangers of the eastern sector walked the old trails with "
@@ -122,8 +124,6 @@ def search_snippets(client, q) -> dict[str, str]:
     return {result.title: snippet_text(result.snippet) for result in response.context["results"]}
 
 
-@pytest.mark.django_db
-@pytest.mark.cache
 def test_a_match_deep_in_a_best_practice_shows_its_whole_phrase_highlighted(client):
     BestPracticeFactory(
         title="Grazing calendar",
@@ -139,8 +139,6 @@ def test_a_match_deep_in_a_best_practice_shows_its_whole_phrase_highlighted(clie
     assert len(snippet) <= SNIPPET_MAX + 2
 
 
-@pytest.mark.django_db
-@pytest.mark.cache
 def test_every_kind_shows_the_sentence_of_its_match_from_any_searched_field(client):
     ActivityFactory(
         title="Ranger training",
@@ -171,8 +169,6 @@ def test_every_kind_shows_the_sentence_of_its_match_from_any_searched_field(clie
     }
 
 
-@pytest.mark.django_db
-@pytest.mark.cache
 @pytest.mark.parametrize(
     ("url", "make"),
     [
@@ -208,16 +204,12 @@ def test_the_searched_lists_show_the_same_snippets(client, url, make):
     assert "Cattle kept out." not in response.text
 
 
-@pytest.mark.django_db
-@pytest.mark.cache
 def test_the_text_cannot_mark_words_itself(client):
     BestPracticeFactory(title="Markers", summary="A \x02forged\x03 mark beside the gaur.")
     snippet = search_snippets(client, "gaur")["Markers"]
     assert snippet == "A forged mark beside the [gaur]."
 
 
-@pytest.mark.django_db
-@pytest.mark.cache
 def test_snippets_are_made_for_the_page_shown_only_in_its_one_query(client):
     """Intended to keep ts_headline off the ranking: it costs CPU for every row it sees."""
     for number in range(30):
