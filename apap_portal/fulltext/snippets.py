@@ -28,8 +28,9 @@ from django.utils.safestring import SafeString, mark_safe
 _START, _STOP, _CUT = "\x02", "\x03", "\x04"
 _MARKERS = _START + _STOP + _CUT
 ELLIPSIS = "…"
-# Each field a snippet may come from is read up to this length.
-SNIPPET_SOURCE_CHARS = 4000
+# Each field a snippet may come from is read up to this length, and all of them up to the
+# second: ts_headline reads every character it is given, so this bounds its cost per row.
+SNIPPET_SOURCE_CHARS, SNIPPET_TEXT_CHARS = 4000, 6000
 # The window around the first match that the database sends (SnippetWindow).
 SNIPPET_BEFORE, SNIPPET_SPAN = 400, 1000
 # A snippet takes further whole sentences up to this length, and never passes the maximum.
@@ -38,7 +39,7 @@ SNIPPET_LENGTH, SNIPPET_MAX = 160, 300
 LEAD_IN = 60
 
 
-def searchable_text(fields: tuple[str, ...]) -> Func:
+def searchable_text(fields: tuple[str, ...]) -> Left:
     """The text a snippet is cut from: the fields in order, each a paragraph of its own."""
     parts = [
         Func(
@@ -50,7 +51,8 @@ def searchable_text(fields: tuple[str, ...]) -> Func:
         )
         for field in fields
     ]
-    return Func(Value("\n\n"), *parts, function="concat_ws", output_field=models.TextField())
+    text = Func(Value("\n\n"), *parts, function="concat_ws", output_field=models.TextField())
+    return Left(text, SNIPPET_TEXT_CHARS)
 
 
 class SnippetWindow(Func):
