@@ -86,6 +86,7 @@ DIRECTORY_COLUMNS = [
     ("Membership category", "membership__category"),
     ("Membership status", "membership__status"),
     ("Joined on", "membership__joined_on"),
+    ("Joining date known to", "membership__joined_on_precision"),
     ("Letter of intent", "membership__letter_of_intent_on"),
     ("Website", "website"),
 ]
