@@ -38,8 +38,6 @@ class GbfTargetFilter(ChoiceByKeyFilter):
 
 
 class ActivityFilter(SearchFilterSet):
-    search_snippet_field = "summary"
-
     work_area = WorkAreaFilter()
     focal_activity = django_filters.ModelChoiceFilter(
         field_name="focal_activities",

@@ -9,16 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from activities.reports import MAX_REPORT_YEARS, period_bounds, period_choices, years_later
+from apap_portal.dates import DateInput
 from members.models import Organization
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates (2023-06-30)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class CooperationReportForm(forms.Form):

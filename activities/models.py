@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.dates import DatePrecision, date_precision_field, dates_label
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
 from apap_portal.uploads import DocumentField
@@ -224,12 +224,8 @@ class Activity(VersionedModel):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    class DatePrecision(models.TextChoices):
-        """How much of the dates is known: the record keeps "November 2014" as it is."""
-
-        DAY = "day", _("Exact days")
-        MONTH = "month", _("Month only")
-        YEAR = "year", _("Year only")
+    # How much of the dates is known (shared with memberships: apap_portal.dates).
+    DatePrecision = DatePrecision
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
@@ -250,11 +246,8 @@ class Activity(VersionedModel):
     end_date = models.DateField(
         _("end date"), null=True, blank=True, help_text=_("Leave blank for a one-day activity.")
     )
-    date_precision = models.CharField(
+    date_precision = date_precision_field(
         _("dates known to"),
-        max_length=8,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
         help_text=_(
             "When only the month or year is known, give its first day as start "
             "(and its last as end)."
@@ -308,6 +301,8 @@ class Activity(VersionedModel):
     search_vector = search_vector_field(
         ("title", "A"), ("summary", "B"), ("body", "C"), ("outcomes", "C"), ("city", "D")
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("summary", "body", "outcomes", "city")
 
     objects = ActivityQuerySet.as_manager()
 
@@ -381,20 +376,7 @@ class Activity(VersionedModel):
 
     def dates_label(self) -> str:
         """The dates as people write them: "13–17 November 2013", "November 2014", "2017–2018"."""
-        start, end = self.start_date, self.last_day
-        if self.date_precision == self.DatePrecision.YEAR:
-            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-        if self.date_precision == self.DatePrecision.MONTH:
-            if (start.year, start.month) == (end.year, end.month):
-                return format_date(start, "F Y")
-            return f"{format_date(start, 'F Y')} – {format_date(end, 'F Y')}"
-        if start == end:
-            return format_date(start, "j F Y")
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}–{format_date(end, 'j F Y')}"
-        if start.year == end.year:
-            return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
-        return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
+        return dates_label(self.start_date, self.last_day, self.date_precision)
 
     def organizations_in_role(self, *roles: str) -> list[Organization]:
         """Organizations in the given roles, from the prefetched roles of `for_detail()`."""

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import models, transaction
 
+from apap_portal.dates import DatePrecision
 from members.models import (
     Country,
     DesignationType,
@@ -53,10 +54,18 @@ NBCA = "nature-and-biodiversity-conservation-agency"
 COUNTRY_MEMBER = Membership.Category.COUNTRY
 ASSOCIATE_MEMBER = Membership.Category.ASSOCIATE
 
+
+def joined(year: int, month: int | None = None) -> dict[str, Any]:
+    """A joining date the sources give only to the month or the year, kept at that precision."""
+    if month is None:
+        return {"joined_on": date(year, 1, 1), "joined_on_precision": DatePrecision.YEAR}
+    return {"joined_on": date(year, month, 1), "joined_on_precision": DatePrecision.MONTH}
+
+
 # Member agencies and partners. "country" is an ISO3 code (None for regional bodies);
-# "membership" is absent for organizations that are not APAP members. Dates are given
-# only where the sources give a day; months and years go into the description. The
-# sources of these facts are listed in docs/demo-data.md.
+# "membership" is absent for organizations that are not APAP members. Dates are given as
+# precisely as the sources give them (`joined`), never invented: a member without a date in
+# the sources has none. The sources of these facts are listed in docs/demo-data.md.
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "slug": MOEJ,
@@ -148,7 +157,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
             "joined APAP in January 2018 as the State Forestry Administration, which later "
             "became the National Forestry and Grassland Administration."
         ),
-        "membership": {"category": COUNTRY_MEMBER},
+        "membership": {"category": COUNTRY_MEMBER, **joined(2018, 1)},
     },
     {
         "slug": ICIMOD,
@@ -162,7 +171,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
             "based in Kathmandu. It joined APAP in March 2018 as the partnership's first "
             "Associate Member."
         ),
-        "membership": {"category": ASSOCIATE_MEMBER},
+        "membership": {"category": ASSOCIATE_MEMBER, **joined(2018, 3)},
     },
     {
         "slug": VNFOREST,
@@ -174,7 +183,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
             "Viet Nam's department for the management of protected forests, the country's "
             "special-use forests and protected areas. It joined APAP in 2019."
         ),
-        "membership": {"category": COUNTRY_MEMBER},
+        "membership": {"category": COUNTRY_MEMBER, **joined(2019)},
     },
     {
         "slug": DNP_THAILAND,
@@ -188,7 +197,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
             "conservation, under the Ministry of Natural Resources and Environment. It "
             "joined APAP in 2019."
         ),
-        "membership": {"category": COUNTRY_MEMBER},
+        "membership": {"category": COUNTRY_MEMBER, **joined(2019)},
     },
     {
         "slug": "ministry-of-climate-change-environment-and-energy-maldives",
@@ -573,6 +582,7 @@ def load_members_demo(stdout: TextIO | None = None) -> dict[str, dict[str, int]]
                 {
                     "status": Membership.Status.ACTIVE,
                     "joined_on": None,
+                    "joined_on_precision": DatePrecision.DAY,
                     "letter_of_intent_on": None,
                     **membership,
                 },

@@ -124,6 +124,9 @@ class Chart:
     texts: tuple[Text, ...] = ()
     rules: tuple[Rule, ...] = ()
     legend: tuple[tuple[int, str], ...] = field(default=())  # (series, name)
+    # Said beside every chart: what it counts, and what it leaves out for want of data.
+    counts: str = ""
+    missing: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -157,6 +160,8 @@ def column_chart(
     id: str,
     title: str,
     description: str,
+    counts: str = "",
+    missing: str = "",
     categories: Sequence[str],
     series: Sequence[Series],
     table: Table,
@@ -169,7 +174,9 @@ def column_chart(
     count = len(categories)
     totals = [sum(item.values[i] for item in series) for i in range(count)]
     if not count or not any(totals):
-        return Chart(id=id, title=title, description=description, table=table)
+        return Chart(
+            id=id, title=title, description=description, table=table, counts=counts, missing=missing
+        )
     top, bottom, left, right, height = 24, 28, 44, 8, 260
     plot_height = height - top - bottom
     plot_width = WIDTH - left - right
@@ -252,6 +259,8 @@ def column_chart(
         id=id,
         title=title,
         description=description,
+        counts=counts,
+        missing=missing,
         table=table,
         height=height,
         bars=tuple(bars),
@@ -266,13 +275,17 @@ def bar_chart(
     id: str,
     title: str,
     description: str,
+    counts: str = "",
+    missing: str = "",
     categories: Sequence[str],
     series: Sequence[Series],
     table: Table,
 ) -> Chart:
     """Horizontal bars, one row per category, its name above its bars (names may be long)."""
     if not categories or not any(any(item.values) for item in series):
-        return Chart(id=id, title=title, description=description, table=table)
+        return Chart(
+            id=id, title=title, description=description, table=table, counts=counts, missing=missing
+        )
     label_height, bar_height, gap, value_room = 16, 14, 10, 56
     highest = float(max(max(item.values) for item in series))
     plot_width = WIDTH - value_room
@@ -309,6 +322,8 @@ def bar_chart(
         id=id,
         title=title,
         description=description,
+        counts=counts,
+        missing=missing,
         table=table,
         height=_r(y),
         bars=tuple(bars),

@@ -64,7 +64,9 @@ class MembershipYear:
 class MembershipFigures:
     """Memberships by year of joining (or of the letter of intent when that is all we have).
 
-    Members who later withdrew count from the year they joined: the record holds no
+    A joining date known only to its month or year (`Membership.joined_on_precision`) is
+    stored as the first day of it, so it counts in its year like any other. Members who
+    later withdrew count from the year they joined: the record holds no
     withdrawal date. Members without any date are counted apart, never given one.
     """
 

@@ -29,7 +29,7 @@ from in_numbers.charts import (
     column_chart,
     formatted,
 )
-from in_numbers.figures import Figures, figures_for
+from in_numbers.figures import Figures, MembershipFigures, figures_for
 from members.models import IucnCategory, Realm, audience_of
 from members.tallies import AreaGroup
 
@@ -55,6 +55,10 @@ def in_numbers(request):
             figures.protected_areas.by_category,
             category_label,
             "iucn_category",
+            _(
+                "Protected areas by IUCN management category (OECMs apart); the table adds "
+                "their reported area."
+            ),
         ),
         "realm_chart": area_chart(
             "chart-realms",
@@ -63,6 +67,7 @@ def in_numbers(request):
             figures.protected_areas.by_realm,
             realm_label,
             "realm",
+            _("Protected areas by realm (OECMs apart); the table adds their reported area."),
         ),
         "gbf_rows": gbf_matrix(figures),
     }
@@ -131,10 +136,73 @@ def membership_chart(figures: Figures) -> Chart:
         id="chart-members",
         title=_("Members and member countries over time"),
         description=description,
+        counts=membership_counts(membership),
+        missing=membership_missing(membership),
         categories=years,
         series=series,
         table=table,
     )
+
+
+def membership_counts(membership: MembershipFigures) -> str:
+    withdrawn, regional = membership.withdrawn_members, membership.regional_members
+    rule = _(
+        "Members and member countries, cumulative, by the year they joined (or signed "
+        "their letter of intent, when that is the only date). A date known only to its "
+        "month or its year counts in that year."
+    )
+    notes = [
+        (
+            ngettext(
+                "%(count)s member has since withdrawn; the record holds no withdrawal date, "
+                "so it counts from the year it joined.",
+                "%(count)s members have since withdrawn; the record holds no withdrawal date, "
+                "so they count from the year they joined.",
+                withdrawn,
+            ),
+            withdrawn,
+        ),
+        (
+            ngettext(
+                "%(count)s regional or international member belongs to no country.",
+                "%(count)s regional or international members belong to no country.",
+                regional,
+            ),
+            regional,
+        ),
+    ]
+    return " ".join([rule, *counted_sentences(notes)])
+
+
+def membership_missing(membership: MembershipFigures) -> str:
+    """The memberships left out for want of a date: none is given one."""
+    undated, countries = membership.undated_members, membership.undated_countries
+    if not undated:
+        return _("Every membership has a known start year.")
+    notes = [
+        (
+            ngettext(
+                "%(count)s membership without a known start year is not counted.",
+                "%(count)s memberships without a known start year are not counted.",
+                undated,
+            ),
+            undated,
+        ),
+        (
+            ngettext(
+                "For the same reason %(count)s member country is not counted.",
+                "For the same reason %(count)s member countries are not counted.",
+                countries,
+            ),
+            countries,
+        ),
+    ]
+    return " ".join(counted_sentences(notes))
+
+
+def counted_sentences(notes: list[tuple[str, int]]) -> list[str]:
+    """The sentences of (sentence, count) pairs whose count is not zero, the count written in."""
+    return [sentence % {"count": formatted(count)} for sentence, count in notes if count]
 
 
 def activity_chart(figures: Figures) -> Chart:
@@ -161,10 +229,20 @@ def activity_chart(figures: Figures) -> Chart:
         }
     else:
         description = _("No activity recorded yet.")
+    if activities.cancelled:
+        missing = ngettext(
+            "%(count)s cancelled activity is left out.",
+            "%(count)s cancelled activities are left out.",
+            activities.cancelled,
+        ) % {"count": formatted(activities.cancelled)}
+    else:
+        missing = _("Every activity has a start date: none is left out.")
     return column_chart(
         id="chart-activities",
         title=_("Activities per year, by work area"),
         description=description,
+        counts=_("Activities by the year they start, planned ones included, by work area."),
+        missing=missing,
         categories=years,
         series=series,
         table=table,
@@ -201,10 +279,23 @@ def participant_chart(figures: Figures) -> Chart:
         "counted": formatted(activities.with_participants),
         "held": formatted(activities.taken_place),
     }
+    without = activities.taken_place - activities.with_participants
+    if without:
+        missing = ngettext(
+            "%(count)s of the %(held)s activities held has no recorded number of participants "
+            "and adds nothing: the totals are a lower bound.",
+            "%(count)s of the %(held)s activities held have no recorded number of participants "
+            "and add nothing: the totals are a lower bound.",
+            without,
+        ) % {"count": formatted(without), "held": formatted(activities.taken_place)}
+    else:
+        missing = _("Every activity held has a recorded number of participants.")
     return column_chart(
         id="chart-participants",
         title=_("Participants reached per year"),
         description=description,
+        counts=_("Participants recorded for the activities held so far, by the year they start."),
+        missing=missing,
         categories=[str(row.year) for row in years],
         series=[Series(_("Participants"), tuple(row.participants for row in years))],
         table=table,
@@ -232,10 +323,24 @@ def country_chart(figures: Figures) -> Chart:
         "Best practices in %(countries)s countries, the most first.",
         len(rows),
     ) % {"countries": formatted(len(rows))}
+    without = library.best_practices_without_country
+    if without:
+        missing = ngettext(
+            "%(count)s best practice names no country and is not counted here.",
+            "%(count)s best practices name no country and are not counted here.",
+            without,
+        ) % {"count": formatted(without)}
+    else:
+        missing = _("Every best practice names a country.")
     return bar_chart(
         id="chart-countries",
         title=_("Best practices by country"),
         description=description,
+        counts=_(
+            "Best practices in each country they are tagged with or where their protected "
+            "area lies, once per country. Resources are not tied to a country."
+        ),
+        missing=missing,
         categories=[row.name for row in rows],
         series=[Series(_("Best practices"), tuple(row.count for row in rows))],
         table=table,
@@ -272,10 +377,23 @@ def theme_chart(figures: Figures) -> Chart:
         "Best practices and resources in %(themes)s themes, the most best practices first.",
         len(themes),
     ) % {"themes": formatted(len(themes))}
+    library = figures.library
+    if library.best_practices_without_theme or library.resources_without_theme:
+        missing = _(
+            "Without a theme, and not counted here: %(practices)s best practices and "
+            "%(resources)s resources."
+        ) % {
+            "practices": formatted(library.best_practices_without_theme),
+            "resources": formatted(library.resources_without_theme),
+        }
+    else:
+        missing = _("Every best practice and resource has a theme.")
     return bar_chart(
         id="chart-themes",
         title=_("Best practices and resources by theme"),
         description=description,
+        counts=_("Best practices and resources in each theme they are tagged with."),
+        missing=missing,
         categories=[row.name for row in themes],
         series=[
             Series(_("Best practices"), tuple(row.best_practices for row in themes)),
@@ -292,6 +410,7 @@ def area_chart(
     groups: tuple[AreaGroup, ...],
     label_of,
     parameter: str,
+    counts: str,
 ) -> Chart:
     labels = [label_of(group.key) for group in groups]
     table = Table(
@@ -329,10 +448,24 @@ def area_chart(
         }
     else:
         description = _("No protected area recorded yet.")
+    total = sum(group.count for group in groups)
+    without = total - sum(group.with_area for group in groups)
+    if without:
+        missing = ngettext(
+            "%(count)s of the %(total)s protected areas has no reported area: the table's "
+            "areas leave it out.",
+            "%(count)s of the %(total)s protected areas have no reported area: the table's "
+            "areas leave them out.",
+            without,
+        ) % {"count": formatted(without), "total": formatted(total)}
+    else:
+        missing = _("Every protected area has a reported area.")
     return bar_chart(
         id=chart_id,
         title=title,
         description=description,
+        counts=counts,
+        missing=missing,
         categories=labels,
         series=[Series(_("Protected areas"), tuple(group.count for group in groups))],
         table=table,
@@ -355,10 +488,12 @@ class MatrixRow:
     short_title: str
     cells: tuple[MatrixCell, ...]  # activities, best practices, resources
     reached: bool
+    share_href: str  # the submission form, this target ticked: an invitation to members
 
 
 def gbf_matrix(figures: Figures) -> list[MatrixRow]:
-    """The 23 targets against the three kinds of items; each non-empty cell links to its list."""
+    """The 23 targets against the three kinds of items; each non-empty cell links to its list,
+    and each target links to the form a member shares a best practice for it with."""
     columns = (
         (_("activities"), "activities:activity_list"),
         (_("best practices"), "knowledge:bestpractice_list"),
@@ -371,7 +506,8 @@ def gbf_matrix(figures: Figures) -> list[MatrixRow]:
             MatrixCell(count, kind, filtered(url_name, gbf_target=target.number) if count else "")
             for (kind, url_name), count in zip(columns, counts, strict=True)
         )
-        rows.append(MatrixRow(target.number, target.short_title, cells, target.reached))
+        share = filtered("submissions:bestpractice_submit", gbf_target=target.number)
+        rows.append(MatrixRow(target.number, target.short_title, cells, target.reached, share))
     return rows
 
 

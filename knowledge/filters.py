@@ -67,7 +67,6 @@ class LibraryFilterSet(SearchFilterSet):
     part of its pages at scale.
     """
 
-    search_snippet_field = "summary"
     facets: dict[str, str | tuple[str, ...]] = {}
 
     def selected(self, name: str) -> str:
@@ -287,7 +286,6 @@ class StoryFilter(LibraryFilterSet):
     work_area = WorkAreaFilter()
     year = YearFilter(field_name="published_at", lookup_expr="year")
 
-    search_snippet_field = "lead"
     facets = {"kind": "kind", "work_area": "work_area", "year": "published_at__year"}
 
     class Meta:

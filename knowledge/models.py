@@ -287,6 +287,14 @@ class BestPractice(VersionedModel):
         ("impacts", "C"),
         ("lessons_learned", "D"),
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = (
+        "summary",
+        "context",
+        "challenge_description",
+        "impacts",
+        "lessons_learned",
+    )
 
     objects = BestPracticeQuerySet.as_manager()
 
@@ -439,6 +447,8 @@ class Resource(VersionedModel):
     search_vector = search_vector_field(
         ("title", "A"), ("authors", "B"), ("publisher", "C"), ("summary", "B")
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("summary", "authors", "publisher")
 
     objects = ResourceQuerySet.as_manager()
 
@@ -538,6 +548,8 @@ class Story(VersionedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_vector = search_vector_field(("title", "A"), ("lead", "B"), ("body", "C"))
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("lead", "body")
 
     objects = StoryQuerySet.as_manager()
 

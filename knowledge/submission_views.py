@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apap_portal.editing.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
-from knowledge.models import BestPractice
+from knowledge.models import BestPractice, GbfTarget
 from knowledge.services import best_practice_submit
 
 FORM_TEMPLATE = "knowledge/bestpractice_form.html"
@@ -26,7 +28,17 @@ def bestpractice_submit(request: HttpRequest) -> HttpResponse:
     if not request.user.organization_id:
         return render(request, FORM_TEMPLATE, {"not_a_member": True}, status=403)
     best_practice = BestPractice(organization=request.user.organization)
-    return _edit(request, best_practice)
+    return _edit(request, best_practice, initial=_suggested(request))
+
+
+def _suggested(request: HttpRequest) -> dict:
+    """What a link to the form suggests: `?gbf_target=1` ticks Target 1 ("in numbers" invites
+    members to share a best practice for a target without any). Anything else is ignored."""
+    values = request.GET.getlist("gbf_target")[:23]
+    numbers = [int(value) for value in values if re.fullmatch(r"[0-9]{1,2}", value)]
+    if not numbers:
+        return {}
+    return {"gbf_targets": list(GbfTarget.objects.filter(number__in=numbers))}
 
 
 @login_required
@@ -39,11 +51,13 @@ def bestpractice_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _edit(request, best_practice)
 
 
-def _edit(request: HttpRequest, best_practice: BestPractice) -> HttpResponse:
+def _edit(
+    request: HttpRequest, best_practice: BestPractice, initial: dict | None = None
+) -> HttpResponse:
     """The form and its building blocks: show, validate, save, and maybe submit for review."""
     creating = best_practice.pk is None
     if request.method != "POST":
-        form = BestPracticeForm(instance=best_practice, user=request.user)
+        form = BestPracticeForm(instance=best_practice, user=request.user, initial=initial)
         formset = BuildingBlockFormSet(instance=best_practice, prefix=FORMSET_PREFIX)
         return _render_form(request, best_practice, form, formset)
 

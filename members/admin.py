@@ -67,7 +67,13 @@ class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 0
     max_num = 1
-    fields = ["category", "status", "joined_on", "letter_of_intent_on", "notes"]
+    fields = [
+        "category",
+        "status",
+        ("joined_on", "joined_on_precision"),
+        "letter_of_intent_on",
+        "notes",
+    ]
 
 
 DIRECTORY_COLUMNS = [
@@ -80,6 +86,7 @@ DIRECTORY_COLUMNS = [
     ("Membership category", "membership__category"),
     ("Membership status", "membership__status"),
     ("Joined on", "membership__joined_on"),
+    ("Joining date known to", "membership__joined_on_precision"),
     ("Letter of intent", "membership__letter_of_intent_on"),
     ("Website", "website"),
 ]
@@ -132,7 +139,7 @@ class FocalPointInline(admin.TabularInline):
 
 @admin.register(Membership)
 class MembershipAdmin(VersionAdmin):
-    list_display = ["organization", "country", "category", "status", "joined_on"]
+    list_display = ["organization", "country", "category", "status", "joined"]
     list_filter = ["category", "status", "organization__country__subregion"]
     list_select_related = ["organization__country"]
     search_fields = ["organization__name", "organization__acronym", "focal_points__name"]
@@ -147,6 +154,7 @@ class MembershipAdmin(VersionAdmin):
                 ("Category", "category"),
                 ("Status", "status"),
                 ("Joined on", "joined_on"),
+                ("Joining date known to", "joined_on_precision"),
                 ("Letter of intent", "letter_of_intent_on"),
             ]
         )
@@ -155,6 +163,10 @@ class MembershipAdmin(VersionAdmin):
     @admin.display(description=_("country"), ordering="organization__country__name")
     def country(self, obj):
         return obj.organization.country or "—"
+
+    @admin.display(description=_("joined"), ordering="joined_on")
+    def joined(self, obj):
+        return obj.joined_label or "—"
 
 
 class EvaluationInline(admin.TabularInline):

@@ -84,7 +84,6 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class ProtectedAreaFilter(SearchFilterSet):
-    search_snippet_field = "description"
     search_title_field = "name"
 
     # Found under every country of a site that spans several, not only its first.

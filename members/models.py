@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal.dates import date_label, date_precision_field, first_day
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
 
@@ -206,6 +207,11 @@ class OrganizationQuerySet(models.QuerySet):
         """A queryset optimized for the member directory: one query per page."""
         return self.members().select_related("country", "membership")
 
+    def listed_for(self, user) -> OrganizationQuerySet:
+        """What search shows `user`: every organization, members and partners alike, has a
+        public page (the focal points' emails on it are for members only)."""
+        return self.all()
+
     def for_detail(self, user) -> OrganizationQuerySet:
         return self.select_related("country", "membership").prefetch_related(
             "membership__focal_points",
@@ -216,7 +222,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=["membership"])
+@reversion.register(follow=["membership"], exclude=["search_vector"])
 class Organization(VersionedModel):
     class Kind(models.TextChoices):
         NATIONAL_AGENCY = "national", _("National agency")
@@ -245,6 +251,11 @@ class Organization(VersionedModel):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_vector = search_vector_field(
+        ("name", "A"), ("acronym", "A"), ("local_name", "A"), ("description", "C")
+    )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("description", "local_name")
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -252,6 +263,10 @@ class Organization(VersionedModel):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="organization_search"),
+            GinIndex(OpClass("name", name="gin_trgm_ops"), name="organization_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -281,6 +296,14 @@ class Membership(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    # As activities keep their dates (apap_portal.dates): "January 2018" stays a month.
+    joined_on_precision = date_precision_field(
+        _("joining date known to"),
+        help_text=_(
+            "When only the month or the year of joining is known, choose it here: the date "
+            "is kept as the first day of that month or year, and shown as it is known."
+        ),
+    )
     letter_of_intent_on = models.DateField(_("letter of intent dated"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Visible to staff only."))
 
@@ -291,6 +314,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.get_category_display()}"
+
+    def clean(self) -> None:
+        # A date known to the month is the month's first day, whichever day was typed.
+        if self.joined_on:
+            self.joined_on = first_day(self.joined_on, self.joined_on_precision)
+
+    @property
+    def joined_label(self) -> str:
+        """When it joined, as it is known: "3 September 2015", "January 2018", "2019"."""
+        return date_label(self.joined_on, self.joined_on_precision) if self.joined_on else ""
 
 
 @reversion.register()
@@ -994,6 +1027,8 @@ class ProtectedArea(VersionedModel):
     search_vector = search_vector_field(
         ("name", "A"), ("original_name", "A"), ("designation", "C"), ("description", "D")
     )
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("description", "original_name")
 
     objects = ProtectedAreaQuerySet.as_manager()
 

@@ -1,13 +1,13 @@
 """The site-wide search: /search/?q= over everything the visitor may see.
 
-Best practices, resources, stories, activities and protected areas are searched at once
-and mixed in one list ranked by relevance (each kind's newest `MAX_RANKED` matches, when
-more match: `apap_portal.fulltext.search`). Each kind's rows come from its model's
-`listed_for(user)`, the one place visibility is decided. The kinds meet in UNION ALL
-queries, so whatever the number of matches a page costs two queries: the ranking of
-every kind (cached until the content changes), then the page's rows. When the full-text
-search finds nothing in any kind, the misspelling-tolerant trigram search on titles runs
-instead.
+Best practices, resources, stories, activities, protected areas and organizations are
+searched at once and mixed in one list ranked by relevance (each kind's newest
+`MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`). Each kind's rows
+come from its model's `listed_for(user)`, the one place visibility is decided. The kinds
+meet in UNION ALL queries, so whatever the number of matches a page costs two queries:
+the ranking of every kind (cached until the content changes), then the page's rows. When
+the full-text search finds nothing in any kind, the misspelling-tolerant trigram search
+on titles runs instead.
 """
 
 from __future__ import annotations
@@ -30,18 +30,11 @@ from apap_portal.caching import cached
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.fulltext.search).
 from apap_portal.fulltext import search as full_text
-from apap_portal.fulltext.search import (
-    allows_near_misses,
-    clean_query,
-    headline,
-    opening,
-    scored,
-    snippet_html,
-    web_query,
-)
+from apap_portal.fulltext.search import allows_near_misses, clean_query, scored, web_query
+from apap_portal.fulltext.snippets import snippet_html, snippet_of
 from apap_portal.pagination import Pages
 from knowledge.models import BestPractice, Resource, Story
-from members.models import ProtectedArea
+from members.models import Organization, ProtectedArea
 
 RESULTS_PER_PAGE = 20
 
@@ -58,7 +51,6 @@ class SearchableKind:
     label_plural: str  # the filter by kind: "Best practices"
     url_name: str  # its detail page, reversed with the slug
     listed_for: Callable[..., models.QuerySet]  # user -> the rows that user may find
-    snippet_field: str
     title_field: str = "title"
 
     def url(self, slug: str) -> str:
@@ -73,7 +65,6 @@ KINDS = (
         _("Best practices"),
         "knowledge:bestpractice_detail",
         BestPractice.objects.listed_for,
-        snippet_field="summary",
     ),
     SearchableKind(
         "resource",
@@ -81,7 +72,6 @@ KINDS = (
         _("Resources"),
         "knowledge:resource_detail",
         Resource.objects.listed_for,
-        snippet_field="summary",
     ),
     SearchableKind(
         "story",
@@ -89,7 +79,6 @@ KINDS = (
         _("Stories"),
         "knowledge:story_detail",
         Story.objects.listed_for,
-        snippet_field="lead",
     ),
     SearchableKind(
         "activity",
@@ -97,7 +86,6 @@ KINDS = (
         _("Activities"),
         "activities:activity_detail",
         Activity.objects.listed_for,
-        snippet_field="summary",
     ),
     SearchableKind(
         "protectedarea",
@@ -105,7 +93,14 @@ KINDS = (
         _("Protected areas"),
         "members:protectedarea_detail",
         ProtectedArea.objects.listed_for,
-        snippet_field="description",
+        title_field="name",
+    ),
+    SearchableKind(
+        "organization",
+        _("Organization"),
+        _("Organizations"),
+        "members:organization_detail",
+        Organization.objects.listed_for,
         title_field="name",
     ),
 )
@@ -214,13 +209,11 @@ class RankedResults(Pages):
 
     def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
         """The rows of `keys` of a kind, as rows of COLUMNS."""
-        if self.search.approximate:
-            snippet = opening(kind.snippet_field)
-        else:
-            snippet = headline(kind.snippet_field, web_query(self.search.text))
+        query = None if self.search.approximate else web_query(self.search.text)
+        rows = kind.listed_for(self.search.user)
+        snippet = snippet_of(rows.model.search_snippet_fields, query)
         return (
-            kind.listed_for(self.search.user)
-            .filter(pk__any_of=keys)
+            rows.filter(pk__any_of=keys)
             .order_by()
             .annotate(
                 result_kind=Value(kind.key, output_field=models.CharField()),

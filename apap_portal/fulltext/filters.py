@@ -65,7 +65,6 @@ class SearchFilterSet(django_filters.FilterSet):
     orders the result. `listing` holds the rows and what the search found; `qs` is its rows.
     """
 
-    search_snippet_field: str
     search_title_field = "title"
     # Whether what the list computes (the search's ranking, counts) may be cached until the
     # content changes. The cache keys hold the list's SQL, so rows that appear by the clock
@@ -101,7 +100,6 @@ class SearchFilterSet(django_filters.FilterSet):
         found = search(
             filtered,
             text,
-            snippet_field=self.search_snippet_field,
             title_field=self.search_title_field,
             cache=self.cacheable,
         )

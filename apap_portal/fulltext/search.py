@@ -2,7 +2,8 @@
 
 Each searchable model stores a weighted `search_vector` (a generated column with a GIN
 index, built by `weighted_search_vector`). Queries use the websearch syntax ("quoted
-phrases", OR, -exclusions), are ranked, and come with highlighted snippets. When the
+phrases", OR, -exclusions), are ranked, and come with snippets that show the matched words in a
+whole phrase (`apap_portal.fulltext.snippets`). When the
 full-text search finds nothing, a trigram match on the title catches misspellings.
 
 Ranking reads every matching row's search vector, so a word found in most of a large
@@ -19,7 +20,6 @@ from functools import partial
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
@@ -28,19 +28,15 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Func, Value
-from django.db.models.functions import Cast, Coalesce, Left
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models.functions import Cast
 
 from apap_portal.caching import cached
+from apap_portal.fulltext.snippets import HighlightedSnippet, snippet_of
 
 SEARCH_CONFIG = "apap"
 MAX_QUERY_LENGTH = 200
 # The most matches of one kind a search ranks: the newest ones when more match.
 MAX_RANKED = 1000
-# Snippets are marked with control characters, escaped, then given <mark> tags, so
-# whatever HTML the text holds stays inert.
-_START, _STOP = "\x02", "\x03"
 
 
 def weighted_search_vector(*fields: tuple[str, str]) -> SearchVector:
@@ -67,10 +63,6 @@ def clean_query(text: str | None) -> str:
     return (text or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
 
 
-def _text(field: str) -> Coalesce:
-    return Coalesce(F(field), Value(""), output_field=models.TextField())
-
-
 @dataclass(frozen=True)
 class SearchResults:
     """What a search found: the rows, and what a page says about them."""
@@ -86,36 +78,9 @@ class SearchResults:
         return MAX_RANKED
 
 
-class HighlightedSnippet(models.TextField):
-    """A snippet read as HTML: escaped, the matched words in <mark> (`snippet_html`)."""
-
-    def from_db_value(self, value, expression, connection):
-        return snippet_html(value)
-
-
 def web_query(text: str) -> SearchQuery:
     """The query in websearch syntax: "quoted phrases", OR, -exclusions."""
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def headline(snippet_field: str, query: SearchQuery) -> SearchHeadline:
-    """The passages of a field that match, marked for `snippet_html`."""
-    return SearchHeadline(
-        Left(_text(snippet_field), 4000),
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=_START,
-        stop_sel=_STOP,
-        max_words=35,
-        min_words=15,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
-
-
-def opening(snippet_field: str) -> Left:
-    """The start of a field: the snippet of a near miss, with nothing to mark."""
-    return Left(_text(snippet_field), 240)
 
 
 def near_misses(queryset: models.QuerySet, text: str, title_field: str) -> models.QuerySet:
@@ -209,11 +174,13 @@ def search(
     queryset: models.QuerySet,
     text: str,
     *,
-    snippet_field: str,
     title_field: str = "title",
     cache: bool = True,
 ) -> SearchResults:
     """`queryset`'s rows matching `text`, best first, each with its `snippet` as HTML.
+
+    The snippet comes from the model's `search_snippet_fields`, for the rows of the page
+    shown only (`apap_portal.fulltext.snippets`).
 
     The ranking (the keys, best first) is cached for this queryset and query until the
     content changes, so the next page, the same search by the next visitor and the facet
@@ -221,19 +188,11 @@ def search(
     """
     compute = partial(rank, queryset, text, title_field)
     ranking = cached(("search", text, title_field, queryset), compute) if cache else compute()
-    if ranking.approximate:
-        snippet = opening(snippet_field)
-    else:
-        snippet = headline(snippet_field, web_query(text))
+    query = None if ranking.approximate else web_query(text)
+    snippet = snippet_of(queryset.model.search_snippet_fields, query)
     results = (
         queryset.filter(pk__any_of=ranking.keys)
         .annotate(snippet=ExpressionWrapper(snippet, output_field=HighlightedSnippet()))
         .order_by(in_order(ranking.keys), "pk")
     )
     return SearchResults(text, results, ranking.keys, ranking.approximate, ranking.capped)
-
-
-def snippet_html(snippet: str | None) -> SafeString:
-    """A snippet from `search()` as HTML: escaped, with the matched words in <mark>."""
-    text = escape(snippet or "")
-    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # escaped above

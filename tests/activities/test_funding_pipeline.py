@@ -99,8 +99,8 @@ def test_each_proposal_links_to_the_admin_with_its_details(editor_client):
     assert "Cambodia, Thailand" in text
     assert "USD 1,250,000.00" in text
     assert "USD 900,000.00" in text
-    assert "Submitted 15 Mar 2023" in text
-    assert "Decided 1 Sep 2023" in text
+    assert "Submitted 15 March 2023" in text
+    assert "Decided 1 September 2023" in text
 
 
 def test_totals_are_per_currency_never_across_currencies(editor_client):

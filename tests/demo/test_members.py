@@ -162,10 +162,27 @@ def test_members_and_partners(demo):
     bhutan = Membership.objects.get(organization__country__iso3="BTN")
     assert str(bhutan.letter_of_intent_on) == "2015-08-28"
     assert bhutan.joined_on is None
-    # Only a month is known: it is in the description, the date stays blank.
+
+
+def test_joining_dates_keep_the_precision_the_sources_give(demo):
+    """DEMO_DATA.md: China "January 2018", ICIMOD "March 2018", VNFOREST and DNP "2019"."""
+    joined = {
+        membership.organization.acronym or membership.organization.country.iso3: (
+            membership.joined_label
+        )
+        for membership in Membership.objects.select_related("organization__country")
+    }
+    assert joined["NFGA"] == "January 2018"
+    assert joined["ICIMOD"] == "March 2018"
+    assert joined["VNFOREST"] == "2019"
+    assert joined["DNP"] == "2019"
+    assert joined["PAK"] == "3 September 2015"
+    # No date is invented where the sources give none.
+    assert joined["MOEJ"] == ""
+    assert joined["MoEFCC"] == ""
     china = Membership.objects.get(organization__country__iso3="CHN")
-    assert china.joined_on is None
-    assert "January 2018" in china.organization.description
+    assert str(china.joined_on) == "2018-01-01"
+    assert china.joined_on_precision == "month"
 
 
 def test_demo_member_can_sign_in_and_belongs_to_vnforest(demo):

@@ -348,12 +348,63 @@ def test_page_shows_what_each_visitor_may_see(world, client, member_client, edit
 
 def test_page_states_the_unknowns(world, client):
     html = client.get(URL).text
-    assert "2 members have no recorded date" in html
+    assert "2 memberships without a known start year are not counted." in html
+    assert "For the same reason 2 member countries are not counted." in html
     assert "1 member has since withdrawn" in html
     assert "1 cancelled activity is left out" in html
-    assert "2 of 3 activities have a recorded number" in html
+    assert "1 of the 3 activities held has no recorded number of participants" in html
     assert "2 of the 3 protected areas have a reported area" in html
-    assert "APAP's work does not reach these 20 targets yet" in html
+    assert "1 best practice names no country and is not counted here." in html
+    assert "Without a theme, and not counted here: 1 best practices and 1 resources." in html
+    assert "1 of the 3 protected areas has no reported area" in html
+
+
+def chart_notes(html: str) -> dict[str, tuple[str, str]]:
+    """Each chart's (what it counts, what is missing), by its id."""
+    notes = {}
+    for chart_id, about in re.findall(
+        r'<section class="chart" aria-labelledby="([\w-]+)-heading">.*?'
+        r'<p class="chart__about">(.*?)</p>',
+        html,
+        flags=re.S,
+    ):
+        counts, _, missing = about.partition('<span class="chart__missing">')
+        notes[chart_id] = (counts.strip(), missing.removesuffix("</span>").strip())
+    return notes
+
+
+@pytest.mark.parametrize("prefix", ["", "/vi"])
+def test_every_chart_says_what_it_counts_and_what_is_missing(world, client, prefix):
+    html = client.get(prefix + URL).text
+    notes = chart_notes(html)
+    assert html.count('<section class="chart"') == len(notes) == 7
+    for chart_id, (counts, missing) in notes.items():
+        assert counts, chart_id
+        assert missing, chart_id
+
+
+def test_a_chart_with_nothing_missing_says_so(client):
+    MembershipFactory(joined_on=datetime.date(2016, 2, 1))
+    ActivityFactory(start_date=datetime.date(2021, 3, 1), participants_count=12)
+    notes = chart_notes(client.get(URL).text)
+    assert notes["chart-members"][1] == "Every membership has a known start year."
+    assert notes["chart-participants"][1] == (
+        "Every activity held has a recorded number of participants."
+    )
+
+
+def test_a_membership_known_to_its_month_or_year_counts_from_that_year(client):
+    """DEMO_DATA.md: China joined in "January 2018", VNFOREST in "2019"."""
+    MembershipFactory(joined_on=datetime.date(2018, 1, 1), joined_on_precision="month")
+    MembershipFactory(joined_on=datetime.date(2019, 1, 1), joined_on_precision="year")
+    MembershipFactory()  # no date at all
+
+    membership = compute_figures(AnonymousUser()).membership
+    by_year = {row.year: row for row in membership.years}
+    assert (by_year[2018].joined, by_year[2019].joined, by_year[2019].members) == (1, 1, 2)
+    assert membership.undated_members == 1
+    html = client.get(URL).text
+    assert "1 membership without a known start year is not counted." in html
 
 
 def test_page_in_both_languages(world, client):
@@ -503,13 +554,37 @@ def test_each_non_empty_cell_links_to_the_list_of_its_items(world, request, pers
     assert all(href is None for href, count in cells if not count)
 
 
-def test_matrix_marks_thin_cells_and_names_the_targets_not_reached(world, client):
+def test_matrix_marks_thin_cells_and_invites_members_to_the_open_targets(world, client):
     html = client.get(URL).text
     assert html.count("gbf-matrix__cell--empty") == 23 * 3 - 6
-    assert html.count("gbf-matrix__row--unreached") == 20
-    sentence = re.search(r'<p class="numbers-gap">(.*?)</p>', html, flags=re.S).group(1)
-    named = re.search(r"yet:\s*([\d, ]+)\.", sentence).group(1)
-    assert [int(n) for n in named.split(",")] == [n for n in range(1, 24) if n not in (3, 4, 21)]
+    assert "APAP's activities, best practices and resources contribute to 3 of the 23 targets" in (
+        html
+    )
+    # No failure notice: the 20 targets without items invite members to share their work.
+    assert "does not reach" not in html
+    assert "not reached yet" not in html
+    invitations = re.findall(
+        r'<a class="gbf-matrix__share" href="/knowledge/best-practices/submit/\?gbf_target=(\d+)">'
+        r"Share a best practice for Target (\d+)</a>",
+        html,
+    )
+    assert [int(a) for a, b in invitations if a == b] == [
+        n for n in range(1, 24) if n not in (3, 4, 21)
+    ]
+
+
+def test_an_invitation_opens_the_form_with_its_target_ticked(world, member_client):
+    html = member_client.get("/knowledge/best-practices/submit/?gbf_target=7").text
+    seven = GbfTarget.objects.get(number=7).pk
+    checked = re.findall(
+        r'<input type="checkbox" name="gbf_targets" value="(\d+)"[^>]*checked', html
+    )
+    assert checked == [str(seven)]
+    # Nonsense in the link is ignored, never a server error.
+    for value in ("x", "99999999999999999999", "-1", "²"):
+        response = member_client.get("/knowledge/best-practices/submit/", {"gbf_target": value})
+        assert response.status_code == 200
+        assert not re.search(r'name="gbf_targets" value="\d+"[^>]*checked', response.text)
 
 
 def test_matrix_link_parameters_filter_the_lists(world, client):
@@ -726,6 +801,20 @@ def test_demo_figures_for_a_visitor_and_a_member(demo, client):
         member_client.get(URL).context["figures"].library.best_practices
         >= client.get(URL).context["figures"].library.best_practices
     )
+
+
+def test_the_demo_members_chart_counts_every_membership_with_a_known_year(demo, client):
+    """Issue 16: the chart was flat at 2 beside a tile of 11; the dates known only to their
+    month or year (DEMO_DATA.md) now count, and the five without any date are said."""
+    response = client.get(URL)
+    membership = response.context["figures"].membership
+    by_year = {row.year: row.members for row in membership.years}
+    assert (by_year[2015], by_year[2018], by_year[2019]) == (2, 4, 6)
+    assert membership.undated_members == 5
+    assert membership.total_members == membership.active_members == 11
+    html = response.text
+    assert "5 memberships without a known start year are not counted." in html
+    assert "For the same reason 4 member countries are not counted." in html
 
 
 def test_oecms_are_counted_apart_in_vietnamese_too(client):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    OrganizationFactory,
     ProtectedAreaFactory,
     ResourceFactory,
     StoryFactory,
@@ -317,6 +318,7 @@ def test_results_can_be_narrowed_to_one_kind_with_counts_per_kind(client, one_of
         "story": 1,
         "activity": 2,
         "protectedarea": 1,
+        "organization": 0,
     }
     assert '<a href="?q=mangroves&amp;kind=activity">Activities</a>' in everything.text
 
@@ -507,3 +509,22 @@ def test_a_cached_search_sees_a_new_or_changed_item_at_once(client):
     ]
     listed = client.get("/knowledge/best-practices/", {"q": "dugong"})
     assert [practice.title for practice in listed.context["object_list"]] == [second.title]
+
+
+def test_organizations_are_found_by_name_acronym_and_description(client):
+    """Members and partners are results too, with a snippet from their description."""
+    icimod = OrganizationFactory(
+        name="International Centre for Integrated Mountain Development",
+        acronym="ICIMOD",
+        description="A regional knowledge centre based in Kathmandu. It joined in 2018.",
+    )
+
+    for q in ("ICIMOD", "integrated mountain", "kathmandu"):
+        results = search(client, q).context["results"]
+        assert [(r.kind.key, r.title) for r in results] == [("organization", icimod.name)], q
+    found = search(client, "kathmandu")
+    assert found.context["results"][0].url == icimod.get_absolute_url()
+    assert "based in <mark>Kathmandu</mark>." in found.text
+    assert '<p class="eyebrow">Organization</p>' in found.text
+    # A misspelt name still finds it.
+    assert titles(search(client, "Integrated Mountian")) == [icimod.name]
