@@ -113,6 +113,8 @@ class BestPracticeAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin)
     # searching users is for managers only).
     readonly_fields = ["submitted_by", "submitted_at", "published_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+    # reversion's list (its "Recover deleted" button), with a link to the review queue.
+    change_list_template = "admin/knowledge/bestpractice/change_list.html"
     inlines = [BuildingBlockInline]
     markdown_fields = ("summary", "context", "challenge_description", "impacts", "lessons_learned")
     # In the order of a review: who sent what and where it stands, then the text as the
