@@ -17,12 +17,16 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from apap_portal.landing import landing_url
 from apap_portal.markdown import render_markdown
 from knowledge.models import BestPractice
 
@@ -69,11 +73,25 @@ def upcoming_activities(user) -> dict:
     return {"upcoming": list(upcoming[:HOME_ROWS])}
 
 
-def recent_edits() -> list[LogEntry]:
-    """What every member of the secretariat changed lately in the admin (one query)."""
-    return list(
-        LogEntry.objects.select_related("user", "content_type").order_by("-action_time")[:HOME_ROWS]
-    )
+def viewable_records(user) -> Q:
+    """The log entries of the kinds of record `user` may view (from the permissions the
+    admin has loaded already: no query)."""
+    if user.is_superuser:
+        return Q()
+    kinds = Q(pk__in=[])
+    for permission in user.get_all_permissions():
+        app_label, _dot, codename = permission.partition(".")
+        action, _sep, model = codename.partition("_")
+        if action in ("view", "change"):
+            kinds |= Q(content_type__app_label=app_label, content_type__model=model)
+    return kinds
+
+
+def recent_edits(user) -> list[LogEntry]:
+    """What the secretariat changed lately in the admin, whoever did it, in the kinds of
+    record `user` may see (one query)."""
+    edits = LogEntry.objects.filter(viewable_records(user)).select_related("user", "content_type")
+    return list(edits.order_by("-action_time")[:HOME_ROWS])
 
 
 def reports(user) -> list[dict]:
@@ -112,13 +130,25 @@ class PortalAdminSite(admin.AdminSite):
         dashboard = {
             **waiting_for_review(user),
             **upcoming_activities(user),
-            "recent_edits": recent_edits(),
+            "recent_edits": recent_edits(user),
             "reports": reports(user),
         }
         return super().index(request, {**dashboard, **(extra_context or {})})
 
+    def login(self, request, extra_context=None):
+        # Without a `next` to go back to, staff land where their work is, as after the
+        # site's own sign-in: the admin's form carries the address of `landing`.
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            landing = reverse("admin:landing", current_app=self.name)
+            extra_context = {REDIRECT_FIELD_NAME: landing, **(extra_context or {})}
+        return super().login(request, extra_context)
+
+    def landing(self, request: HttpRequest) -> HttpResponse:
+        return redirect(landing_url(request.user))
+
     def get_urls(self):
-        preview = path(
-            "markdown-preview/", self.admin_view(markdown_preview), name="markdown_preview"
-        )
-        return [preview, *super().get_urls()]
+        return [
+            path("markdown-preview/", self.admin_view(markdown_preview), name="markdown_preview"),
+            path("landing/", self.admin_view(self.landing), name="landing"),
+            *super().get_urls(),
+        ]

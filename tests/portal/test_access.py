@@ -255,6 +255,12 @@ expect(
 expect("admin/<app_label>/", get=admin_staff(200), post=admin_staff(200))
 # The Markdown preview of the admin's forms: a post of the text.
 expect("admin/markdown-preview/", get=admin_staff(405), post=admin_staff(200))
+# Where the admin's sign-in leads without a `next`: the reviewers' queue.
+expect(
+    "admin/landing/",
+    get=admin_staff(Redirect("/admin/knowledge/bestpractice/review/", exact=True)),
+    post=admin_staff(Redirect("/admin/knowledge/bestpractice/review/", exact=True)),
+)
 # The review queue (needs the change permission, as its actions do); a row's Publish
 # button comes back to it (the practice here is not waiting: it is skipped), Request
 # changes first asks for the message.

@@ -108,9 +108,13 @@ def test_the_home_shows_everyone_s_recent_edits_and_the_reports(editor_client, m
     assert 'href="/reports/cooperation/"' in text
 
 
-def test_staff_see_only_the_parts_their_permissions_open(client, member):
-    submitted(member, day=1, title="Ranger training")
-    upcoming(5, title="Steering committee meeting")
+def test_staff_see_only_the_parts_their_permissions_open(client, manager, member):
+    practice = submitted(member, day=1, title="Ranger training")
+    activity = upcoming(5, title="Steering committee meeting")
+    for record in (practice, activity):
+        LogEntry.objects.log_actions(
+            user_id=manager.pk, queryset=[record], action_flag=CHANGE, single_object=True
+        )
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_bestpractice"))
     client.force_login(viewer)
@@ -118,8 +122,10 @@ def test_staff_see_only_the_parts_their_permissions_open(client, member):
     text = client.get(HOME).text
 
     assert "1 submission waiting for review" in text
-    assert "Steering committee meeting" not in text
+    assert "Steering committee meeting" not in text  # neither coming up nor among the edits
     assert "/reports/funding-proposals/" not in text
+    recent = text.split('id="recent-edits-heading"')[1]
+    assert "Ranger training" in recent
 
 
 def test_the_admin_wears_apap_s_colours(editor_client):
@@ -255,6 +261,25 @@ def test_staff_who_do_not_review_land_on_the_admin_home(client):
     viewer.user_permissions.add(Permission.objects.get(codename="view_bestpractice"))
 
     assert landing_url(viewer) == "/admin/"
+
+
+def test_the_admin_s_own_sign_in_also_leads_to_the_landing_page(client, editor):
+    editor.set_password(PASSWORD)
+    editor.save()
+
+    form = client.get("/admin/login/")
+    assert '<input type="hidden" name="next" value="/admin/landing/">' in form.text
+    response = client.post(
+        "/admin/login/",
+        {"username": editor.username, "password": PASSWORD, "next": "/admin/landing/"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/admin/knowledge/bestpractice/review/"
+    # With a `next` of its own, the admin's sign-in goes there, as before.
+    client.logout()
+    asked = client.get("/admin/login/", {"next": "/admin/activities/activity/"})
+    assert 'name="next" value="/admin/activities/activity/"' in asked.text
 
 
 def test_a_safe_next_comes_before_the_landing_page(client, editor):
