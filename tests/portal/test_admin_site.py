@@ -128,6 +128,17 @@ def test_staff_see_only_the_parts_their_permissions_open(client, manager, member
     assert "Ranger training" in recent
 
 
+def test_an_app_s_page_lists_its_records_only(editor_client, member):
+    submitted(member, day=1, title="Ranger training")
+
+    page = editor_client.get("/admin/knowledge/")
+
+    assert page.status_code == 200
+    assert "waiting for review" not in page.text
+    assert "All records" not in page.text
+    assert 'href="/admin/knowledge/bestpractice/"' in page.text
+
+
 def test_the_admin_wears_apap_s_colours(editor_client):
     text = editor_client.get(HOME).text
 
