@@ -1,6 +1,7 @@
 import reversion
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -13,7 +14,7 @@ from activities.models import (
     FundingProposal,
     WorkArea,
 )
-from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.admin import MarkdownPreviewMixin, export_as_csv, truncated_column
 from apap_portal.editing.history import revision
 from apap_portal.editing.locking import VersionCheckedAdmin
 from apap_portal.slugs import unique_slug
@@ -114,8 +115,10 @@ ACTIVITY_COLUMNS = [
 
 
 @admin.register(Activity)
-class ActivityAdmin(VersionCheckedAdmin, VersionAdmin):
-    list_display = ["title", "kind", "work_area", "start_date", "place", "status", "visibility"]
+class ActivityAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+    # What planning reads by: what, when, where, and whether it is on; within 1280 px
+    # beside the filters (work area and visibility are filters).
+    list_display = [truncated_column("title", _("title")), "kind", "start_date", "place", "status"]
     list_filter = [
         "work_area",
         "kind",
@@ -132,6 +135,7 @@ class ActivityAdmin(VersionCheckedAdmin, VersionAdmin):
     date_hierarchy = "start_date"
     inlines = [ActivityOrganizationInline, ActivityDocumentInline]
     actions = ["duplicate", export_as_csv(ACTIVITY_COLUMNS)]
+    markdown_fields = ("body", "outcomes")
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "work_area", "focal_activities"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "date_precision",
@@ -143,7 +147,15 @@ class ActivityAdmin(VersionCheckedAdmin, VersionAdmin):
 
     @admin.display(description=_("place"))
     def place(self, obj):
-        return obj.place
+        return (
+            format_html(
+                '<span class="apap-truncate apap-truncate--short" title="{}">{}</span>',
+                obj.place,
+                obj.place,
+            )
+            if obj.place
+            else "—"
+        )
 
     @admin.action(description=_("Duplicate the selected activities as planned copies"))
     def duplicate(self, request, queryset):
@@ -170,7 +182,7 @@ class ActivityAdmin(VersionCheckedAdmin, VersionAdmin):
 
 
 @admin.register(FundingProposal)
-class FundingProposalAdmin(VersionCheckedAdmin, VersionAdmin):
+class FundingProposalAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
     list_display = [
         "title",
         "lead_organization",
@@ -192,6 +204,7 @@ class FundingProposalAdmin(VersionCheckedAdmin, VersionAdmin):
         "related_activities",
     ]
     date_hierarchy = "submitted_on"
+    markdown_fields = ("summary",)
     fieldsets = [
         (None, {"fields": ["title", "status", "lead_organization", "partner_organizations",
                            "countries", "donor"]}),

@@ -3,14 +3,17 @@
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 
 from activities.forms import CooperationReportForm
 from activities.models import Activity
 from activities.reports import (
     COOPERATION_CSV_HEADER,
+    FUNDING_CSV_HEADER,
     cooperation_csv_rows,
     cooperation_report,
+    funding_csv_rows,
     funding_pipeline,
 )
 from apap_portal.downloads import csv_response
@@ -60,15 +63,20 @@ class CooperationReportView(StaffPermissionRequiredMixin, View):
         return self.page(request, form, report=report)
 
     def page(self, request, form, report=None, status=200) -> HttpResponse:
-        context = {"form": form, "report": report}
+        context = {"form": form, "report": report, "prepared_on": timezone.localdate()}
         return render(request, self.template_name, context, status=status)
 
 
 class FundingPipelineView(StaffPermissionRequiredMixin, View):
-    """Funding proposals by status, with their totals per currency."""
+    """Funding proposals by status, with their totals per currency, as a page or as CSV."""
 
     permission_required = "activities.view_fundingproposal"
     template_name = "activities/fundingproposal_pipeline.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"pipeline": funding_pipeline()})
+        pipeline = funding_pipeline()
+        if request.GET.get("format") == "csv":
+            filename = f"funding-proposals-{timezone.localdate():%Y-%m-%d}.csv"
+            return csv_response(filename, FUNDING_CSV_HEADER, funding_csv_rows(pipeline))
+        context = {"pipeline": pipeline, "prepared_on": timezone.localdate()}
+        return render(request, self.template_name, context)

@@ -243,14 +243,34 @@ class StatusGroup:
         return len(self.proposals)
 
 
+# Proposals that will bring no more money: rejected ones, and projects that are over.
+# The pipeline's totals leave them out (a rejected USD 300,000 is not money in sight)
+# and give them a line of their own.
+ENDED_STATUSES = frozenset({FundingProposal.Status.REJECTED, FundingProposal.Status.CLOSED})
+
+
 @dataclass(frozen=True)
 class FundingPipeline:
     groups: list[StatusGroup]
+    # Per currency: the open proposals, and apart from them the rejected and closed ones.
     totals: list[CurrencyTotal]
+    ended_totals: list[CurrencyTotal]
 
     @property
     def count(self) -> int:
         return sum(group.count for group in self.groups)
+
+    @property
+    def open_count(self) -> int:
+        return sum(group.count for group in self.groups if group.status not in ENDED_STATUSES)
+
+    @property
+    def ended_count(self) -> int:
+        return self.count - self.open_count
+
+    @property
+    def proposals(self) -> list[FundingProposal]:
+        return [proposal for group in self.groups for proposal in group.proposals]
 
 
 def _currency_total(row: dict) -> CurrencyTotal:
@@ -262,11 +282,34 @@ def _currency_total(row: dict) -> CurrencyTotal:
     )
 
 
+def _add(first: Decimal | None, second: Decimal | None) -> Decimal | None:
+    """A sum of amounts where None is "none given" (not zero), as in SQL's SUM."""
+    if first is None:
+        return second
+    return first if second is None else first + second
+
+
+def _per_currency(totals: list[CurrencyTotal]) -> list[CurrencyTotal]:
+    """Totals of several statuses added up per currency, by currency code."""
+    merged: dict[str, CurrencyTotal] = {}
+    for total in totals:
+        known = merged.setdefault(total.currency, CurrencyTotal(total.currency, None, None, 0))
+        merged[total.currency] = CurrencyTotal(
+            currency=total.currency,
+            requested=_add(known.requested, total.requested),
+            awarded=_add(known.awarded, total.awarded),
+            count=known.count + total.count,
+        )
+    return [merged[currency] for currency in sorted(merged)]
+
+
 def funding_pipeline() -> FundingPipeline:
     """Proposals by status, in the order of the statuses, with their totals per currency.
 
     Amounts in different currencies are never added together: the database sums them per
-    (status, currency) and per currency. Four queries, whatever the number of proposals.
+    (status, currency), and those sums are added up per currency, for the open proposals
+    and apart for the ended ones (ENDED_STATUSES). Three queries, whatever the number of
+    proposals.
     """
     amounts = {
         "requested": Sum("amount_requested"),
@@ -287,12 +330,55 @@ def funding_pipeline() -> FundingPipeline:
     )
     for row in per_status:
         groups[row["status"]].totals.append(_currency_total(row))
-    overall = (
-        FundingProposal.objects.order_by()
-        .values("currency")
-        .annotate(**amounts)
-        .order_by("currency")
-    )
+    open_totals, ended_totals = [], []
+    for group in groups.values():
+        (ended_totals if group.status in ENDED_STATUSES else open_totals).extend(group.totals)
     return FundingPipeline(
-        groups=list(groups.values()), totals=[_currency_total(row) for row in overall]
+        groups=list(groups.values()),
+        totals=_per_currency(open_totals),
+        ended_totals=_per_currency(ended_totals),
     )
+
+
+FUNDING_CSV_HEADER = [
+    "Status",
+    "In the totals",
+    "Title",
+    "Lead organization",
+    "Donor",
+    "Countries",
+    "Currency",
+    "Amount requested",
+    "Amount awarded",
+    "Submitted on",
+    "Decided on",
+    "Project start",
+    "Project end",
+]
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def funding_csv_rows(pipeline: FundingPipeline) -> list[list[object]]:
+    """The proposals of the pipeline, in the order of the page, one row each; amounts as
+    plain numbers (no currency sign, no thousands separator) for a spreadsheet to add up."""
+    return [
+        [
+            proposal.get_status_display(),
+            "no" if proposal.status in ENDED_STATUSES else "yes",
+            proposal.title,
+            proposal.lead_organization.name,
+            proposal.donor.name if proposal.donor else "",
+            ", ".join(str(country) for country in proposal.countries.all()),
+            proposal.currency,
+            "" if proposal.amount_requested is None else proposal.amount_requested,
+            "" if proposal.amount_awarded is None else proposal.amount_awarded,
+            _iso(proposal.submitted_on),
+            _iso(proposal.decided_on),
+            _iso(proposal.start_date),
+            _iso(proposal.end_date),
+        ]
+        for proposal in pipeline.proposals
+    ]

@@ -26,6 +26,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apap_portal.landing import landing_url
 from apap_portal.limits import limit_reached
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,14 @@ def lockout_response(
 
 
 class LimitedLoginView(auth_views.LoginView):
-    """Sign-in, with a limit on the attempts from one address whatever the username."""
+    """Sign-in, with a limit on the attempts from one address whatever the username.
+
+    A safe `next` address comes first (Django checks it); without one, each person
+    lands where their work is (`landing_url`).
+    """
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
     def post(self, request, *args, **kwargs):
         if limit_reached(request, "sign-in"):

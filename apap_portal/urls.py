@@ -9,10 +9,6 @@ from django.urls import include, path
 from apap_portal import media, signin, sitemaps, views
 from knowledge import feeds
 
-admin.site.site_header = "APAP secretariat"
-admin.site.site_title = "APAP portal admin"
-admin.site.index_title = "Records of the partnership"
-
 handler400 = "apap_portal.errors.bad_request"
 handler403 = "apap_portal.errors.permission_denied"
 handler404 = "apap_portal.errors.page_not_found"

@@ -1,12 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.admin import MarkdownPreviewMixin, export_as_csv, truncated_column
 from apap_portal.editing.locking import VersionCheckedAdmin
 from knowledge.forms import RequestChangesForm
 from knowledge.models import (
@@ -45,10 +50,11 @@ class TaxonomyAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BuildingBlockInline(admin.StackedInline):
+class BuildingBlockInline(MarkdownPreviewMixin, admin.StackedInline):
     model = BuildingBlock
     extra = 0
     fields = ["order", "title", "description", "enabling_factors", "lessons_learned"]
+    markdown_fields = ("description", "enabling_factors", "lessons_learned")
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -72,16 +78,15 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(BestPractice)
-class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
+class BestPracticeAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+    # What the secretariat sorts and reads by, within 1280 px beside the filters; who
+    # submitted is on the review queue, visibility and language are filters.
     list_display = [
-        "title",
-        "organization",
+        truncated_column("title", _("title")),
+        truncated_column("organization__name", _("organization")),
         "status",
-        "submitted_by",
-        "visibility",
-        "language",
-        "submitted_at",
-        "published_at",
+        "submitted_on",
+        "published_on",
     ]
     list_filter = [
         ReviewQueueFilter,
@@ -108,18 +113,25 @@ class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
     # searching users is for managers only).
     readonly_fields = ["submitted_by", "submitted_at", "published_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+    # reversion's list (its "Recover deleted" button), with a link to the review queue.
+    change_list_template = "admin/knowledge/bestpractice/change_list.html"
     inlines = [BuildingBlockInline]
+    markdown_fields = ("summary", "context", "challenge_description", "impacts", "lessons_learned")
+    # In the order of a review: who sent what and where it stands, then the text as the
+    # page shows it, then its tags; the record's own dates last, folded.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "language", "cover_image",
-                           "cover_image_alt"]}),
-        ("Story", {"fields": ["context", "challenge_description", "impacts",
-                              "lessons_learned"]}),
-        ("Where and what", {"fields": ["protected_area", "countries", "themes", "ecosystems",
-                                       "challenges", "gbf_targets"]}),
-        ("Who", {"fields": ["organization", "contributors", "submitted_by"]}),
-        ("Review and publishing", {"fields": ["status", "visibility", "is_featured",
-                                              "review_message", "submitted_at", "published_at",
-                                              "created_at", "updated_at"]}),
+        (_("Review and publishing"), {"fields": [("status", "visibility", "is_featured"),
+                                                 ("organization", "submitted_by"),
+                                                 ("submitted_at", "published_at"),
+                                                 "review_message"]}),
+        (_("The best practice"), {"fields": ["title", ("slug", "language"), "summary",
+                                             ("cover_image", "cover_image_alt"),
+                                             "contributors"]}),
+        (_("Its story"), {"fields": ["context", "challenge_description", "impacts",
+                                     "lessons_learned"]}),
+        (_("Where and what"), {"fields": ["protected_area", "countries", "themes", "ecosystems",
+                                          "challenges", "gbf_targets"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]  # fmt: skip
     actions = [
         export_as_csv(
@@ -136,11 +148,92 @@ class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
         "request_changes",
     ]
 
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        return timezone.localdate(obj.submitted_at) if obj.submitted_at else None
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published_on(self, obj):
+        return timezone.localdate(obj.published_at) if obj.published_at else None
+
     def get_ordering(self, request):
         # In the review queue, the longest-waiting submission comes first.
         if request.GET.get(ReviewQueueFilter.parameter_name):
             return ["submitted_at", "pk"]
         return super().get_ordering(request)
+
+    # The review queue: its own page, a button per submission for each decision
+
+    def get_urls(self):
+        def name(step: str) -> str:
+            return f"{self.opts.app_label}_{self.opts.model_name}_{step}"
+
+        view = self.admin_site.admin_view
+        return [
+            path("review/", view(self.review_queue_view), name=name("review")),
+            path(
+                "review/<int:pk>/publish/",
+                view(self.review_publish_view),
+                name=name("review_publish"),
+            ),
+            path(
+                "review/<int:pk>/request-changes/",
+                view(self.review_request_changes_view),
+                name=name("review_request_changes"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _review_queue_url(self) -> str:
+        return reverse(f"{self.admin_site.name}:knowledge_bestpractice_review")
+
+    def _check_review_permission(self, request) -> None:
+        # The review actions need the change permission; so does their page.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def _one(self, request, pk: int):
+        """The best practice a row's button acts on, as the queryset an action takes."""
+        queryset = self.get_queryset(request).filter(pk=pk)
+        if not queryset.exists():
+            raise Http404
+        return queryset
+
+    def review_queue_view(self, request):
+        """Submissions waiting for review, the longest-waiting first."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        self._check_review_permission(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review queue"),
+            "opts": self.opts,
+            "waiting": list(BestPractice.objects.waiting_for_review()),
+            "sent_back_count": BestPractice.objects.filter(
+                status=BestPractice.Status.CHANGES_REQUESTED
+            ).count(),
+        }
+        return TemplateResponse(request, "admin/knowledge/bestpractice/review_queue.html", context)
+
+    def review_publish_view(self, request, pk: int):
+        """A row's Publish button: the Publish action, on that one best practice."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._check_review_permission(request)
+        self.publish_selected(request, self._one(request, pk))
+        return redirect(self._review_queue_url())
+
+    def review_request_changes_view(self, request, pk: int):
+        """A row's Request changes button: the action's page asks for the message, then
+        sends it; both steps post here, and the reviewer comes back to the queue."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._check_review_permission(request)
+        response = self.request_changes(request, self._one(request, pk))
+        if response is None:
+            return redirect(self._review_queue_url())
+        response.context_data["return_url"] = self._review_queue_url()
+        return response
 
     def _reviewable(self, queryset):
         """The selected items a reviewer may act on, locked against a concurrent review."""
@@ -243,8 +336,16 @@ class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(VersionCheckedAdmin, VersionAdmin):
-    list_display = ["title", "kind", "language", "year", "translation_of", "visibility"]
+class ResourceAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+    list_display = [
+        truncated_column("title", _("title")),
+        "kind",
+        "language",
+        "year",
+        "translation_of",
+        "visibility",
+    ]
+    markdown_fields = ("summary",)
     list_filter = ["kind", "language", "visibility", "year", "work_area"]
     list_select_related = ["translation_of"]
     search_fields = ["title", "authors", "publisher", "summary"]
@@ -253,8 +354,16 @@ class ResourceAdmin(VersionCheckedAdmin, VersionAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(VersionCheckedAdmin, VersionAdmin):
-    list_display = ["title", "kind", "work_area", "language", "visibility", "published_at"]
+class StoryAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+    list_display = [
+        truncated_column("title", _("title")),
+        "kind",
+        "work_area",
+        "language",
+        "visibility",
+        "published_at",
+    ]
+    markdown_fields = ("body",)
     list_filter = ["kind", "work_area", "language", "visibility"]
     list_select_related = ["work_area"]
     search_fields = ["title", "lead", "body"]

@@ -137,6 +137,15 @@ class BestPracticeQuerySet(ListedQuerySet):
             organization_id=user.organization_id, status__in=BestPractice.EDITABLE_STATUSES
         )
 
+    def waiting_for_review(self) -> BestPracticeQuerySet:
+        """Submitted and not yet reviewed, the longest-waiting first, with who sent each:
+        the secretariat's review queue and its count on the admin home."""
+        return (
+            self.filter(status=BestPractice.Status.SUBMITTED)
+            .select_related("organization", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+
     def featured(self) -> BestPracticeQuerySet:
         """Chosen by the secretariat for the home page."""
         return self.filter(is_featured=True)

@@ -1,23 +1,29 @@
-"""Admin actions shared by the sections."""
+"""Admin actions, columns and form helpers shared by the sections."""
 
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from apap_portal.downloads import csv_response
 
 
+def value_at(obj, path: str):
+    """The value at an attribute path ("organization__name"), a choice's label for a
+    choice field, "" where the path meets None."""
+    for part in path.split("__"):
+        if obj is None:
+            return ""
+        display = getattr(obj, f"get_{part}_display", None)
+        obj = display() if callable(display) else getattr(obj, part, None)
+    return "" if obj is None else obj
+
+
 def export_as_csv(columns: list[tuple[str, str]]):
     """An admin action exporting the selected rows; columns are (header, attribute path)."""
-
-    def value_of(obj, path: str):
-        for part in path.split("__"):
-            if obj is None:
-                return ""
-            display = getattr(obj, f"get_{part}_display", None)
-            obj = display() if callable(display) else getattr(obj, part, None)
-        return "" if obj is None else obj
 
     @admin.action(description=_("Export selected as CSV"))
     def action(modeladmin, request, queryset):
@@ -26,8 +32,53 @@ def export_as_csv(columns: list[tuple[str, str]]):
         return csv_response(
             f"{name}-{stamp}.csv",
             [header for header, _path in columns],
-            ([value_of(obj, path) for _header, path in columns] for obj in queryset),
+            ([value_at(obj, path) for _header, path in columns] for obj in queryset),
         )
 
     action.__name__ = "export_csv"
     return action
+
+
+def truncated_column(path: str, description):
+    """A changelist column showing a long text on one line, cut with "…" by the admin's CSS
+    (.apap-truncate), the whole text in its tooltip: lists stay within a 1280 px screen.
+
+    `path` is an attribute path ("organization__name"), which the column also sorts by.
+    """
+
+    @admin.display(description=description, ordering=path)
+    def column(obj):
+        value = value_at(obj, path)
+        if value == "":
+            return "—"
+        return format_html('<span class="apap-truncate" title="{}">{}</span>', value, value)
+
+    column.__name__ = f"{path}_column"
+    return column
+
+
+class MarkdownPreviewMixin:
+    """Gives the Markdown fields named in `markdown_fields` a Preview button.
+
+    The button (static/js/admin-markdown-preview.js) sends the text to the admin's
+    markdown_preview view, which renders it as the public page will.
+    """
+
+    markdown_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.markdown_fields:
+            formfield.widget.attrs.update(
+                {
+                    "data-markdown-preview": reverse(f"{self.admin_site.name}:markdown_preview"),
+                    "data-preview-label": _("Preview"),
+                    "data-hide-label": _("Hide the preview"),
+                    "data-failed-label": _("The preview could not be made; try again."),
+                }
+            )
+        return formfield
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin-markdown-preview.js"])

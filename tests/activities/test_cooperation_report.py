@@ -11,6 +11,8 @@ import io
 import re
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from activities.forms import CooperationReportForm
 from activities.reports import period_bounds
@@ -475,6 +477,27 @@ def test_the_report_prints_on_a4_with_its_own_stylesheet(editor_client, nbca):
     assert '<script src="/static/js/print-button.js" defer></script>' in response.text
     assert "<script>" not in response.text
     assert "style=" not in response.text
+
+
+def test_the_printout_carries_the_apap_letterhead_and_the_day_it_was_prepared(editor_client, nbca):
+    cooperation(nbca, start_date=datetime.date(2023, 4, 27))
+
+    text = editor_client.get(URL, H1_2023).text
+    today = timezone.localdate()
+
+    letterhead = text.split('<div class="print-letterhead">')[1].split("</div>")[0]
+    assert '<img class="print-letterhead__logo" src="/static/img/favicon.svg" alt=""' in letterhead
+    assert "Asia Protected Areas Partnership" in letterhead
+    assert f"Prepared on {today.day} {today:%B %Y}" in letterhead
+    # On paper only: the screen's stylesheet hides it, the printer's shows it.
+    site_css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    print_css = (settings.BASE_DIR / "static/css/print.css").read_text()
+    assert ".print-letterhead { display: none; }" in site_css
+    assert re.search(r"\.print-letterhead \{\s*display: flex !important;", print_css)
+
+
+def test_the_form_alone_has_no_letterhead(editor_client):
+    assert "print-letterhead" not in editor_client.get(URL).text
 
 
 def test_members_only_activities_carry_no_printed_address(editor_client, nbca):

@@ -176,6 +176,8 @@ def page_types() -> list[PageType]:
         PageType("submission form", reverse("submissions:bestpractice_submit"), persona=MEMBER),
         PageType("cooperation report", reverse("reports:cooperation"), persona=STAFF),
         PageType("funding pipeline", reverse("reports:funding_pipeline"), persona=STAFF),
+        PageType("admin home", reverse("admin:index"), persona=STAFF),
+        PageType("review queue", reverse("admin:knowledge_bestpractice_review"), persona=STAFF),
     ]
     return pages
 

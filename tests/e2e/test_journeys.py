@@ -134,7 +134,7 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     visitor.goto("/search/?q=mangrove+cooperatives")
     assert visitor.get_by_role("link", name=title).count() == 0
 
-    # Emma, an editor, asks for changes from the review queue.
+    # Emma, an editor, asks for changes from the list of best practices.
     emma = open_page()
     _sign_in_to_the_admin(emma, editor)
     row = emma.locator("#result_list tbody tr", has=emma.get_by_role("link", name=title))
@@ -158,13 +158,17 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     minh.wait_for_url("**/my/")
     assert _dashboard_status(minh, title) == "Submitted for review"
 
-    # Mark, a manager, publishes it from its page in the admin.
+    # Mark, a manager, signs in, lands on the review queue, and publishes it with one button.
     mark = open_page()
-    _sign_in_to_the_admin(mark, manager)
-    mark.get_by_role("link", name=title).click()
-    mark.get_by_label("Action:").select_option(label="Publish this best practice")
-    mark.get_by_role("button", name="Run").click()
+    mark.goto("/accounts/login/")
+    mark.get_by_label("Username").fill(manager.username)
+    mark.get_by_label("Password").fill(PASSWORD)
+    mark.get_by_role("button", name="Sign in").click()
+    mark.wait_for_url("**/admin/knowledge/bestpractice/review/")
+    mark.get_by_role("button", name=f"Publish “{title}”").click()
+    mark.wait_for_url("**/admin/knowledge/bestpractice/review/")
     assert "1 best practice published" in mark.locator(".messagelist").inner_text()
+    assert mark.get_by_role("link", name=title).count() == 0  # no longer waiting
     assert _dashboard_status(minh, title) == "Published"
     subjects = [email.subject for email in mail.outbox]
     assert any(title in subject and "Published" in subject for subject in subjects), subjects

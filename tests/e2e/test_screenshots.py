@@ -17,6 +17,8 @@ from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     SCREENSHOTS,
+    STAFF,
+    demo_account,
     in_numbers_url,
     load_demo_site,
     wait_for_the_map,
@@ -79,3 +81,32 @@ def test_screenshots_of_the_main_pages(open_page, size):
     assert {path.name: png_size(path) for path in written} == dict.fromkeys(
         (path.name for path in written), expected
     )
+
+
+# The secretariat's admin, as a manager sees it on a desktop screen (it is not made for
+# phones): its home of what needs doing, and the review queue.
+ADMIN_PAGES = {
+    "admin-home": "/admin/",
+    "admin-review-queue": "/admin/knowledge/bestpractice/review/",
+    "admin-best-practices": "/admin/knowledge/bestpractice/",
+    "admin-activities": "/admin/activities/activity/",
+}
+
+
+def test_screenshots_of_the_admin(open_page):
+    load_demo_site()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = open_page(user=demo_account(STAFF), viewport=DESKTOP)
+
+    for name, url in ADMIN_PAGES.items():
+        response = page.goto(url)
+        assert response.status == 200, url
+        # Within 1280 px: neither the page nor a list scrolls sideways.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+        for table in page.locator("#result_list, .apap-table").all():
+            hidden = table.evaluate("t => t.scrollWidth - t.parentElement.clientWidth")
+            assert hidden <= 0, f"{url}: the list is {hidden}px wider than its place"
+        path = SCREENSHOTS / f"{name}-desktop.png"
+        page.screenshot(path=path, animations="disabled", caret="hide")
+        assert png_size(path) == (DESKTOP["width"], DESKTOP["height"])

@@ -253,6 +253,28 @@ expect(
     post=admin_staff(Redirect("/members/")),
 )
 expect("admin/<app_label>/", get=admin_staff(200), post=admin_staff(200))
+# The Markdown preview of the admin's forms: a post of the text.
+expect("admin/markdown-preview/", get=admin_staff(405), post=admin_staff(200))
+# Where the admin's sign-in leads without a `next`: the reviewers' queue.
+expect(
+    "admin/landing/",
+    get=admin_staff(Redirect("/admin/knowledge/bestpractice/review/", exact=True)),
+    post=admin_staff(Redirect("/admin/knowledge/bestpractice/review/", exact=True)),
+)
+# The review queue (needs the change permission, as its actions do); a row's Publish
+# button comes back to it (the practice here is not waiting: it is skipped), Request
+# changes first asks for the message.
+expect("admin/knowledge/bestpractice/review/", get=admin_staff(200), post=admin_staff(405))
+expect(
+    "admin/knowledge/bestpractice/review/<int:pk>/publish/",
+    get=admin_staff(405),
+    post=admin_staff(Redirect("/admin/knowledge/bestpractice/review/", exact=True)),
+)
+expect(
+    "admin/knowledge/bestpractice/review/<int:pk>/request-changes/",
+    get=admin_staff(405),
+    post=admin_staff(200),
+)
 # Any other admin path.
 expect("admin/<url>", get=admin_staff(404), post=admin_staff(404))
 
@@ -487,6 +509,7 @@ def concrete_url(route: str, world) -> str:
     if model_admin_path and f"{model_admin_path[1]}.{model_admin_path[2]}" in world["objects"]:
         obj = world["objects"][f"{model_admin_path[1]}.{model_admin_path[2]}"]
         route = route.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+        route = route.replace("<int:pk>", str(obj.pk))
         route = route.replace("([^/]+)", str(obj.pk)).replace("(\\d+)", "999999")
     values = {
         "<app_label>": "members",
