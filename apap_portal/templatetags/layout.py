@@ -38,7 +38,5 @@ def active_filter_count(form) -> int:
     if form is None or not form.is_bound:
         return 0
     return sum(
-        1
-        for name in form.fields
-        if any(str(value).strip() for value in form.data.getlist(name))
+        1 for name in form.fields if any(str(value).strip() for value in form.data.getlist(name))
     )
