@@ -3,6 +3,9 @@
 //    script. Here Escape closes the menu (the focus back on its button), and so does a
 //    click outside it. Where the browser cannot style ::details-content, they are opened
 //    on wide screens, where site.css shows them always.
+//  - A map far down the page (data-lazy-scripts: Leaflet and the map's script) loads them
+//    when it comes near the screen: a visitor who does not scroll to it does not pay
+//    for them.
 //  - A table wider than its box (its edges then shade, by site.css alone): its box is named
 //    after the table's caption and reachable with the keyboard (to scroll it with the arrow
 //    keys), and a line under it says that it scrolls (the words: <body data-scroll-cue>).
@@ -35,6 +38,30 @@
         pair[0].open = true;
       }
     });
+  }
+
+  var lazyMap = document.querySelector("[data-lazy-scripts]");
+  function loadMapScripts() {
+    lazyMap.getAttribute("data-lazy-scripts").split(" ").forEach(function (source) {
+      var script = document.createElement("script");
+      script.src = source;
+      script.async = false; // in order: Leaflet, then the map
+      document.body.appendChild(script);
+    });
+  }
+  if (lazyMap && window.IntersectionObserver) {
+    var mapWatcher = new IntersectionObserver(
+      function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          mapWatcher.disconnect();
+          loadMapScripts();
+        }
+      },
+      { rootMargin: "600px 0px" }
+    );
+    mapWatcher.observe(lazyMap);
+  } else if (lazyMap) {
+    loadMapScripts();
   }
 
   var scrollCue = document.body.getAttribute("data-scroll-cue");

@@ -246,6 +246,8 @@ def wait_for_the_map(page) -> int | None:
     """
     if not page.locator("#protected-area-map[data-geojson-url]").count():
         return None
+    # A map far down the page (home) loads its scripts when it comes near the screen.
+    page.locator("#protected-area-map").scroll_into_view_if_needed()
     drawn = "#protected-area-map[data-marker-count], #protected-area-map[data-error]"
     page.wait_for_selector(drawn, state="attached")
     error = page.get_attribute("#protected-area-map", "data-error")
