@@ -146,3 +146,29 @@ def test_a_template_can_use_the_layout_helpers():
         Context({"url": "https://a.b/c"})
     )
     assert rendered == "a.<wbr>b/<wbr>c"
+
+
+def test_a_phone_leaves_out_every_other_year_of_a_long_axis_and_grouped_values():
+    """Labels drawn for 640 units are unreadable at 390 px: site.css enlarges them on a
+    phone and hides the texts marked minor, which must leave room for the others."""
+    from in_numbers.charts import Series, Table, column_chart
+
+    table = Table(caption="", corner="", columns=(), rows=())
+    years = [str(year) for year in range(2013, 2028)]
+    grouped = column_chart(
+        id="c",
+        title="t",
+        description="d",
+        categories=years,
+        series=[Series("a", (1,) * 15), Series("b", (2,) * 15)],
+        table=table,
+    )
+    labels = [text for text in grouped.texts if text.kind == "label"]
+    assert [text.text for text in labels if not text.minor] == years[::2]
+    assert all(text.minor for text in grouped.texts if text.kind == "value")
+
+    single = column_chart(
+        id="c", title="t", description="d", categories=years[:5],
+        series=[Series("a", (1, 2, 3, 4, 5))], table=table,
+    )  # fmt: skip
+    assert not any(text.minor for text in single.texts)
