@@ -111,3 +111,72 @@ def test_no_page_scrolls_sideways_on_a_phone(open_page):
         if overflow := sideways_overflow(page):
             found[page_type.name] = overflow
     assert not found, f"pages wider than a phone's screen (by so many pixels): {found}"
+
+
+# Phones first
+
+
+def test_on_a_phone_the_header_is_one_line_and_its_menu_opens_from_a_button(open_page, member):
+    for user in (None, member):
+        page = open_page(user=user, viewport=PHONE, is_mobile=True, has_touch=True)
+        page.goto("/activities/")
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 80, (user, header)
+        main_menu = page.get_by_role("navigation", name="Main")
+        assert not main_menu.is_visible()
+
+        page.locator(".site-menu__toggle").focus()
+        page.keyboard.press("Enter")
+        assert main_menu.get_by_role("link", name="Protected areas").is_visible()
+        assert page.get_by_role("search", name="Site search").is_visible()
+        page.keyboard.press("Escape")
+        assert not main_menu.is_visible()
+        assert page.evaluate("document.activeElement.matches('.site-menu__toggle')")
+
+
+def test_the_menu_works_without_javascript(open_page):
+    page = open_page(viewport=PHONE, java_script_enabled=False)
+    page.goto("/")
+    page.locator(".site-menu__toggle").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Stories").click()
+    page.wait_for_url("**/stories/")
+
+
+def test_on_a_phone_a_list_shows_its_results_first_and_its_filters_from_a_button(open_page):
+    load_demo_site()
+    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto("/protected-areas/?realm=terrestrial")
+    count = page.locator(".results__count")
+    country = page.locator("#id_country")
+    assert count.is_visible()
+    assert not country.is_visible()
+    toggle = page.locator(".filters-panel__toggle")
+    assert "(1 set)" in toggle.inner_text()
+    # The list of areas is a list of cards: every column is on the screen, named.
+    first_row = page.locator(".data-table tbody tr").first
+    assert first_row.bounding_box()["width"] <= PHONE["width"]
+    labels = first_row.locator("td").evaluate_all(
+        "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
+    )
+    assert labels == ['"Country"', '"Designation"', '"IUCN category"', '"Realm"', '"Area (km²)"']
+
+    toggle.click()
+    assert country.is_visible()
+    assert page.locator(".filters-panel").bounding_box()["y"] < count.bounding_box()["y"]
+
+
+def test_on_a_desktop_the_filters_are_beside_the_results_without_a_button(open_page):
+    page = open_page(viewport=DESKTOP)
+    page.goto("/protected-areas/")
+    assert not page.locator(".filters-panel__toggle").is_visible()
+    filters = page.locator("#id_country").bounding_box()
+    results = page.locator(".results__count").bounding_box()
+    assert filters["x"] < results["x"]
+    assert abs(filters["y"] - results["y"]) < 400
+
+
+def test_the_footer_stays_at_the_bottom_of_a_short_page(open_page):
+    page = open_page(viewport=DESKTOP)
+    page.goto("/accounts/login/")
+    footer = page.locator(".site-footer").bounding_box()
+    assert footer["y"] + footer["height"] >= DESKTOP["height"] - 1
