@@ -30,7 +30,7 @@
   var stylesDetailsContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
   if (!stylesDetailsContent && window.matchMedia) {
     var panels = [
-      [menu, "(min-width: 64rem)"],
+      [menu, "(min-width: 75rem)"],
       [document.querySelector("[data-filters-panel]"), "(min-width: 60rem)"],
     ];
     panels.forEach(function (pair) {
