@@ -180,3 +180,21 @@ def test_the_footer_stays_at_the_bottom_of_a_short_page(open_page):
     page.goto("/accounts/login/")
     footer = page.locator(".site-footer").bounding_box()
     assert footer["y"] + footer["height"] >= DESKTOP["height"] - 1
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_box_and_says_so(open_page):
+    load_demo_site()
+    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto("/countries/")
+    box = page.locator(".table-wrap").first
+    assert "is-scrollable" in box.get_attribute("class")
+    assert page.locator(".table-wrap__cue").first.is_visible()
+    # Named after the table's caption and reachable with the keyboard, to scroll it.
+    assert box.get_attribute("tabindex") == "0"
+    assert page.get_by_role("region", name="Share of land and sea").count() == 1
+    assert not sideways_overflow(page)
+
+    page.set_viewport_size(DESKTOP)
+    page.goto("/countries/")
+    assert "is-scrollable" not in page.locator(".table-wrap").first.get_attribute("class")
+    assert not page.locator(".table-wrap__cue").count()
