@@ -34,6 +34,7 @@ def site(request):
         link["current"] = path.startswith(link["url"])
     return {
         "SITE_NAME": settings.SITE_NAME,
+        "SECRETARIAT_EMAIL": settings.SECRETARIAT_EMAIL,
         "nav_links": links,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

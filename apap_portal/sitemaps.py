@@ -105,6 +105,8 @@ class StaticPagesSitemap(LocalizedSitemap):
         return [
             "home",
             "about",
+            "privacy",
+            "accessibility",
             "members:organization_list",
             "members:protectedarea_list",
             "members:transboundary_list",

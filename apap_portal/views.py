@@ -1,7 +1,9 @@
 """Site-wide pages: home, about and the health check."""
 
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -73,6 +75,30 @@ def about(request):
     totals = {row["membership__category"]: row["total"] for row in memberships}
     context = {"membership_totals": totals, "work_areas": WorkArea.objects.all()}
     return render(request, "about.html", context)
+
+
+@require_GET
+def privacy(request):
+    """What the portal stores about its visitors and users, from the settings that decide it.
+
+    The statement names the cookies, the sign-in throttling and the session length as
+    they are configured, so that it stays true when they change.
+    """
+    context = {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
+        "sign_in_failures": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "map_tile_host": urlsplit(settings.MAP_TILE_URL).hostname,
+    }
+    return render(request, "privacy.html", context)
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement: the standard aimed at, how it is checked, whom to tell."""
+    return render(request, "accessibility.html")
 
 
 @require_GET

@@ -101,6 +101,9 @@ class Text:
     text: str
     anchor: str = "start"  # start, middle or end
     kind: str = "label"  # the class chart__<kind> styles it
+    # A text a phone's narrow chart leaves out (chart__<kind>--minor, site.css): every
+    # other year under a long axis, the values over grouped bars (the table has them).
+    minor: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,9 @@ def column_chart(
     for index, category in enumerate(categories):
         x0 = left + band * index + (band - group) / 2
         if index % every == 0:
-            texts.append(Text(_r(left + band * (index + 0.5)), height - 8, category, "middle"))
+            minor = count > 8 and (index // every) % 2 == 1
+            x = _r(left + band * (index + 0.5))
+            texts.append(Text(x, height - 8, category, "middle", minor=minor))
         if stacked:
             base = 0.0
             for number, item in enumerate(series, start=1):
@@ -252,6 +257,7 @@ def column_chart(
                         formatted(value),
                         "middle",
                         "value",
+                        minor=len(series) > 1,
                     )
                 )
     rules.append(Rule(left, _r(y_of(0)), WIDTH - right, _r(y_of(0)), "axis"))

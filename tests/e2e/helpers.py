@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 DESKTOP = {"width": 1280, "height": 900}
+TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
 
 # Every browser test module starts with `pytestmark = BROWSER_TEST`: marked `browser`
@@ -66,6 +67,47 @@ def axe_violations(page, axe_source: str) -> list[dict]:
         }"""
     )
     return [violation for violation in results if violation["impact"] in FAILING_IMPACTS]
+
+
+# The words of the text under `selector`, each measured where it is drawn: those drawn on
+# two lines or more were broken between two of their letters. A "word" ends at a space,
+# after a hyphen or a dash, and after a slash; a <wbr> ends its text node, so a web
+# address broken at its punctuation is several words here, none of them broken.
+BROKEN_WORDS_SCRIPT = """(selector) => {
+    const broken = [];
+    const range = document.createRange();
+    const words = /[^\\s\\-\u2010-\u2014\\/]+[\\-\u2010-\u2014\\/]*/g;
+    for (const root of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!element || !element.checkVisibility()) continue;
+            for (const match of node.data.matchAll(words)) {
+                const word = match[0];
+                if (word.length < 2) continue;
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + word.length);
+                const tops = [...range.getClientRects()]
+                    .filter(rect => rect.width > 0)
+                    .map(rect => rect.top);
+                if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 4) {
+                    broken.push(word);
+                }
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def broken_words(page, selector: str) -> list[str]:
+    """The words under `selector` that the page draws broken across two lines or more."""
+    return page.evaluate(BROKEN_WORDS_SCRIPT, selector)
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: it does not scroll sideways)."""
+    return page.evaluate("Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth)")
 
 
 def describe_violations(violations_by_page: dict[str, list[dict]]) -> str:
@@ -206,6 +248,8 @@ def wait_for_the_map(page) -> int | None:
     """
     if not page.locator("#protected-area-map[data-geojson-url]").count():
         return None
+    # A map far down the page (home) loads its scripts when it comes near the screen.
+    page.locator("#protected-area-map").scroll_into_view_if_needed()
     drawn = "#protected-area-map[data-marker-count], #protected-area-map[data-error]"
     page.wait_for_selector(drawn, state="attached")
     error = page.get_attribute("#protected-area-map", "data-error")

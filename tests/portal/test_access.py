@@ -150,6 +150,8 @@ def admin_staff(editor: Expected, manager: Expected | None = None) -> dict:
 PUBLIC_PAGES = [
     "",
     "about/",
+    "privacy/",
+    "accessibility/",
     "members/",
     "members/<slug:slug>/",
     "protected-areas/",
