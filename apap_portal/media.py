@@ -37,6 +37,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_safe
 from django_sendfile import sendfile
 
+from apap_portal.pictures import source_name
 from apap_portal.uploads import DocumentField, PictureField
 
 # Shown in the page (cover images, story images); everything else is downloaded.
@@ -101,10 +102,15 @@ class Owner:
 
 
 def owner_of(name: str, user) -> Owner | None:
-    """The record holding the file `name`, and whether `user` may see it (None: no record)."""
+    """The record holding the file `name`, and whether `user` may see it (None: no record).
+
+    A size of a picture (`apap_portal.pictures`) belongs to the record of its original.
+    """
     for files in record_files():
         if not name.startswith(files.folder):
             continue
+        if isinstance(files.field, PictureField):
+            name = source_name(name) or name
         original = getattr(files.field, "original_name_field", "")
         columns = ["pk", original] if original else ["pk"]
         manager = files.model._default_manager

@@ -15,6 +15,7 @@ from knowledge.models import (
     Challenge,
     Ecosystem,
     GbfTarget,
+    HomeHero,
     Resource,
     Story,
     Theme,
@@ -111,7 +112,7 @@ class BestPracticeAdmin(VersionCheckedAdmin, VersionAdmin):
     inlines = [BuildingBlockInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "language", "cover_image",
-                           "cover_image_alt"]}),
+                           "cover_image_alt", "cover_image_credit", "cover_image_licence"]}),
         ("Story", {"fields": ["context", "challenge_description", "impacts",
                               "lessons_learned"]}),
         ("Where and what", {"fields": ["protected_area", "countries", "themes", "ecosystems",
@@ -261,3 +262,20 @@ class StoryAdmin(VersionCheckedAdmin, VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_activity"]
     date_hierarchy = "published_at"
+
+
+@admin.register(HomeHero)
+class HomeHeroAdmin(VersionAdmin):
+    """The home page's picture: the newest active one is shown, the others wait or rest."""
+
+    list_display = ["title", "is_active", "image_credit", "image_licence", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "image_alt", "image_credit"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["title", "is_active"]}),
+        (_("Picture"), {"fields": ["image", "image_alt", "image_credit", "image_licence"]}),
+        (_("Link"), {"fields": ["link", "link_text"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
