@@ -109,16 +109,17 @@ def owner_of(name: str, user) -> Owner | None:
     for files in record_files():
         if not name.startswith(files.folder):
             continue
+        stored = name
         if isinstance(files.field, PictureField):
-            name = source_name(name) or name
+            stored = source_name(name) or name
         original = getattr(files.field, "original_name_field", "")
         columns = ["pk", original] if original else ["pk"]
         manager = files.model._default_manager
-        visible = manager.visible_to(user).filter(**{files.field.name: name}).values(*columns)
+        visible = manager.visible_to(user).filter(**{files.field.name: stored}).values(*columns)
         if row := visible.first():
             return Owner(files, True, False, files.original_name(row))
-        if files.owned(name).exists():
-            members_only = manager.members_only().filter(**{files.field.name: name}).exists()
+        if files.owned(stored).exists():
+            members_only = manager.members_only().filter(**{files.field.name: stored}).exists()
             return Owner(files, False, members_only, "")
     return None
 

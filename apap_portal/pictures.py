@@ -254,15 +254,15 @@ def dimension_field(verbose_name) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(verbose_name, null=True, blank=True, editable=False)
 
 
-def require_alt(record, field_name: str) -> None:
-    """A record with a picture says what it shows (raised on the `_alt` field)."""
+def alt_errors(record, field_name: str) -> dict[str, ValidationError]:
+    """A record with a picture says what it shows: the error of its `_alt` field, if any."""
     alt_name = f"{field_name}_alt"
     if getattr(record, field_name) and not getattr(record, alt_name, "").strip():
-        raise ValidationError(
-            {
-                alt_name: ValidationError(
-                    _lazy("Describe what the image shows, for people who cannot see it."),
-                    code="alt_required",
-                )
-            }
-        )
+        message = _lazy("Describe what the image shows, for people who cannot see it.")
+        return {alt_name: ValidationError(message, code="alt_required")}
+    return {}
+
+
+def require_alt(record, field_name: str) -> None:
+    if errors := alt_errors(record, field_name):
+        raise ValidationError(errors)

@@ -55,7 +55,8 @@ def home(request):
         "upcoming_activities": Activity.objects.listed_for(user)
         .for_list()
         .next_up(timezone.localdate(), count=4),
-        "hero": HomeHero.objects.current(),
+        # The same for everyone, and changed only in the admin: cached until it is.
+        "hero": cached(("home-hero",), HomeHero.objects.current),
         "featured_best_practices": BestPractice.objects.listed_for(user)
         .featured()
         .for_list(user)[:3],

@@ -277,5 +277,5 @@ class HomeHeroAdmin(VersionAdmin):
         (None, {"fields": ["title", "is_active"]}),
         (_("Picture"), {"fields": ["image", "image_alt", "image_credit", "image_licence"]}),
         (_("Link"), {"fields": ["link", "link_text"]}),
-        (_("History"), {"fields": ["created_at", "updated_at"]}),
+        (_("Created and updated"), {"fields": ["created_at", "updated_at"]}),
     ]

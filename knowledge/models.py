@@ -673,12 +673,12 @@ class HomeHero(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        pictures.require_alt(self, "image")
+        errors = pictures.alt_errors(self, "image")
         if self.link and not self.link_text.strip():
             message = _("Say what the link leads to.")
-            raise ValidationError(
-                {"link_text": ValidationError(message, code="link_text_required")}
-            )
+            errors["link_text"] = ValidationError(message, code="link_text_required")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def picture(self) -> pictures.Picture:
