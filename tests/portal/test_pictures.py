@@ -395,6 +395,7 @@ def test_the_directory_shows_logos_and_initials_without_a_query_per_card(client,
         return len(captured)
 
     MemberOrganizationFactory(acronym="", name="Forest Protection Department")
+    MemberOrganizationFactory(acronym="ICIMOD", name="International Centre for Mountains")
     member("DNP")
     one = queries()
     for acronym in ("KNPS", "BCA", "NBCA"):
@@ -404,6 +405,8 @@ def test_the_directory_shows_logos_and_initials_without_a_query_per_card(client,
     assert html.count("<picture>") == 4
     assert 'alt="NBCA emblem"' in html
     assert '<span class="picture-fallback__label">FPD</span>' in html
+    long_label = "picture-fallback__label picture-fallback__label--long"
+    assert f'<span class="{long_label}">ICIMOD</span>' in html  # smaller, to fit
     assert queries() == one
 
 
