@@ -20,6 +20,7 @@ from the original's name (`source_name`) and applies the record's visibility.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.specs import ImageSpec
+from PIL import Image
 from pilkit.processors import ResizeToFit
 
 # Widths (CSS pixels × up to 2) each kind of picture is made in: a card's column, a
@@ -86,17 +88,62 @@ def size_extensions(source: str) -> tuple[str, ...]:
     return ("webp",) if extension_of(source) == "webp" else ("webp", fallback)
 
 
-def make_sizes(name: str, content, widths: Iterable[int], storage=None) -> list[str]:
-    """Store every size of the picture `name` (whose bytes are `content`); their names."""
+def _reduced(content, widest: int) -> bytes:
+    """The picture no wider than its widest size, decoded and resized once for all sizes.
+
+    A 24-megapixel photograph takes seconds to decode and resize for each size; its
+    reduction, a fraction of that. Kept losslessly (PNG) when it has transparency, else
+    as a JPEG of high quality.
+    """
+    content.seek(0)
+    with Image.open(content) as image:
+        if image.width <= widest:
+            content.seek(0)
+            return content.read()
+        image.draft("RGB", (widest, widest * image.height // image.width))
+        image.thumbnail((widest, image.height), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        if image.mode in ("RGBA", "LA", "P"):
+            image.save(buffer, "PNG")
+        else:
+            image.convert("RGB").save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+class StoredAtOnce:
+    """How imagekit writes a size here: straight to the storage, once, at upload.
+
+    Its default backend also keeps each file's state in the cache, for sizes made on
+    first view; here every size exists from the start, so no state is kept.
+    """
+
+    def generate(self, file, force=False) -> None:
+        file._generate()
+
+    def exists(self, file) -> bool:
+        return file.storage.exists(file.name)
+
+
+def make_sizes(
+    name: str, content, widths: Iterable[int], storage=None, *, replace: bool = False
+) -> list[str]:
+    """Store every size of the picture `name` (whose bytes are `content`); their names.
+
+    `replace` removes a size already stored under its name first (a picture sized again),
+    since storages that never overwrite would store the new one under another name.
+    """
     storage = storage or default_storage
+    backend = StoredAtOnce()
+    master = _reduced(content, max(widths))
     made = []
     for width in widths:
         for extension in size_extensions(name):
-            content.seek(0)
-            source = ContentFile(content.read(), name=name)
-            spec = PictureSize(source, width=width, extension=extension)
             target = size_name(name, width, extension)
-            ImageCacheFile(spec, name=target, storage=storage).generate(force=True)
+            if replace and storage.exists(target):
+                storage.delete(target)
+            source = ContentFile(master, name=name)
+            spec = PictureSize(source, width=width, extension=extension)
+            ImageCacheFile(spec, name=target, storage=storage, cachefile_backend=backend).generate()
             made.append(target)
     return made
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 except (UnidentifiedImageError, OSError):
                     missing += 1
                     continue
-                make_sizes(name, content, field.widths, storage=field.storage)
+                make_sizes(name, content, field.widths, storage=field.storage, replace=True)
                 files.model._default_manager.filter(pk=pk).update(
                     **{width_name: width, height_name: height}
                 )
