@@ -426,3 +426,18 @@ def test_pictures_stored_before_sizes_get_them_from_the_command(media_root):
     assert (media_root / f"{name}.800w.webp").is_file()
     assert "knowledge.Story.image: 1 pictures sized, 1 missing or unreadable." in output.getvalue()
     assert old.cover.srcset.endswith(f"/media/{name}.1200w.jpg 1000w")
+
+
+def test_the_home_picture_admin_lists_and_finds_pictures(editor_client):
+    HomeHero.objects.create(
+        title="Rangers at dawn", image="home/2026/dawn.jpg", image_alt="Rangers", is_active=False
+    )
+    HomeHero.objects.create(title="Valley", image="home/2026/valley.jpg", image_alt="A valley")
+
+    found = editor_client.get("/admin/knowledge/homehero/", {"q": "dawn"})
+
+    assert found.status_code == 200
+    assert [hero.title for hero in found.context["cl"].result_list] == ["Rangers at dawn"]
+    assert editor_client.get("/admin/knowledge/homehero/add/").status_code == 200
+    active = editor_client.get("/admin/knowledge/homehero/", {"is_active__exact": "1"})
+    assert [hero.title for hero in active.context["cl"].result_list] == ["Valley"]
