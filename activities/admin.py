@@ -142,6 +142,8 @@ class ActivityAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
                                           "is_online", "city", "country"]}),
         (_("Who"), {"fields": ["participating_countries", "participants_count"]}),
         (_("Content"), {"fields": ["summary", "body", "outcomes", "gbf_targets"]}),
+        (_("Cover image"), {"fields": ["cover_image", "cover_image_alt", "cover_image_credit",
+                                       "cover_image_licence"]}),
         (_("Publishing"), {"fields": ["status", "visibility"]}),
     ]  # fmt: skip
 

@@ -15,10 +15,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal import pictures
 from apap_portal.dates import DatePrecision, date_precision_field, dates_label
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
-from apap_portal.uploads import DocumentField
+from apap_portal.uploads import DocumentField, PictureField
 from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
@@ -284,6 +285,18 @@ class Activity(VersionedModel):
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     outcomes = models.TextField(_("outcomes"), blank=True, help_text=_("Markdown."))
+    cover_image = PictureField(
+        _("cover image"),
+        upload_to="activities/%Y/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+        widths=pictures.COVER_WIDTHS,
+    )
+    cover_image_alt = pictures.alt_field(_("cover image description"))
+    cover_image_credit = pictures.credit_field()
+    cover_image_licence = pictures.licence_field()
+    cover_image_width = pictures.dimension_field(_("cover image width"))
+    cover_image_height = pictures.dimension_field(_("cover image height"))
     gbf_targets = models.ManyToManyField(
         "knowledge.GbfTarget",
         verbose_name=_("GBF targets"),
@@ -362,6 +375,15 @@ class Activity(VersionedModel):
             raise ValidationError(
                 {"country": _("Give the place (city and country), or mark it as online.")}
             )
+        pictures.require_alt(self, "cover_image")
+
+    @property
+    def cover(self) -> pictures.Picture:
+        """The cover image, or a panel in the work area's tint (lists load the area)."""
+        return pictures.picture_of(
+            self, "cover_image", widths=pictures.COVER_WIDTHS, tint=self.work_area.slug,
+            icon="activity",
+        )  # fmt: skip
 
     @property
     def last_day(self) -> datetime.date:

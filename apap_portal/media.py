@@ -37,6 +37,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_safe
 from django_sendfile import sendfile
 
+from apap_portal.pictures import source_name
 from apap_portal.uploads import DocumentField, PictureField
 
 # Shown in the page (cover images, story images); everything else is downloaded.
@@ -101,18 +102,24 @@ class Owner:
 
 
 def owner_of(name: str, user) -> Owner | None:
-    """The record holding the file `name`, and whether `user` may see it (None: no record)."""
+    """The record holding the file `name`, and whether `user` may see it (None: no record).
+
+    A size of a picture (`apap_portal.pictures`) belongs to the record of its original.
+    """
     for files in record_files():
         if not name.startswith(files.folder):
             continue
+        stored = name
+        if isinstance(files.field, PictureField):
+            stored = source_name(name) or name
         original = getattr(files.field, "original_name_field", "")
         columns = ["pk", original] if original else ["pk"]
         manager = files.model._default_manager
-        visible = manager.visible_to(user).filter(**{files.field.name: name}).values(*columns)
+        visible = manager.visible_to(user).filter(**{files.field.name: stored}).values(*columns)
         if row := visible.first():
             return Owner(files, True, False, files.original_name(row))
-        if files.owned(name).exists():
-            members_only = manager.members_only().filter(**{files.field.name: name}).exists()
+        if files.owned(stored).exists():
+            members_only = manager.members_only().filter(**{files.field.name: stored}).exists()
             return Owner(files, False, members_only, "")
     return None
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "reversion",
+    # Pictures in the sizes pages ask for, made when uploaded (apap_portal.pictures).
+    "imagekit",
     "apap_portal",
     "members",
     "activities",

@@ -38,6 +38,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from apap_portal.pictures import make_sizes
+
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 5 * MB
 IMAGE_MAX_PIXELS = 40_000_000
@@ -220,7 +222,9 @@ class _StoredUnderRandomName:
         if field.original_name_field:
             original = PurePosixPath(str(name).replace("\\", "/")).name
             setattr(self.instance, field.original_name_field, original[:255])
+        field.before_storing(self.instance, content)
         super().save(random_name(detected.extension), content, save)
+        field.after_storing(self, content)
 
 
 class StoredFieldFile(_StoredUnderRandomName, FieldFile):
@@ -248,6 +252,12 @@ class DocumentField(models.FileField):
     def detect(self, content) -> Detected:
         return detect_document(content)
 
+    def before_storing(self, instance, content) -> None:
+        pass
+
+    def after_storing(self, stored: FieldFile, content) -> None:
+        pass
+
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         if self.original_name_field:
@@ -265,15 +275,45 @@ class PictureFormField(forms.ImageField):
 
 
 class PictureField(models.ImageField):
-    """An image of a record: judged by content, re-encoded, stored under a random name."""
+    """An image of a record: judged by content, re-encoded, stored under a random name.
+
+    With `widths`, it is also stored in those widths (`apap_portal.pictures`), and its
+    width and height are kept in the record's `<name>_width` and `<name>_height`
+    fields, declared after it (saving fills the fields in their order).
+    """
 
     attr_class = StoredImageFieldFile
     default_validators = [validate_image]
     original_name_field = ""
     reencode = True
 
+    def __init__(self, *args, widths: tuple[int, ...] = (), **kwargs):
+        self.widths = tuple(widths)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.widths:
+            kwargs["widths"] = self.widths
+        return name, path, args, kwargs
+
     def detect(self, content) -> Detected:
         return detect_image(content)
+
+    def before_storing(self, instance, content) -> None:
+        """The record keeps the picture's size, so that pages need not open the file."""
+        if not self.widths:
+            return
+        content.seek(0)
+        with Image.open(content) as image:
+            width, height = image.size
+        content.seek(0)
+        setattr(instance, f"{self.attname}_width", width)
+        setattr(instance, f"{self.attname}_height", height)
+
+    def after_storing(self, stored: FieldFile, content) -> None:
+        if self.widths:
+            make_sizes(stored.name, content, self.widths, storage=stored.storage)
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})

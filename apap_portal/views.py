@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
-from knowledge.models import BestPractice, Story
+from knowledge.models import BestPractice, HomeHero, Story
 from members.models import Organization, ProtectedArea, SiteType, audience_of
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def home(request):
         "upcoming_activities": Activity.objects.listed_for(user)
         .for_list()
         .next_up(timezone.localdate(), count=4),
+        # The same for everyone, and changed only in the admin: cached until it is.
+        "hero": cached(("home-hero",), HomeHero.objects.current),
         "featured_best_practices": BestPractice.objects.listed_for(user)
         .featured()
         .for_list(user)[:3],

@@ -20,6 +20,7 @@ from knowledge.models import (
     Challenge,
     Ecosystem,
     GbfTarget,
+    HomeHero,
     Resource,
     Story,
     Theme,
@@ -126,6 +127,7 @@ class BestPracticeAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin)
                                                  "review_message"]}),
         (_("The best practice"), {"fields": ["title", ("slug", "language"), "summary",
                                              ("cover_image", "cover_image_alt"),
+                                             ("cover_image_credit", "cover_image_licence"),
                                              "contributors"]}),
         (_("Its story"), {"fields": ["context", "challenge_description", "impacts",
                                      "lessons_learned"]}),
@@ -370,3 +372,20 @@ class StoryAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_activity"]
     date_hierarchy = "published_at"
+
+
+@admin.register(HomeHero)
+class HomeHeroAdmin(VersionAdmin):
+    """The home page's picture: the newest active one is shown, the others wait or rest."""
+
+    list_display = ["title", "is_active", "image_credit", "image_licence", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "image_alt", "image_credit"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["title", "is_active"]}),
+        (_("Picture"), {"fields": ["image", "image_alt", "image_credit", "image_licence"]}),
+        (_("Link"), {"fields": ["link", "link_text"]}),
+        (_("Created and updated"), {"fields": ["created_at", "updated_at"]}),
+    ]

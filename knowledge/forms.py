@@ -64,13 +64,10 @@ class BestPracticeForm(VersionCheckedForm):
             "language",
             "cover_image",
             "cover_image_alt",
+            "cover_image_credit",
+            "cover_image_licence",
             "contributors",
         ]
-        help_texts = {
-            "cover_image_alt": _(
-                "What the image shows, for people who cannot see it. Needed with an image."
-            ),
-        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "context": forms.Textarea(attrs={"rows": 6}),
@@ -97,19 +94,7 @@ class BestPracticeForm(VersionCheckedForm):
         # One line: the title becomes the slug and the subject of emails.
         return " ".join(self.cleaned_data["title"].split())
 
-    def clean(self):
-        cleaned_data = super().clean()
-        # An existing image counts; a cleared (False) or rejected upload does not.
-        has_image = "cover_image" not in self.errors and bool(cleaned_data.get("cover_image"))
-        if has_image and not cleaned_data.get("cover_image_alt"):
-            self.add_error(
-                "cover_image_alt",
-                forms.ValidationError(
-                    _("Describe what the image shows, for people who cannot see it."),
-                    code="alt_required",
-                ),
-            )
-        return cleaned_data
+    # An image without its description is refused by the model (`BestPractice.clean`).
 
 
 class BuildingBlockForm(forms.ModelForm):

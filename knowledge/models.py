@@ -8,12 +8,15 @@ import reversion
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal import pictures
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
 from apap_portal.uploads import DocumentField, PictureField
@@ -246,13 +249,13 @@ class BestPractice(VersionedModel):
         upload_to="best-practices/%Y/",
         blank=True,
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+        widths=pictures.COVER_WIDTHS,
     )
-    cover_image_alt = models.CharField(
-        _("cover image description"),
-        max_length=255,
-        blank=True,
-        help_text=_("What the image shows, for people who cannot see it."),
-    )
+    cover_image_alt = pictures.alt_field(_("cover image description"))
+    cover_image_credit = pictures.credit_field()
+    cover_image_licence = pictures.licence_field()
+    cover_image_width = pictures.dimension_field(_("cover image width"))
+    cover_image_height = pictures.dimension_field(_("cover image height"))
     contributors = models.CharField(
         _("contributors"), max_length=500, blank=True, help_text=_("Names, comma-separated.")
     )
@@ -340,6 +343,18 @@ class BestPractice(VersionedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        super().clean()
+        pictures.require_alt(self, "cover_image")
+
+    @property
+    def cover(self) -> pictures.Picture:
+        """The cover image, or a panel of the knowledge work area's tint with a leaf."""
+        return pictures.picture_of(
+            self, "cover_image", widths=pictures.COVER_WIDTHS, tint="knowledge-capacity",
+            icon="practice",
+        )  # fmt: skip
 
 
 @reversion.register()
@@ -527,8 +542,18 @@ class Story(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     lead = models.TextField(_("lead"), help_text=_("The opening paragraph, shown in lists."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
-    image = PictureField(_("image"), upload_to="stories/%Y/", blank=True)
-    image_alt = models.CharField(_("image description"), max_length=255, blank=True)
+    image = PictureField(
+        _("image"),
+        upload_to="stories/%Y/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+        widths=pictures.COVER_WIDTHS,
+    )
+    image_alt = pictures.alt_field()
+    image_credit = pictures.credit_field()
+    image_licence = pictures.licence_field()
+    image_width = pictures.dimension_field(_("image width"))
+    image_height = pictures.dimension_field(_("image height"))
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
@@ -579,3 +604,103 @@ class Story(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:story_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        pictures.require_alt(self, "image")
+
+    @property
+    def cover(self) -> pictures.Picture:
+        """The story's image, or a panel in its work area's tint (lists load the area)."""
+        tint = self.work_area.slug if self.work_area_id else "default"
+        return pictures.picture_of(
+            self, "image", widths=pictures.COVER_WIDTHS, tint=tint, icon="story"
+        )
+
+
+def validate_hero_link(value: str) -> None:
+    """A page of the portal ("/stories/…") or an address on the web (http or https)."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"], message=_(
+        "Give a page of the portal (starting with /) or a web address (https://…)."
+    ))(value)  # fmt: skip
+
+
+class HomeHeroQuerySet(models.QuerySet):
+    def active(self) -> HomeHeroQuerySet:
+        return self.filter(is_active=True)
+
+    def current(self) -> HomeHero | None:
+        """The picture the home page shows: the newest active one."""
+        return self.active().order_by("-created_at", "-pk").first()
+
+    def visible_to(self, user) -> HomeHeroQuerySet:
+        """Active pictures are public; staff see the others too (to check one before)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.active()
+
+    def members_only(self) -> HomeHeroQuerySet:
+        return self.none()
+
+
+@reversion.register()
+class HomeHero(models.Model):
+    """The home page's picture, chosen by the secretariat; the newest active one is shown."""
+
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For the secretariat: which picture this is.")
+    )
+    image = PictureField(
+        _("image"),
+        upload_to="home/%Y/",
+        help_text=_("JPEG, PNG or WebP, at most 5 MB; a wide picture, at least 1920 pixels."),
+        widths=pictures.HERO_WIDTHS,
+    )
+    image_alt = pictures.alt_field()
+    image_credit = pictures.credit_field()
+    image_licence = pictures.licence_field()
+    image_width = pictures.dimension_field(_("image width"))
+    image_height = pictures.dimension_field(_("image height"))
+    link = models.CharField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_hero_link],
+        help_text=_("Optional: the page the picture leads to, e.g. /stories/…/."),
+    )
+    link_text = models.CharField(
+        _("link text"),
+        max_length=120,
+        blank=True,
+        help_text=_("What the link says, e.g. “Read the story”. Needed with a link."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("The newest active picture is the one shown.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = HomeHeroQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("home page picture")
+        verbose_name_plural = _("home page pictures")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        errors = pictures.alt_errors(self, "image")
+        if self.link and not self.link_text.strip():
+            message = _("Say what the link leads to.")
+            errors["link_text"] = ValidationError(message, code="link_text_required")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def picture(self) -> pictures.Picture:
+        return pictures.picture_of(self, "image", widths=pictures.HERO_WIDTHS)

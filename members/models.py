@@ -41,9 +41,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apap_portal import pictures
 from apap_portal.dates import date_label, date_precision_field, first_day
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
+from apap_portal.uploads import PictureField
 
 
 class Subregion(models.TextChoices):
@@ -203,6 +205,13 @@ class OrganizationQuerySet(models.QuerySet):
         """Organizations that hold (or held) an APAP membership."""
         return self.filter(membership__isnull=False)
 
+    def visible_to(self, user) -> OrganizationQuerySet:
+        """Organizations are public (their logos too); focal points' emails are not here."""
+        return self.all()
+
+    def members_only(self) -> OrganizationQuerySet:
+        return self.none()
+
     def for_directory(self) -> OrganizationQuerySet:
         """A queryset optimized for the member directory: one query per page."""
         return self.members().select_related("country", "membership")
@@ -249,6 +258,16 @@ class Organization(VersionedModel):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    logo = PictureField(
+        _("logo"),
+        upload_to="logos/%Y/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB; PNG keeps a transparent background."),
+        widths=pictures.LOGO_WIDTHS,
+    )
+    logo_alt = pictures.alt_field(_("logo description"))
+    logo_width = pictures.dimension_field(_("logo width"))
+    logo_height = pictures.dimension_field(_("logo height"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_vector = search_vector_field(
@@ -273,6 +292,17 @@ class Organization(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("members:organization_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        pictures.require_alt(self, "logo")
+
+    @property
+    def cover(self) -> pictures.Picture:
+        """The logo, or a panel with the acronym (or the name's initials)."""
+        short = self.acronym if 0 < len(self.acronym) <= 6 else ""
+        label = short or pictures.initials(self.name)
+        return pictures.picture_of(self, "logo", widths=pictures.LOGO_WIDTHS, label=label)
 
 
 @reversion.register(follow=["focal_points"])

@@ -38,6 +38,7 @@ CONTENT = (
     "knowledge.ecosystem",
     "knowledge.challenge",
     "knowledge.gbftarget",
+    "knowledge.homehero",
     "members.organization",
     "members.membership",
     "members.protectedarea",

@@ -16,6 +16,7 @@ the view does with a post, and no answer may ever be a 500.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -32,10 +33,11 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
+from PIL import Image
 
 from activities.models import FocalActivity, WorkArea
 from apap_portal.sitemaps import SITEMAPS
-from knowledge.models import Challenge, Ecosystem, GbfTarget, Theme
+from knowledge.models import Challenge, Ecosystem, GbfTarget, HomeHero, Theme
 from members.models import WdpaImport
 from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
 from tests.factories import (
@@ -323,6 +325,7 @@ CONTENT = [
     "knowledge.ecosystem",
     "knowledge.challenge",
     "knowledge.gbftarget",
+    "knowledge.homehero",
     "members.organization",
     "members.membership",
     "members.protectedarea",
@@ -401,6 +404,10 @@ def _secretariat_user(username: str, group: str):
 def _make_records(media_root) -> dict:
     (media_root / "resources" / "2024").mkdir(parents=True)
     (media_root / "resources" / "2024" / "guidelines.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (media_root / "home" / "2026").mkdir(parents=True)
+    picture = io.BytesIO()
+    Image.new("RGB", (16, 9), (30, 120, 60)).save(picture, "JPEG")
+    (media_root / "home" / "2026" / "rangers.jpg").write_bytes(picture.getvalue())
     organization = MemberOrganizationFactory(country=country("VNM"))
     users = {
         "member": UserFactory(organization=organization),
@@ -436,6 +443,9 @@ def _make_records(media_root) -> dict:
         "knowledge.ecosystem": Ecosystem.objects.first(),
         "knowledge.challenge": Challenge.objects.first(),
         "knowledge.gbftarget": GbfTarget.objects.first(),
+        "knowledge.homehero": HomeHero.objects.create(
+            title="Rangers", image="home/2026/rangers.jpg", image_alt="Two rangers"
+        ),
         "members.country": country("VNM"),
         "countries.countrystatistics": CountryStatisticsFactory(),
         "members.wdpaimport": WdpaImport.objects.create(

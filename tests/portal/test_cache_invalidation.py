@@ -42,6 +42,7 @@ from knowledge.models import (
     Challenge,
     Ecosystem,
     GbfTarget,
+    HomeHero,
     Resource,
     Story,
     Theme,
@@ -157,6 +158,13 @@ def portal() -> Portal:
         file_name="WDPA_Jan2026_Public_shp.zip", started_at=imported, finished_at=imported
     )
     statistics = CountryStatisticsFactory(country=vietnam)
+    hero = HomeHero.objects.create(
+        title="Valley",
+        image="home/2026/valley.jpg",
+        image_alt="A forested valley at sunrise",
+        image_width=2400,
+        image_height=1000,
+    )
     return Portal(
         {
             Country: vietnam,
@@ -183,6 +191,7 @@ def portal() -> Portal:
             Story: story,
             WdpaImport: wdpa_import,
             CountryStatistics: statistics,
+            HomeHero: hero,
         }
     )
 
@@ -257,6 +266,7 @@ SHOWN_FIELD = {
     "knowledge.BuildingBlock": "title",
     "knowledge.Resource": "title",
     "knowledge.Story": "title",
+    "knowledge.HomeHero": "image_alt",
     "countries.CountryStatistics": "national_report_url",
 }
 

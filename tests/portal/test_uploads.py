@@ -280,6 +280,7 @@ def test_a_best_practice_cover_that_is_not_an_image_does_not_validate():
         slug="patrols",
         summary="Rangers patrolled together.",
         cover_image=upload("cover.jpg", b"not an image"),
+        cover_image_alt="Two rangers on a forest path.",
     )
 
     with pytest.raises(ValidationError) as caught:
