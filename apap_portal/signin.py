@@ -25,6 +25,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from apap_portal.limits import limit_reached
 
@@ -94,8 +95,41 @@ def lockout_response(
     )
 
 
+# Where staff start their day, first found first: the review queue of the admin when the
+# admin offers one under one of these names, else the admin's index.
+STAFF_LANDING_URL_NAMES = ("admin:review_queue", "admin:index")
+
+
+def staff_landing_url() -> str:
+    """The hook for where secretariat staff land after signing in (see STAFF_LANDING_URL_NAMES)."""
+    for name in STAFF_LANDING_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return settings.LOGIN_REDIRECT_URL
+
+
+def landing_url(user) -> str:
+    """Where signing in leads when no page was asked for (`next`): the user's own work.
+
+    Members land on their dashboard (/my/), staff on the review queue; the page a visitor
+    asked for before signing in always wins, and LoginView only follows it when it is on
+    this site.
+    """
+    if user.is_staff:
+        return staff_landing_url()
+    return reverse("submissions:dashboard")
+
+
 class LimitedLoginView(auth_views.LoginView):
-    """Sign-in, with a limit on the attempts from one address whatever the username."""
+    """Sign-in, with a limit on the attempts from one address whatever the username.
+
+    Without a safe `next`, it leads to the user's own starting page (`landing_url`).
+    """
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
     def post(self, request, *args, **kwargs):
         if limit_reached(request, "sign-in"):
