@@ -25,6 +25,11 @@
 
   button.addEventListener("click", function (event) {
     event.preventDefault();
+    // Enter in a text field "clicks" the form's first submit button, which is this one:
+    // that keystroke neither adds a block nor sends a half-written form.
+    if (event.detail === 0 && document.activeElement !== button) {
+      return;
+    }
     var index = parseInt(total.value, 10);
     if (index >= max) {
       return;

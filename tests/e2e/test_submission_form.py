@@ -60,6 +60,10 @@ def test_a_member_shares_a_practice_through_the_guided_form(open_page, member, a
     practice = minh.get_by_role("region", name="The practice")
     practice.get_by_label("Title").fill(title)
     practice.get_by_label("Summary").fill("Dive clubs count seagrass every month.")
+    # Enter in a text field neither sends the half-written form nor adds a block.
+    practice.get_by_label("Title").press("Enter")
+    assert still_on_the_form()
+    assert minh.locator("#id_blocks-TOTAL_FORMS").input_value() == "1"
 
     # Markdown, previewed by the server's renderer: bold shows, a script does not.
     context = minh.locator(".field", has=minh.get_by_label("Context"))
