@@ -363,3 +363,11 @@ def test_dashboard_titles_link_to_the_public_page_or_the_edit_form(member_client
     assert f'<a href="{published.get_absolute_url()}">Ours, published</a>' in text
     assert re.search(r"<th scope=\"row\">\s*Waiting\s*</th>", text)
     assert edit_url(waiting) not in text
+
+
+def test_the_guided_form_speaks_vietnamese(member_client):
+    text = member_client.get("/vi" + SUBMIT_URL).text
+    for vietnamese in ("Các bước", "Xem lại và gửi", "là bắt buộc", "Gõ để thu hẹp danh sách"):
+        assert vietnamese in text
+    for english in ("Steps", "Review and submit", "are required", "Type to narrow the list"):
+        assert english not in text
