@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from urllib.parse import urlsplit
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -25,7 +26,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from apap_portal.limits import limit_reached
 
@@ -113,13 +114,20 @@ def staff_landing_url() -> str:
 def landing_url(user) -> str:
     """Where signing in leads when no page was asked for (`next`): the user's own work.
 
-    Members land on their dashboard (/my/), staff on the review queue; the page a visitor
-    asked for before signing in always wins, and LoginView only follows it when it is on
-    this site.
+    Members land on their dashboard (/my/), staff on the review queue. A page asked for
+    before signing in wins (LoginView follows it only when it is on this site), except
+    the home page (`LimitedLoginView.get_success_url`).
     """
     if user.is_staff:
         return staff_landing_url()
     return reverse("submissions:dashboard")
+
+
+def _is_home_page(url: str) -> bool:
+    try:
+        return resolve(urlsplit(url).path).url_name == "home"
+    except Resolver404:
+        return False
 
 
 class LimitedLoginView(auth_views.LoginView):
@@ -130,6 +138,14 @@ class LimitedLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return landing_url(self.request.user)
+
+    def get_success_url(self) -> str:
+        # The header's "Sign in" asks to come back to the page it is on; from the home
+        # page (the page everyone starts on) that is no wish: the user's own page serves.
+        asked = self.get_redirect_url()
+        if asked and not _is_home_page(asked):
+            return asked
+        return self.get_default_redirect_url()
 
     def post(self, request, *args, **kwargs):
         if limit_reached(request, "sign-in"):

@@ -341,6 +341,25 @@ def test_the_page_asked_for_still_wins(client, member):
     assert response["Location"] == SUBMIT_URL
 
 
+@pytest.mark.parametrize("language", ["", "/vi"])
+def test_signing_in_from_the_home_page_leads_to_the_dashboard(client, member, language):
+    """The header's "Sign in" carries the page it is on; the home page is no wish."""
+    home = f"{language}/"
+    login_page = client.get(home).text
+    assert f'href="{language}{LOGIN_URL}?next={home}"' in login_page
+    response = client.post(
+        language + LOGIN_URL, {"username": "minh", "password": PASSWORD, "next": home}
+    )
+    assert response["Location"] == f"{language}/my/"
+
+
+def test_the_staff_landing_is_the_first_admin_page_that_exists(monkeypatch):
+    from apap_portal import signin
+
+    monkeypatch.setattr(signin, "STAFF_LANDING_URL_NAMES", ("admin:no_such_page", "admin:index"))
+    assert signin.staff_landing_url() == "/admin/"
+
+
 def test_staff_land_on_the_admin(client, editor):
     from apap_portal.signin import staff_landing_url
 
