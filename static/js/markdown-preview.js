@@ -18,6 +18,12 @@
     var body = new URLSearchParams();
     body.append("text", textarea.value);
     output.setAttribute("aria-busy", "true");
+    // Only the answer to the latest request is shown, whatever order answers come in.
+    var ticket = String(Number(output.dataset.ticket || 0) + 1);
+    output.dataset.ticket = ticket;
+    function stale() {
+      return output.dataset.ticket !== ticket;
+    }
     return fetch(url, {
       method: "POST",
       body: body,
@@ -25,25 +31,36 @@
       headers: { "X-CSRFToken": tokenInput ? tokenInput.value : "" },
     })
       .then(function (response) {
-        return response.json().then(function (data) {
+        // A refusal that is not ours (an HTML error page) reads as no message.
+        return response.json().catch(function () {
+          return {};
+        }).then(function (data) {
           return { ok: response.ok, data: data };
         });
       })
       .then(function (result) {
-        if (!result.ok || typeof result.data.html !== "string") {
-          throw new Error(result.data.error || form.dataset.previewFailed);
+        if (stale()) {
+          return;
         }
-        // Sanitised by the server (apap_portal.markdown): the same HTML the page shows.
-        output.innerHTML = result.data.html || "";
-        if (!result.data.html) {
-          output.textContent = form.dataset.previewEmpty;
+        if (result.ok && typeof result.data.html === "string") {
+          // Sanitised by the server (apap_portal.markdown): the same HTML the page shows.
+          output.innerHTML = result.data.html;
+          if (!result.data.html) {
+            output.textContent = form.dataset.previewEmpty;
+          }
+        } else {
+          output.textContent = result.data.error || form.dataset.previewFailed;
         }
       })
-      .catch(function (error) {
-        output.textContent = error.message || form.dataset.previewFailed;
+      .catch(function () {
+        if (!stale()) {
+          output.textContent = form.dataset.previewFailed; // offline, or the server is down
+        }
       })
       .then(function () {
-        output.removeAttribute("aria-busy");
+        if (!stale()) {
+          output.removeAttribute("aria-busy");
+        }
       });
   }
 

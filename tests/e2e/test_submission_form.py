@@ -158,3 +158,18 @@ def test_the_guided_form_is_valid_html_as_sent_as_sent_back_and_as_enhanced(
         vnu_jar,
     )
     assert not errors, errors
+
+
+def test_a_refused_preview_says_why_and_keeps_the_text(open_page, member, settings):
+    settings.REQUEST_LIMITS = {**settings.REQUEST_LIMITS, "markdown-preview": "1/m"}
+    page = open_page(user=member)
+    page.goto(SUBMIT_URL)
+    context = page.locator(".field", has=page.get_by_label("Context"))
+    context.get_by_role("textbox").fill("First *draft*")
+    context.get_by_role("button", name="Preview").click()
+    preview = context.locator(".markdown-preview__output")
+    preview.locator("em", has_text="draft").wait_for()
+
+    context.get_by_role("textbox").fill("Second *draft*")
+    preview.get_by_text("Too many previews in a short time").wait_for()
+    assert context.get_by_role("textbox").input_value() == "Second *draft*"
