@@ -173,3 +173,30 @@ def test_a_refused_preview_says_why_and_keeps_the_text(open_page, member, settin
     context.get_by_role("textbox").fill("Second *draft*")
     preview.get_by_text("Too many previews in a short time").wait_for()
     assert context.get_by_role("textbox").input_value() == "Second *draft*"
+
+
+def test_without_javascript_adding_a_block_keeps_everything_typed(open_page, member):
+    page = open_page(user=member, java_script_enabled=False)
+    page.goto(SUBMIT_URL)
+    page.get_by_role("region", name="The practice").get_by_label("Title").fill("Kept title")
+    page.get_by_label("Context").fill("Kept *context*")
+    page.get_by_role("group", name="Countries").get_by_label("Nepal", exact=True).check()
+    first_block = page.get_by_role("group", name="Building block 1")
+    first_block.get_by_label("Title").fill("Kept block")
+    # No filter box and no chips without JavaScript: the whole list, as plain checkboxes.
+    assert page.get_by_label("Type to narrow the list").count() == 0
+
+    page.get_by_role("button", name="Add a building block").click()
+    page.wait_for_url("**#block-2")
+
+    assert page.get_by_role("group", name="Building block 2").is_visible()
+    assert page.get_by_role("region", name="The practice").get_by_label("Title").input_value() == (
+        "Kept title"
+    )
+    assert page.get_by_label("Context").input_value() == "Kept *context*"
+    assert (
+        page.get_by_role("group", name="Countries").get_by_label("Nepal", exact=True).is_checked()
+    )
+    assert first_block.get_by_label("Title").input_value() == "Kept block"
+    assert page.locator(".error-summary").count() == 0
+    assert not BestPractice.objects.exists()
