@@ -181,6 +181,8 @@ REQUEST_LIMITS = {
     # Password-reset requests from one address, and for one email address.
     "password-reset": env.str("DJANGO_PASSWORD_RESET_LIMIT", default="10/h"),
     "password-reset-email": env.str("DJANGO_PASSWORD_RESET_EMAIL_LIMIT", default="3/h"),
+    # Markdown previews from one address (a writer previews as they type, paused a moment).
+    "markdown-preview": env.str("DJANGO_MARKDOWN_PREVIEW_LIMIT", default="120/m"),
 }
 RATELIMIT_IP_META_KEY = "apap_portal.signin.client_ip_address"
 

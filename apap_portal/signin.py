@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from urllib.parse import urlsplit
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -25,6 +26,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from apap_portal.landing import landing_url
 from apap_portal.limits import limit_reached
@@ -95,15 +97,31 @@ def lockout_response(
     )
 
 
+def _is_home_page(url: str) -> bool:
+    try:
+        return resolve(urlsplit(url).path).url_name == "home"
+    except Resolver404:
+        return False
+
+
 class LimitedLoginView(auth_views.LoginView):
     """Sign-in, with a limit on the attempts from one address whatever the username.
 
-    A safe `next` address comes first (Django checks it); without one, each person
+    A safe `next` address comes first (Django checks it), except the home page (the
+    header's "Sign in" asks to come back to the page it is on); without one, each person
     lands where their work is (`landing_url`).
     """
 
     def get_default_redirect_url(self) -> str:
         return landing_url(self.request.user)
+
+    def get_success_url(self) -> str:
+        # The header's "Sign in" asks to come back to the page it is on; from the home
+        # page (the page everyone starts on) that is no wish: the user's own page serves.
+        asked = self.get_redirect_url()
+        if asked and not _is_home_page(asked):
+            return asked
+        return self.get_default_redirect_url()
 
     def post(self, request, *args, **kwargs):
         if limit_reached(request, "sign-in"):

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apap_portal import media, signin, sitemaps, views
+from apap_portal import markdown_preview, media, signin, sitemaps, views
 from knowledge import feeds
 
 handler400 = "apap_portal.errors.bad_request"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("markdown-preview/", markdown_preview.preview, name="markdown_preview"),
     path(
         "sitemap.xml",
         sitemaps.index,

@@ -14,6 +14,13 @@ from members.models import ProtectedArea
 RESERVED_SLUGS = frozenset({"submit"})
 MAX_BUILDING_BLOCKS = 30
 
+# Textareas written in Markdown: the form offers its help and a live preview on them.
+MARKDOWN_ATTRS = {"data-markdown": ""}
+
+
+def markdown_textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **MARKDOWN_ATTRS})
+
 
 def unique_best_practice_slug(title: str) -> str:
     """A slug made from the title, not yet used by any best practice nor by a page."""
@@ -68,12 +75,22 @@ class BestPracticeForm(VersionCheckedForm):
             "cover_image_licence",
             "contributors",
         ]
+        # The form says once, above the fields written in Markdown, how to write it.
+        help_texts = {
+            "context": _("The place and the situation."),
+            "challenge_description": _("What problem it solved."),
+            "impacts": _("What changed, for nature and people."),
+            "lessons_learned": _("What you would tell a team starting the same work."),
+            "cover_image_alt": _(
+                "What the image shows, for people who cannot see it. Needed with an image."
+            ),
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "context": forms.Textarea(attrs={"rows": 6}),
-            "challenge_description": forms.Textarea(attrs={"rows": 6}),
-            "impacts": forms.Textarea(attrs={"rows": 6}),
-            "lessons_learned": forms.Textarea(attrs={"rows": 6}),
+            "context": markdown_textarea(6),
+            "challenge_description": markdown_textarea(6),
+            "impacts": markdown_textarea(6),
+            "lessons_learned": markdown_textarea(6),
             "countries": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
             "ecosystems": forms.CheckboxSelectMultiple,
@@ -98,14 +115,47 @@ class BestPracticeForm(VersionCheckedForm):
 
 
 class BuildingBlockForm(forms.ModelForm):
+    """One building block. Its title and description are required only in a block that
+    is used: a new block left empty is skipped (the formset permits it empty), one with
+    anything typed in it needs both, and says how to leave it out instead."""
+
+    # The fields a used block needs (the page marks them so).
+    REQUIRED_WHEN_USED = ("title", "description")
+
     class Meta:
         model = BuildingBlock
         fields = ["title", "description", "enabling_factors", "lessons_learned"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "enabling_factors": forms.Textarea(attrs={"rows": 3}),
-            "lessons_learned": forms.Textarea(attrs={"rows": 3}),
+        help_texts = {
+            "description": _("What was done, by whom, and how."),
+            "enabling_factors": _("What had to be in place for it to work."),
+            "lessons_learned": "",
         }
+        widgets = {
+            "description": markdown_textarea(5),
+            "enabling_factors": markdown_textarea(3),
+            "lessons_learned": markdown_textarea(3),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            messages = {
+                "title": _(
+                    "Give this building block a title, or tick “Remove this building block”."
+                ),
+                "description": _(
+                    "Describe this building block, or tick “Remove this building block”."
+                ),
+            }
+        else:
+            messages = {
+                "title": _("Give this building block a title, or empty all its fields to skip it."),
+                "description": _(
+                    "Describe this building block, or empty all its fields to skip it."
+                ),
+            }
+        for name, message in messages.items():
+            self.fields[name].error_messages["required"] = message
 
 
 class BaseBuildingBlockFormSet(forms.BaseInlineFormSet):
@@ -155,7 +205,7 @@ BuildingBlockFormSet = forms.inlineformset_factory(
     BuildingBlock,
     form=BuildingBlockForm,
     formset=BaseBuildingBlockFormSet,
-    extra=2,
+    extra=1,  # more are added on the page, with or without JavaScript
     can_delete=True,
     max_num=MAX_BUILDING_BLOCKS,
     validate_max=True,

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.formsets import TOTAL_FORM_COUNT
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apap_portal.editing.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
@@ -21,6 +23,24 @@ from knowledge.services import best_practice_submit
 FORM_TEMPLATE = "knowledge/bestpractice_form.html"
 FORMSET_PREFIX = "blocks"
 SUBMIT_FOR_REVIEW = "submit"  # the value of the "Submit for review" button
+ADD_BLOCK = "add-block"  # "Add a building block" without JavaScript: the form comes back
+
+# The steps of the form, in order: each section's anchor, heading and the fields it
+# holds. The building blocks and the review are sections of their own (no fields here).
+FORM_SECTIONS = (
+    ("practice", gettext_lazy("The practice"), (
+        "title", "summary", "language", "context", "challenge_description", "impacts",
+        "lessons_learned",
+    )),
+    ("where", gettext_lazy("Where and who"), ("protected_area", "countries", "contributors")),
+    ("topics", gettext_lazy("Topics"), ("themes", "ecosystems", "challenges", "gbf_targets")),
+    ("blocks", gettext_lazy("Building blocks"), ()),
+    # The cover image and what goes with it (its description, its credit).
+    ("pictures", gettext_lazy("Pictures"), (
+        "cover_image", "cover_image_alt", "cover_image_credit", "cover_image_licence",
+    )),
+    ("review", gettext_lazy("Review and submit"), ()),
+)  # fmt: skip
 
 
 @login_required
@@ -61,6 +81,8 @@ def _edit(
         formset = BuildingBlockFormSet(instance=best_practice, prefix=FORMSET_PREFIX)
         return _render_form(request, best_practice, form, formset)
 
+    if request.POST.get("action") == ADD_BLOCK:
+        return _add_block(request, best_practice)
     submitting = request.POST.get("action") == SUBMIT_FOR_REVIEW
     form = BestPracticeForm(request.POST, request.FILES, instance=best_practice, user=request.user)
     formset = BuildingBlockFormSet(
@@ -112,6 +134,38 @@ def _edit(
     return redirect("submissions:dashboard")
 
 
+def _add_block(request: HttpRequest, best_practice: BestPractice) -> HttpResponse:
+    """The form as it was posted, with one more empty building block, nothing saved.
+
+    Without JavaScript, adding a block is a round trip: everything typed comes back as
+    typed (a chosen file excepted: browsers never send it again, and the page says so).
+    Nothing is validated yet, so no error is shown for what the member has not written.
+    """
+    data = request.POST.copy()
+    total_key = f"{FORMSET_PREFIX}-{TOTAL_FORM_COUNT}"
+    form = BestPracticeForm(data, instance=best_practice, user=request.user)
+    formset = BuildingBlockFormSet(data, instance=best_practice, prefix=FORMSET_PREFIX)
+    if _blocks_unreadable(formset):
+        formset = BuildingBlockFormSet(instance=best_practice, prefix=FORMSET_PREFIX)
+        error = _("The building blocks could not be read: enter them again.")
+        return _render_form(request, best_practice, form, formset, blocks_error=error, status=400)
+    total = formset.management_form.cleaned_data[TOTAL_FORM_COUNT]
+    new_block = min(total + 1, formset.max_num)
+    data[total_key] = str(new_block)
+    formset = BuildingBlockFormSet(data, instance=best_practice, prefix=FORMSET_PREFIX)
+    _show_without_errors(form, formset)
+    return _render_form(request, best_practice, form, formset, new_block=new_block)
+
+
+def _show_without_errors(form: BestPracticeForm, formset) -> None:
+    """Mark bound forms as checked and clean, so they show what was typed and no error."""
+    form._errors = ErrorDict()
+    for block_form in formset.forms:
+        block_form._errors = ErrorDict()
+    formset._errors = [block_form.errors for block_form in formset.forms]
+    formset._non_form_errors = formset.error_class()
+
+
 def _blocks_unreadable(formset) -> bool:
     """The hidden form counts were changed or lost: the blocks sent cannot be matched up."""
     management = formset.management_form
@@ -154,6 +208,18 @@ def _error_summary(form: BestPracticeForm, formset) -> list[dict]:
     return summary
 
 
+def _sections(form: BestPracticeForm, *, blocks_have_errors: bool) -> list[dict]:
+    """The form's sections with their fields, and whether each has something to fix."""
+    sections = []
+    for anchor, title, names in FORM_SECTIONS:
+        fields = [form[name] for name in names]
+        has_errors = any(field.errors for field in fields) if form.is_bound else False
+        if anchor == "blocks":
+            has_errors = blocks_have_errors
+        sections.append({"id": anchor, "title": title, "fields": fields, "has_errors": has_errors})
+    return sections
+
+
 def _render_form(
     request: HttpRequest,
     best_practice: BestPractice,
@@ -161,17 +227,25 @@ def _render_form(
     formset,
     *,
     blocks_error: str = "",
+    new_block: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    validated = form.is_bound and new_block is None
+    blocks_have_errors = bool(blocks_error) or (
+        validated and (any(formset.errors) or bool(formset.non_form_errors()))
+    )
     context = {
+        "sections": _sections(form, blocks_have_errors=blocks_have_errors),
         "best_practice": best_practice,
         "creating": best_practice.pk is None,
         "form": form,
         "formset": formset,
         "blocks_error": blocks_error,
-        "error_summary": _error_summary(form, formset) if form.is_bound else [],
-        # Browsers never send a chosen file again after an error: say so.
+        "error_summary": _error_summary(form, formset) if validated else [],
+        # Browsers never send a chosen file again after a round trip: say so.
         "image_not_kept": form.is_bound and bool(request.FILES.get("cover_image")),
+        "new_block": new_block,
+        "can_add_block": formset.total_form_count() < formset.max_num,
     }
     if blocks_error:
         context["error_summary"].append(

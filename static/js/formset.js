@@ -1,32 +1,35 @@
-// "Add a building block" for the best-practice form. Without JavaScript the form
-// always offers two empty blocks, and saving a draft offers two more.
-// The new block is a copy of <template id="block-template">, numbered like Django's
-// formsets expect (__prefix__ becomes the next index; TOTAL_FORMS counts it).
+// "Add a building block" on the best-practice form, without a round trip.
+// Without JavaScript the button submits the form, and the server sends it back as
+// typed with one more empty block. With it, the new block is a copy of
+// <template id="block-template">, numbered like Django's formsets expect (__prefix__
+// becomes the next index; TOTAL_FORMS counts it), and nothing leaves the page.
+// Other scripts hear of the new block by a "formset:added" event on it.
 (function () {
   "use strict";
-  var slot = document.getElementById("add-block");
+  var button = document.querySelector("[data-add-block]");
   var template = document.getElementById("block-template");
   var list = document.querySelector("[data-formset-prefix]");
-  if (!slot || !template || !list) {
+  if (!button || !template || !list) {
     return;
   }
   var prefix = list.dataset.formsetPrefix;
   var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
-  var max = parseInt(slot.dataset.max, 10);
+  var max = parseInt(button.dataset.max, 10);
   if (!total) {
     return;
   }
-
-  var button = document.createElement("button");
-  button.type = "button";
-  button.className = "button button--secondary";
-  button.textContent = slot.dataset.label;
 
   function refresh() {
     button.hidden = parseInt(total.value, 10) >= max;
   }
 
-  button.addEventListener("click", function () {
+  button.addEventListener("click", function (event) {
+    event.preventDefault();
+    // Enter in a text field "clicks" the form's first submit button, which is this one:
+    // that keystroke neither adds a block nor sends a half-written form.
+    if (event.detail === 0 && document.activeElement !== button) {
+      return;
+    }
     var index = parseInt(total.value, 10);
     if (index >= max) {
       return;
@@ -40,12 +43,12 @@
     list.appendChild(block);
     total.value = String(index + 1);
     refresh();
+    block.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
     var first = block.querySelector("input:not([type=hidden]), textarea");
     if (first) {
       first.focus();
     }
   });
 
-  slot.appendChild(button);
   refresh();
 })();

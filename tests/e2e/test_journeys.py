@@ -115,13 +115,14 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     minh.get_by_label("Password").fill(PASSWORD)
     minh.get_by_role("button", name="Sign in").click()
     minh.wait_for_url("**/knowledge/best-practices/submit/")
-    the_practice = minh.get_by_role("group", name="The practice")
+    the_practice = minh.get_by_role("region", name="The practice")
     the_practice.get_by_label("Title").fill(title)
     the_practice.get_by_label("Summary").fill("Cooperatives replant mangroves where boats land.")
     minh.get_by_label("Context").fill("A coastal national park with fishing villages.")
     first_block = minh.get_by_role("group", name="Building block 1")
     first_block.get_by_label("Title").fill("Cooperatives choose the sites")
     first_block.get_by_label("Description").fill("Each cooperative names a mudflat.")
+    minh.get_by_role("button", name="Add a building block").click()
     second_block = minh.get_by_role("group", name="Building block 2")
     second_block.get_by_label("Title").fill("The park supplies seedlings")
     second_block.get_by_label("Description").fill("A park nursery grows the seedlings.")
@@ -151,7 +152,7 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     minh.get_by_role("link", name=f"Edit “{title}”").click()
     request = minh.get_by_role("region", name="Changes the secretariat asks for")
     assert "Say how many hectares were replanted." in request.inner_text()
-    minh.get_by_role("group", name="The practice").get_by_label("Summary").fill(
+    minh.get_by_role("region", name="The practice").get_by_label("Summary").fill(
         "Cooperatives replanted 120 hectares of mangroves."
     )
     minh.get_by_role("button", name="Submit for review").click()

@@ -195,6 +195,9 @@ for route in [
 
 # Load balancers probe it with whatever method they like.
 expect("healthz", get=200, post=200)
+# The live Markdown preview of forms: signed-in users, by POST only (the test client
+# skips CSRF; tests/knowledge/test_guided_form.py checks it).
+expect("markdown-preview/", get=everyone(405), post={**everyone(200), "anonymous": 403})
 # Uploaded files: this one belongs to a public resource (apap_portal/media.py).
 expect("media/<path:path>", get=200, post=405)
 # Choosing a language: back to the page (here none: the home page).

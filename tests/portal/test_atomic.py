@@ -123,6 +123,7 @@ def test_a_new_practice_whose_second_block_fails_is_not_created(
         "blocks-0-description": "At low tide.",
         "blocks-1-title": "Plant them out",
         "blocks-1-description": "After the monsoon.",
+        "blocks-TOTAL_FORMS": "2",  # the form offers one block; the member added one
         "action": "submit",
     })  # fmt: skip
     attempts = refuse_the_second_save(monkeypatch, BuildingBlock)
