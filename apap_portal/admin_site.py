@@ -19,21 +19,19 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from apap_portal import markdown_preview
 from apap_portal.landing import landing_url
-from apap_portal.markdown import render_markdown
 from knowledge.models import BestPractice
 
 # What the home shows of each list: the rest is one link away.
 HOME_ROWS = 8
-# Longer than any field of ours; a preview of more is a mistake or an abuse.
-MAX_PREVIEW_CHARACTERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -102,21 +100,6 @@ def reports(user) -> list[dict]:
     ]
 
 
-def markdown_preview(request: HttpRequest) -> HttpResponse:
-    """The HTML of a Markdown text, as the public pages would show it (POST `text`).
-
-    Rendered by the site's own sanitising renderer, so the preview shows exactly what
-    the page will, and can carry nothing a page would not.
-    """
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    text = request.POST.get("text", "")
-    if len(text) > MAX_PREVIEW_CHARACTERS:
-        message = _("The text is too long to preview (at most %(count)d characters).")
-        return JsonResponse({"error": message % {"count": MAX_PREVIEW_CHARACTERS}}, status=400)
-    return JsonResponse({"html": render_markdown(text)})
-
-
 class PortalAdminSite(admin.AdminSite):
     site_header = _("APAP secretariat")
     site_title = _("APAP portal admin")
@@ -148,7 +131,12 @@ class PortalAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
-            path("markdown-preview/", self.admin_view(markdown_preview), name="markdown_preview"),
+            # The members' preview (the same renderer and limits), for staff only here.
+            path(
+                "markdown-preview/",
+                self.admin_view(markdown_preview.preview),
+                name="markdown_preview",
+            ),
             path("landing/", self.admin_view(self.landing), name="landing"),
             *super().get_urls(),
         ]
