@@ -3,21 +3,31 @@
 - Anna, an anonymous visitor, goes from the home page to a work area and one of its
   activities, subscribes to the calendar, narrows the protected areas down to a
   country on the map, searches the library, and reads on in Vietnamese.
-- Minh, a member, signs in and shares a best practice; Emma, a secretariat editor,
-  asks for changes; Minh makes them and submits again; Mark, a secretariat manager,
-  publishes it; and Anna finds it with the site search.
+- Minh, a member, signs in, lands on his dashboard and shares a best practice with two
+  building blocks and a cover photograph; Emma, a secretariat editor, asks for changes;
+  Minh makes them and submits again; Mark, a secretariat manager, signs in, lands on
+  the review queue and publishes it with one button; and Anna finds it with the site
+  search and sees its photograph in a size made for the page.
 """
 
+import io
 import re
 from urllib.parse import urlsplit
 
 from django.core import mail
+from PIL import Image
 
 from tests.e2e.helpers import BROWSER_TEST, load_demo_site, wait_for_the_map
 
 pytestmark = BROWSER_TEST
 
 PASSWORD = "a long passphrase for tests"  # tests.factories.UserFactory's
+
+
+def _photograph(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((width, height)).convert("RGB").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def results_count(page) -> int:
@@ -102,18 +112,22 @@ def _dashboard_status(page, title: str) -> str:
 
 
 def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and_visitors_find_it(
-    open_page, member, editor, manager
+    open_page, member, editor, manager, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SENDFILE_ROOT = str(tmp_path)
     title = "Mangrove replanting led by fishing cooperatives"
     visitor = open_page()
 
-    # Minh signs in with the form, and shares a practice with two building blocks.
+    # Minh signs in, lands on his dashboard, and shares a practice with two building
+    # blocks and a cover photograph (2,400 px wide, as a camera gives it).
     minh = open_page()
-    minh.goto("/knowledge/best-practices/submit/")
-    minh.wait_for_url("**/accounts/login/?next=/knowledge/best-practices/submit/")
+    minh.goto("/accounts/login/")
     minh.get_by_label("Username").fill(member.username)
     minh.get_by_label("Password").fill(PASSWORD)
     minh.get_by_role("button", name="Sign in").click()
+    minh.wait_for_url("**/my/")
+    minh.get_by_role("link", name="Share a best practice").first.click()
     minh.wait_for_url("**/knowledge/best-practices/submit/")
     the_practice = minh.get_by_role("region", name="The practice")
     the_practice.get_by_label("Title").fill(title)
@@ -126,6 +140,11 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     second_block = minh.get_by_role("group", name="Building block 2")
     second_block.get_by_label("Title").fill("The park supplies seedlings")
     second_block.get_by_label("Description").fill("A park nursery grows the seedlings.")
+    pictures = minh.get_by_role("region", name="Pictures")
+    pictures.get_by_label("Cover image", exact=True).set_input_files(
+        {"name": "mangroves.jpg", "mimeType": "image/jpeg", "buffer": _photograph(2400, 1350)}
+    )
+    pictures.get_by_label("Cover image description").fill("Fishers plant mangrove seedlings")
     minh.get_by_role("button", name="Submit for review").click()
     minh.wait_for_url("**/my/")
     assert f"“{title}” is submitted" in minh.locator(".messages").inner_text()
@@ -186,3 +205,15 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     assert "120 hectares" in visitor.locator("main").inner_text()
     for block_title in ("Cooperatives choose the sites", "The park supplies seedlings"):
         assert visitor.get_by_role("heading", name=block_title).is_visible()
+    # The photograph shows in a size made for the page, not the 2,400 px original.
+    cover = visitor.get_by_role("img", name="Fishers plant mangrove seedlings")
+    cover.scroll_into_view_if_needed()
+    visitor.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=cover.element_handle()
+    )
+    shown = cover.evaluate(
+        "image => ({source: image.currentSrc, natural: image.naturalWidth,"
+        " drawn: image.clientWidth})"
+    )
+    assert re.search(r"\.\d+w\.(webp|jpg)$", shown["source"]), shown
+    assert shown["drawn"] <= shown["natural"] < 2400, shown
