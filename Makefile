@@ -40,15 +40,16 @@ system-packages-run:
 system-packages-test:
 	@scripts/install-system-packages test
 
-# The Vietnamese catalogue, compiled from locale/vi/LC_MESSAGES/django.po (needs GNU gettext).
-locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po
+# Each language's catalogue, compiled from locale/<code>/LC_MESSAGES/django.po (needs GNU gettext).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed to compile the translations (apt-get install gettext)."; exit 1; }
 	msgfmt --check-format -o $@ $<
 
-messages: system-packages-run locale/vi/LC_MESSAGES/django.mo ## Compile the translations
+messages: system-packages-run $(CATALOGUES) ## Compile the translations
 
-makemessages: install ## Update the Vietnamese catalogue from the code and templates
-	$(MANAGE) makemessages --locale vi --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
+makemessages: install ## Update every site language's catalogue (settings.LANGUAGES) from the code and templates
+	$(MANAGE) makemessages --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
 
 run: install check-db messages ## Migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --no-input

@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         from apap_portal import media  # noqa: F401 - registers the checks of uploaded files
         from apap_portal.caching.tables import watch_connection
         from apap_portal.editing import widgets
+        from apap_portal.translations import checks  # noqa: F401 - registers the catalogues' check
 
         # Every write moves the generation of its table (apap_portal.caching.tables).
         connection_created.connect(watch_connection, dispatch_uid="apap_portal.caching")

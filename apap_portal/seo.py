@@ -1,9 +1,10 @@
 """What search engines and link previews need on every page: canonical and language URLs."""
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext, to_locale
+
+from apap_portal.translations.languages import site_languages
 
 
 def site_url(request) -> str:
@@ -24,7 +25,7 @@ def seo(request):
     path = request.path
     current = get_language()
     alternates = []
-    for code, _name in settings.LANGUAGES:
+    for code, _name in site_languages():
         translated = translate_url(path, code)
         alternates.append({"code": code, "url": f"{base}{translated}"})
     return {
@@ -32,8 +33,21 @@ def seo(request):
         "canonical_url": f"{base}{path}",
         "alternate_urls": alternates,
         "language_links": language_links(request.get_full_path(), current),
-        "og_locale": {"en": "en_GB", "vi": "vi_VN"}.get(current, current),
+        "og_locale": og_locale(current),
     }
+
+
+def og_locale(language: str) -> str:
+    """The page's Open Graph locale (language_TERRITORY), as the language's catalogue says.
+
+    The territory is the translator's choice (British English, Vietnam's Vietnamese), not
+    something a code tells, so each catalogue translates this entry; its source is the
+    default language's. A catalogue that has not translated it yet would answer with the
+    default's, so then the language's own code stands alone ("th") rather than a wrong one.
+    """
+    locale = pgettext("og:locale", "en_GB")
+    own = to_locale(language)
+    return locale if locale.split("_")[0] == own.split("_")[0] else own
 
 
 def language_links(full_path: str, current: str) -> list[dict]:
@@ -45,5 +59,5 @@ def language_links(full_path: str, current: str) -> list[dict]:
             "url": translate_url(full_path, code),
             "current": code == current,
         }
-        for code, _name in settings.LANGUAGES
+        for code, _name in site_languages()
     ]

@@ -215,7 +215,7 @@ else:
 # Whole pages for anonymous visitors (apap_portal.caching.pages): at most this old; 0 is off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
-# Internationalisation: English at the root, Vietnamese under /vi/.
+# Internationalisation: the default language at the root, each other one under /<code>/.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

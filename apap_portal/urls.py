@@ -1,4 +1,4 @@
-"""The portal's URLs: pages under i18n patterns (English unprefixed, /vi/ Vietnamese)."""
+"""The portal's URLs: pages under i18n patterns (default language unprefixed, others /<code>/)."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
+from apap_portal.translations.languages import default_language, other_site_languages
 from knowledge.models import BestPractice, HomeHero, Story
 from members.models import Organization, ProtectedArea, SiteType, audience_of
 
@@ -107,16 +108,13 @@ def accessibility(request):
 def robots_txt(request):
     """Crawlers may read every public page; private areas are named and the sitemap given."""
     sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    private = ["/my/", "/reports/", "/search/"]
+    prefixes = ["", *(f"/{code}" for code in other_site_languages(default_language()))]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
-        "Disallow: /my/",
-        "Disallow: /reports/",
-        "Disallow: /search/",
-        "Disallow: /vi/my/",
-        "Disallow: /vi/reports/",
-        "Disallow: /vi/search/",
+        *(f"Disallow: {prefix}{path}" for prefix in prefixes for path in private),
         "",
         f"Sitemap: {sitemap}",
         "",
