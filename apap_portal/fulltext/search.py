@@ -149,9 +149,29 @@ def language_field_of(model: type[models.Model]) -> str | None:
     return getattr(model, "search_language_field", None)
 
 
-def match_query(model: type[models.Model], text: str) -> SearchQuery:
-    """The query that finds `model`'s rows: in both configurations if their language varies."""
-    return web_query(text) if language_field_of(model) else config_query(text)
+class Matches(Func):
+    """`vector @@ query` for a query that is an expression (the `search_vector=` lookup
+    would read a Case as the text of a plain query)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
+def matching(queryset: models.QuerySet, text: str) -> models.QuerySet:
+    """The rows of `queryset` that match `text`, each as its own configuration reads it.
+
+    For rows of varying language the query in both configurations (`web_query`) lets the
+    search index find them; each is then checked against its own configuration's query, so
+    that an exclusion holds: "forest -fishing" must not let an English row with "fishing"
+    through because the unstemmed side looks for 'fishing' where the row holds 'fish'.
+    """
+    model = queryset.model
+    if not language_field_of(model):
+        return queryset.filter(search_vector=config_query(text))
+    return queryset.filter(search_vector=web_query(text)).filter(
+        Matches(F("search_vector"), row_query(model, text))
+    )
 
 
 def row_query(model: type[models.Model], text: str) -> SearchQuery | Case:
@@ -235,7 +255,7 @@ def scored(
         matches = near_misses(queryset, text, title_field)
         score = TrigramWordSimilarity(text, title_field)
     else:
-        matches = queryset.filter(search_vector=match_query(queryset.model, text))
+        matches = matching(queryset, text)
         score = SearchRank(F("search_vector"), row_query(queryset.model, text))
     return (
         queryset.filter(pk__in=ranked_candidates(matches))

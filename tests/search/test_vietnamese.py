@@ -133,3 +133,13 @@ def test_snippet_marks_a_vietnamese_word_english_headlines_would_skip(client, pr
 def list_snippet(client, q) -> str:
     (item,) = client.get(BEST_PRACTICES, {"q": q}).context["object_list"]
     return item.snippet
+
+
+def test_an_exclusion_still_holds_for_english_rows(client):
+    # "forest" is its own stem; the unstemmed side of "forest -restoring" looks for
+    # 'forest' without 'restoring', which the stemmed row (holding 'restor') satisfies.
+    BestPracticeFactory(title="Forest restoration", summary="Replanting.", language="en")
+    BestPracticeFactory(title="Forest patrols", summary="Patrolling.", language="en")
+
+    assert site_titles(client, "forest -restoring") == ["Forest patrols"]
+    assert list_titles(client, "forest -restoring") == ["Forest patrols"]
