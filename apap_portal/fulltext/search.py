@@ -17,10 +17,11 @@ stop words, diacritics ignored); records in any other language with `apap_simple
 word as written, diacritics ignored), so that a best practice written in Vietnamese loses
 no word to English stop words ("thẻ" is "the" without its accent) nor to English stemming.
 A model whose records carry their language names the field in `search_language_field` and
-builds its vector with `language_search_vector`. A query is matched in both configurations
-(`web_query`: "bảo tồn" and "bao ton" both give 'bao' & 'ton', "restoring" still finds
-"restoration"), and each row is ranked and highlighted with the query of its own
-configuration (`row_query`, `row_config`), so English rows rank exactly as they did.
+builds its vector with `language_search_vector`. Each row is matched, ranked and
+highlighted with the query in its own configuration (`matching`, `row_query`, `row_config`):
+"bảo tồn" and "bao ton" both give 'bao' & 'ton', "restoring" still finds "restoration", and
+English rows match and rank exactly as they did. `web_query` is the query in both
+configurations at once, for a search over vectors of any configuration.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Func, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Func, Q, Value, When
 from django.db.models.functions import Cast
 
 from apap_portal.caching import cached
@@ -139,7 +140,9 @@ def web_query(text: str) -> SearchQuery:
     """The query as both configurations read it: rows in any language match it.
 
     'bảo tồn' and 'bao ton' give the same terms in both; the stemmed side lets
-    "restoring" find "restoration" in English rows.
+    "restoring" find "restoration" in English rows. Exclusions are looser than in
+    `matching` ("forest -restoring": the unstemmed side lacks 'restoring' in any English
+    row), so the searches of the site use `matching`.
     """
     return config_query(text, SEARCH_CONFIG) | config_query(text, UNSTEMMED_CONFIG)
 
@@ -149,29 +152,26 @@ def language_field_of(model: type[models.Model]) -> str | None:
     return getattr(model, "search_language_field", None)
 
 
-class Matches(Func):
-    """`vector @@ query` for a query that is an expression (the `search_vector=` lookup
-    would read a Case as the text of a plain query)."""
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = models.BooleanField()
-
-
 def matching(queryset: models.QuerySet, text: str) -> models.QuerySet:
     """The rows of `queryset` that match `text`, each as its own configuration reads it.
 
-    For rows of varying language the query in both configurations (`web_query`) lets the
-    search index find them; each is then checked against its own configuration's query, so
-    that an exclusion holds: "forest -fishing" must not let an English row with "fishing"
-    through because the unstemmed side looks for 'fishing' where the row holds 'fish'.
+    Rows of varying language match the query of their language's configuration: English
+    rows exactly as before, so an exclusion holds ("forest -restoring" must not let an
+    English row holding 'restor' through because the unstemmed query lacks 'restoring').
+    The condition is an OR of `vector @@ constant query` per configuration, which the
+    planner estimates from the column's statistics and can answer from the GIN index
+    (a CASE choosing the query per row would be estimated blindly: a common word would
+    then be read from every row instead of the newest ones, see `ranked_candidates`).
     """
-    model = queryset.model
-    if not language_field_of(model):
+    language_field = language_field_of(queryset.model)
+    if not language_field:
         return queryset.filter(search_vector=config_query(text))
-    return queryset.filter(search_vector=web_query(text)).filter(
-        Matches(F("search_vector"), row_query(model, text))
+    condition = Q(search_vector=config_query(text, UNSTEMMED_CONFIG)) & ~Q(
+        **{f"{language_field}__in": list(STEMMED_CONFIGS)}
     )
+    for code, config in STEMMED_CONFIGS.items():
+        condition |= Q(**{language_field: code}, search_vector=config_query(text, config))
+    return queryset.filter(condition)
 
 
 def row_query(model: type[models.Model], text: str) -> SearchQuery | Case:
