@@ -291,6 +291,8 @@ class BestPractice(VersionedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Rows are indexed in the configuration of their language (apap_portal.fulltext.search).
+    search_language_field = "language"
     search_vector = search_vector_field(
         ("title", "A"),
         ("summary", "B"),
@@ -298,6 +300,7 @@ class BestPractice(VersionedModel):
         ("challenge_description", "C"),
         ("impacts", "C"),
         ("lessons_learned", "D"),
+        language_field=search_language_field,
     )
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = (
@@ -468,8 +471,13 @@ class Resource(VersionedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_language_field = "language"
     search_vector = search_vector_field(
-        ("title", "A"), ("authors", "B"), ("publisher", "C"), ("summary", "B")
+        ("title", "A"),
+        ("authors", "B"),
+        ("publisher", "C"),
+        ("summary", "B"),
+        language_field=search_language_field,
     )
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = ("summary", "authors", "publisher")
@@ -581,7 +589,10 @@ class Story(VersionedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    search_vector = search_vector_field(("title", "A"), ("lead", "B"), ("body", "C"))
+    search_language_field = "language"
+    search_vector = search_vector_field(
+        ("title", "A"), ("lead", "B"), ("body", "C"), language_field=search_language_field
+    )
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = ("lead", "body")
 

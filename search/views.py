@@ -30,8 +30,8 @@ from apap_portal.caching import cached
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.fulltext.search).
 from apap_portal.fulltext import search as full_text
-from apap_portal.fulltext.search import allows_near_misses, clean_query, scored, web_query
-from apap_portal.fulltext.snippets import snippet_html, snippet_of
+from apap_portal.fulltext.search import allows_near_misses, clean_query, row_snippet, scored
+from apap_portal.fulltext.snippets import snippet_html
 from apap_portal.pagination import Pages
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Organization, ProtectedArea
@@ -209,9 +209,8 @@ class RankedResults(Pages):
 
     def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
         """The rows of `keys` of a kind, as rows of COLUMNS."""
-        query = None if self.search.approximate else web_query(self.search.text)
         rows = kind.listed_for(self.search.user)
-        snippet = snippet_of(rows.model.search_snippet_fields, query)
+        snippet = row_snippet(rows.model, None if self.search.approximate else self.search.text)
         return (
             rows.filter(pk__any_of=keys)
             .order_by()

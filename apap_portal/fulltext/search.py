@@ -11,6 +11,17 @@ library ("conservation" in 85,000 best practices) would cost a second. The rank 
 therefore computed over the newest `MAX_RANKED` matches of a search (`ranked_candidates`):
 every query with fewer matches is ranked in full, and a very common one shows the most
 relevant of its newest matches, with a note that more matched (see docs/performance.md).
+
+Records written in English are indexed with the `apap` configuration (English stemming and
+stop words, diacritics ignored); records in any other language with `apap_simple` (every
+word as written, diacritics ignored), so that a best practice written in Vietnamese loses
+no word to English stop words ("thẻ" is "the" without its accent) nor to English stemming.
+A model whose records carry their language names the field in `search_language_field` and
+builds its vector with `language_search_vector`. Each row is matched, ranked and
+highlighted with the query in its own configuration (`matching`, `row_query`, `row_config`):
+"bảo tồn" and "bao ton" both give 'bao' & 'ton', "restoring" still finds "restoration", and
+English rows match and rank exactly as they did. `web_query` is the query in both
+configurations at once, for a search over vectors of any configuration.
 """
 
 from __future__ import annotations
@@ -21,37 +32,79 @@ from functools import partial
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Func, Value
+from django.db.models import Case, ExpressionWrapper, F, Func, Q, Value, When
 from django.db.models.functions import Cast
 
 from apap_portal.caching import cached
 from apap_portal.fulltext.snippets import HighlightedSnippet, snippet_of
 
 SEARCH_CONFIG = "apap"
+# The configuration of records in each language that has its own (members/migrations/0004),
+# and of records in every other language (members/migrations/0016): no stemming, no stop words.
+STEMMED_CONFIGS = {"en": SEARCH_CONFIG}
+UNSTEMMED_CONFIG = "apap_simple"
 MAX_QUERY_LENGTH = 200
 # The most matches of one kind a search ranks: the newest ones when more match.
 MAX_RANKED = 1000
 
 
-def weighted_search_vector(*fields: tuple[str, str]) -> SearchVector:
+def search_config(language_code: str) -> str:
+    """The text search configuration of a record written in `language_code`."""
+    return STEMMED_CONFIGS.get(language_code, UNSTEMMED_CONFIG)
+
+
+def weighted_search_vector(*fields: tuple[str, str], config: str = SEARCH_CONFIG) -> SearchVector:
     """A search vector of (field, weight) pairs, e.g. ("title", "A"), ("summary", "B")."""
     # SearchVector coalesces each field to text itself, so empty fields are fine.
-    vectors = [SearchVector(field, weight=weight, config=SEARCH_CONFIG) for field, weight in fields]
+    vectors = [SearchVector(field, weight=weight, config=config) for field, weight in fields]
     combined = vectors[0]
     for vector in vectors[1:]:
         combined = combined + vector
     return combined
 
 
-def search_vector_field(*fields: tuple[str, str]) -> models.GeneratedField:
+def by_language(language_field: str, value_in, output_field: models.Field) -> Case:
+    """`value_in(config)` for the configuration of each row's language (`search_config`).
+
+    Every branch names its configuration as a constant, so the expression stays immutable
+    and can generate a column.
+    """
+    return Case(
+        *[
+            When(**{language_field: code}, then=value_in(config))
+            for code, config in STEMMED_CONFIGS.items()
+        ],
+        default=value_in(UNSTEMMED_CONFIG),
+        output_field=output_field,
+    )
+
+
+def language_search_vector(*fields: tuple[str, str], language_field: str = "language") -> Case:
+    """The weighted search vector of each row in the configuration of its language."""
+    return by_language(
+        language_field,
+        lambda config: weighted_search_vector(*fields, config=config),
+        SearchVectorField(),
+    )
+
+
+def search_vector_field(
+    *fields: tuple[str, str], language_field: str | None = None
+) -> models.GeneratedField:
+    """The generated `search_vector` column; by the row's language with `language_field`."""
+    if language_field:
+        expression = language_search_vector(*fields, language_field=language_field)
+    else:
+        expression = weighted_search_vector(*fields)
     return models.GeneratedField(
-        expression=weighted_search_vector(*fields),
+        expression=expression,
         output_field=SearchVectorField(),
         db_persist=True,
         editable=False,
@@ -78,9 +131,67 @@ class SearchResults:
         return MAX_RANKED
 
 
+def config_query(text: str, config: str = SEARCH_CONFIG) -> SearchQuery:
+    """The query in websearch syntax ("quoted phrases", OR, -exclusions) in one configuration."""
+    return SearchQuery(text, search_type="websearch", config=config)
+
+
 def web_query(text: str) -> SearchQuery:
-    """The query in websearch syntax: "quoted phrases", OR, -exclusions."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    """The query as both configurations read it: rows in any language match it.
+
+    'bảo tồn' and 'bao ton' give the same terms in both; the stemmed side lets
+    "restoring" find "restoration" in English rows. Exclusions are looser than in
+    `matching` ("forest -restoring": the unstemmed side lacks 'restoring' in any English
+    row), so the searches of the site use `matching`.
+    """
+    return config_query(text, SEARCH_CONFIG) | config_query(text, UNSTEMMED_CONFIG)
+
+
+def language_field_of(model: type[models.Model]) -> str | None:
+    """The field holding the language a model's rows are indexed in, if they are."""
+    return getattr(model, "search_language_field", None)
+
+
+def matching(queryset: models.QuerySet, text: str) -> models.QuerySet:
+    """The rows of `queryset` that match `text`, each as its own configuration reads it.
+
+    Rows of varying language match the query of their language's configuration: English
+    rows exactly as before, so an exclusion holds ("forest -restoring" must not let an
+    English row holding 'restor' through because the unstemmed query lacks 'restoring').
+    The condition is an OR of `vector @@ constant query` per configuration, which the
+    planner estimates from the column's statistics and can answer from the GIN index
+    (a CASE choosing the query per row would be estimated blindly: a common word would
+    then be read from every row instead of the newest ones, see `ranked_candidates`).
+    """
+    language_field = language_field_of(queryset.model)
+    if not language_field:
+        return queryset.filter(search_vector=config_query(text))
+    condition = Q(search_vector=config_query(text, UNSTEMMED_CONFIG)) & ~Q(
+        **{f"{language_field}__in": list(STEMMED_CONFIGS)}
+    )
+    for code, config in STEMMED_CONFIGS.items():
+        condition |= Q(**{language_field: code}, search_vector=config_query(text, config))
+    return queryset.filter(condition)
+
+
+def row_query(model: type[models.Model], text: str) -> SearchQuery | Case:
+    """Each row's query in its own configuration, to rank it and mark its words.
+
+    A row is ranked against the terms its own vector can hold: an English row against the
+    stemmed query alone, exactly as when every row was English.
+    """
+    language_field = language_field_of(model)
+    if not language_field:
+        return config_query(text)
+    return by_language(language_field, partial(config_query, text), SearchQueryField())
+
+
+def row_config(model: type[models.Model]) -> Value | Case:
+    """Each row's text search configuration, for its snippet (ts_headline)."""
+    language_field = language_field_of(model)
+    if not language_field:
+        return Value(SEARCH_CONFIG)
+    return by_language(language_field, Value, models.CharField())
 
 
 def near_misses(queryset: models.QuerySet, text: str, title_field: str) -> models.QuerySet:
@@ -144,9 +255,8 @@ def scored(
         matches = near_misses(queryset, text, title_field)
         score = TrigramWordSimilarity(text, title_field)
     else:
-        query = web_query(text)
-        matches = queryset.filter(search_vector=query)
-        score = SearchRank(F("search_vector"), query)
+        matches = matching(queryset, text)
+        score = SearchRank(F("search_vector"), row_query(queryset.model, text))
     return (
         queryset.filter(pk__in=ranked_candidates(matches))
         .annotate(score=score)
@@ -162,6 +272,16 @@ def rank(queryset: models.QuerySet, text: str, title_field: str = "title") -> Ra
         close = scored(queryset, text, title_field, approximate=True)
         keys = list(close.values_list("pk", flat=True))
     return Ranking(keys, approximate, capped=len(keys) >= MAX_RANKED)
+
+
+def row_snippet(model: type[models.Model], text: str | None) -> Func:
+    """Each row's snippet, its words marked as its own configuration reads them.
+
+    Without a text (a near miss of the title) the snippet is the start of the row's text.
+    """
+    if text is None:
+        return snippet_of(model.search_snippet_fields, None)
+    return snippet_of(model.search_snippet_fields, row_query(model, text), row_config(model))
 
 
 def in_order(keys: list[int]) -> Func:
@@ -188,8 +308,7 @@ def search(
     """
     compute = partial(rank, queryset, text, title_field)
     ranking = cached(("search", text, title_field, queryset), compute) if cache else compute()
-    query = None if ranking.approximate else web_query(text)
-    snippet = snippet_of(queryset.model.search_snippet_fields, query)
+    snippet = row_snippet(queryset.model, None if ranking.approximate else text)
     results = (
         queryset.filter(pk__any_of=ranking.keys)
         .annotate(snippet=ExpressionWrapper(snippet, output_field=HighlightedSnippet()))

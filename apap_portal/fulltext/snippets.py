@@ -73,9 +73,15 @@ class SnippetWindow(Func):
     output_field = models.TextField()
 
 
-def snippet_of(fields: tuple[str, ...], query: SearchQuery | None) -> SnippetWindow:
+def snippet_of(
+    fields: tuple[str, ...],
+    query: SearchQuery | models.Expression | None,
+    config: models.Expression | None = None,
+) -> SnippetWindow:
     """The snippet of a row: where `query` matches its `fields`, every matched word marked.
 
+    The text is read in `config` (the query's own by default), which must be the row's:
+    a word is marked when it becomes one of the query's terms in that configuration.
     Without a query (a near miss of the title: nothing in the text to mark) it is the
     start of the text.
     """
@@ -83,7 +89,12 @@ def snippet_of(fields: tuple[str, ...], query: SearchQuery | None) -> SnippetWin
     if query is None:
         return SnippetWindow(text)
     marked = SearchHeadline(
-        text, query, config=query.config, start_sel=_START, stop_sel=_STOP, highlight_all=True
+        text,
+        query,
+        config=query.config if config is None else config,
+        start_sel=_START,
+        stop_sel=_STOP,
+        highlight_all=True,
     )
     return SnippetWindow(marked)
 

@@ -34,7 +34,7 @@ from psycopg import sql
 from apap_portal.backups import Server, backup_restore, migration_notes
 from apap_portal.caching import cached
 from apap_portal.fulltext.search import web_query
-from knowledge.models import GbfTarget, Theme
+from knowledge.models import GbfTarget, Story, Theme
 from members.models import ProtectedArea
 from tests.factories import (
     ActivityFactory,
@@ -336,6 +336,16 @@ def test_a_backup_restores_every_row_and_every_media_file(
     assert list(
         restored_areas.filter(search_vector=web_query("bach ma")).values_list("slug", flat=True)
     ) == ["bach-ma"]
+    # …and the unstemmed configuration of records not written in English (apap_simple).
+    restored_stories = Story.objects.using(RESTORED)
+    restored_stories.create(
+        title="Thẻ tuần tra", slug="the-tuan-tra", lead="Bảo tồn rừng.", language="vi"
+    )
+    assert list(
+        restored_stories.filter(search_vector=web_query("the tuan tra")).values_list(
+            "slug", flat=True
+        )
+    ) == ["the-tuan-tra"]
 
 
 # Refusals, with a backup of the migrated database.
