@@ -8,15 +8,12 @@ Oyuna is a member of another agency; Mark (manager_client) adds resources in the
 import io
 import re
 
-import boto3
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django_sendfile.utils import _get_sendfile
-from moto import mock_aws
 from PIL import Image
 
 from activities.models import ActivityDocument
@@ -271,33 +268,6 @@ def test_an_unknown_media_server_refuses_to_start():
 
 
 # On S3-compatible storage: a signed URL that works for a few minutes
-
-
-@pytest.fixture
-def s3_storage(settings):
-    with mock_aws():
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="apap-media")
-        settings.MEDIA_STORAGE = "s3"
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": "apap-media",
-                    "region_name": "us-east-1",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": "private",
-                    "querystring_auth": True,
-                    "querystring_expire": 300,
-                    "signature_version": "s3v4",
-                    "file_overwrite": False,
-                },
-            },
-        }
-        storages._storages = {}
-        yield storages["default"]
-        storages._storages = {}
 
 
 def test_on_s3_a_visitor_who_may_read_is_sent_to_a_short_lived_signed_url(

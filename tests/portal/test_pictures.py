@@ -7,18 +7,15 @@ Anna is anonymous; Minh (member_client) submits a best practice with its cover; 
 import io
 import re
 
-import boto3
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from moto import mock_aws
 from PIL import Image
 from reversion.models import Version
 
@@ -162,32 +159,6 @@ def test_a_size_is_served_to_those_who_may_see_its_record(client, member_client,
     assert client.get(hidden).status_code == 302  # to sign in
     assert member_client.get(hidden).status_code == 200
     assert client.get(f"/media/{public.image.name}.999w.webp").status_code == 404
-
-
-@pytest.fixture
-def s3_storage(settings):
-    with mock_aws():
-        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="apap-media")
-        settings.MEDIA_STORAGE = "s3"
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": {
-                    "bucket_name": "apap-media",
-                    "region_name": "us-east-1",
-                    "access_key": "testing",
-                    "secret_key": "testing",
-                    "default_acl": "private",
-                    "querystring_auth": True,
-                    "signature_version": "s3v4",
-                    "file_overwrite": False,
-                },
-            },
-        }
-        storages._storages = {}
-        yield storages["default"]
-        storages._storages = {}
 
 
 def test_on_s3_the_sizes_are_stored_beside_the_original_and_served_signed(client, s3_storage):
