@@ -630,8 +630,10 @@ class Story(VersionedModel):
 
 
 def validate_hero_link(value: str) -> None:
-    """A page of the portal ("/stories/…") or an address on the web (http or https)."""
-    if value.startswith("/") and not value.startswith("//"):
+    """A page of the portal ("/stories/…") or an address on the web (http or https).
+
+    "//host" and "/\\host" are other sites to a browser, not pages of the portal."""
+    if value.startswith("/") and not value.startswith(("//", "/\\")):
         return
     URLValidator(schemes=["http", "https"], message=_(
         "Give a page of the portal (starting with /) or a web address (https://…)."

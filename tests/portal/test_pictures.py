@@ -21,7 +21,7 @@ from reversion.models import Version
 
 from apap_portal import pictures
 from apap_portal.pictures import Picture, initials, source_name
-from knowledge.models import BestPractice, HomeHero, Story
+from knowledge.models import BestPractice, HomeHero, Story, validate_hero_link
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
@@ -412,3 +412,16 @@ def test_the_home_picture_admin_lists_and_finds_pictures(editor_client):
     assert editor_client.get("/admin/knowledge/homehero/add/").status_code == 200
     active = editor_client.get("/admin/knowledge/homehero/", {"is_active__exact": "1"})
     assert [hero.title for hero in active.context["cl"].result_list] == ["Valley"]
+
+
+@pytest.mark.parametrize("link", ["/stories/", "https://www.iucn.org/asia"])
+def test_a_home_picture_links_to_a_portal_page_or_a_web_address(link):
+    validate_hero_link(link)
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "//evil.example/", "/\\evil.example/", "stories/"]
+)
+def test_a_home_picture_link_elsewhere_is_refused(link):
+    with pytest.raises(ValidationError):
+        validate_hero_link(link)
