@@ -18,18 +18,30 @@ from django.utils.translation import gettext_lazy as _
 from apap_portal import pictures
 from apap_portal.dates import DatePrecision, date_precision_field, dates_label
 from apap_portal.editing.locking import VersionedModel
-from apap_portal.fulltext.search import search_vector_field
+from apap_portal.fulltext.search import search_indexes, search_vector_field
+from apap_portal.translations.models import (
+    Translatable,
+    Translation,
+    translation_of,
+    translation_source_field,
+)
+from apap_portal.translations.queries import TranslatableQuerySet
 from apap_portal.uploads import DocumentField, PictureField
 from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
-@reversion.register(follow=["focal_activities"])
-class WorkArea(models.Model):
+@reversion.register(follow=["focal_activities"], exclude=["translation_source"])
+class WorkArea(Translatable, models.Model):
+    translated_fields = ("name", "summary", "description")
+
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translation_source = translation_source_field(*translated_fields)
+
+    objects = TranslatableQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -43,8 +55,10 @@ class WorkArea(models.Model):
         return reverse("activities:workarea_detail", kwargs={"slug": self.slug})
 
 
-@reversion.register()
-class FocalActivity(models.Model):
+@reversion.register(exclude=["translation_source"])
+class FocalActivity(Translatable, models.Model):
+    translated_fields = ("description",)
+
     work_area = models.ForeignKey(
         WorkArea,
         verbose_name=_("work area"),
@@ -53,6 +67,9 @@ class FocalActivity(models.Model):
     )
     description = models.TextField(_("description"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translation_source = translation_source_field(*translated_fields)
+
+    objects = TranslatableQuerySet.as_manager()
 
     class Meta:
         ordering = ["work_area__order", "order", "id"]
@@ -106,7 +123,7 @@ def period() -> DateRange:
 LIST_DEFERRED = ("body", "outcomes", "search_vector")
 
 
-class ActivityQuerySet(ListedQuerySet):
+class ActivityQuerySet(TranslatableQuerySet, ListedQuerySet):
     def visible_to(self, user) -> ActivityQuerySet:
         """The one rule for who sees which activity: members-only ones need a member or staff."""
         return self.filter(members_may_see(user))
@@ -204,8 +221,10 @@ class ActivityQuerySet(ListedQuerySet):
         )
 
 
-@reversion.register(follow=["organization_roles", "documents"], exclude=["search_vector"])
-class Activity(VersionedModel):
+@reversion.register(
+    follow=["organization_roles", "documents"], exclude=["search_vector", "translation_source"]
+)
+class Activity(Translatable, VersionedModel):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         WORKSHOP = "workshop", _("Workshop")
@@ -314,6 +333,8 @@ class Activity(VersionedModel):
     search_vector = search_vector_field(
         ("title", "A"), ("summary", "B"), ("body", "C"), ("outcomes", "C"), ("city", "D")
     )
+    translated_fields = ("title", "summary", "body", "outcomes", "cover_image_alt")
+    translation_source = translation_source_field(*translated_fields)
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = ("summary", "body", "outcomes", "city")
 
@@ -591,3 +612,50 @@ class FundingProposal(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Translations (apap_portal.translations): each record's text in the site's other languages.
+
+
+@reversion.register()
+class WorkAreaTranslation(Translation):
+    original = translation_of(WorkArea)
+    name = WorkArea.translated_copy("name")
+    summary = WorkArea.translated_copy("summary")
+    description = WorkArea.translated_copy("description")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("work area translation")
+        verbose_name_plural = _("work area translations")
+
+
+@reversion.register()
+class FocalActivityTranslation(Translation):
+    original = translation_of(FocalActivity)
+    description = FocalActivity.translated_copy("description")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("focal activity translation")
+        verbose_name_plural = _("focal activity translations")
+
+
+@reversion.register(exclude=["search_vector"])
+class ActivityTranslation(Translation):
+    original = translation_of(Activity)
+    title = Activity.translated_copy("title")
+    summary = Activity.translated_copy("summary")
+    body = Activity.translated_copy("body")
+    outcomes = Activity.translated_copy("outcomes")
+    cover_image_alt = Activity.translated_copy("cover_image_alt")
+    search_vector = search_vector_field(
+        ("title", "A"),
+        ("summary", "B"),
+        ("body", "C"),
+        ("outcomes", "C"),
+        language_field="language",
+    )
+
+    class Meta(Translation.Meta):
+        verbose_name = _("activity translation")
+        verbose_name_plural = _("activity translations")
+        indexes = search_indexes("activitytranslation")

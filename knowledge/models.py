@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apap_portal import pictures
 from apap_portal.editing.locking import VersionedModel
-from apap_portal.fulltext.search import search_vector_field
+from apap_portal.fulltext.search import search_indexes, search_vector_field
+from apap_portal.translations.models import (
+    Translatable,
+    Translation,
+    translation_of,
+    translation_source_field,
+)
+from apap_portal.translations.queries import TranslatableQuerySet
 from apap_portal.uploads import DocumentField, PictureField
 from members.models import (
     Country,
@@ -58,13 +65,18 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
-@reversion.register()
-class GbfTarget(models.Model):
+@reversion.register(exclude=["translation_source"])
+class GbfTarget(Translatable, models.Model):
     """One of the 23 targets of the Kunming-Montreal Global Biodiversity Framework."""
+
+    translated_fields = ("short_title",)
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short_title = models.CharField(_("short title"), max_length=255)
+    translation_source = translation_source_field(*translated_fields)
+
+    objects = TranslatableQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -78,13 +90,18 @@ class GbfTarget(models.Model):
         return f"{reverse('activities:activity_list')}?gbf_target={self.number}"
 
 
-class Taxonomy(models.Model):
+class Taxonomy(Translatable, models.Model):
     """An editable list of tags: themes, ecosystems, challenges."""
+
+    translated_fields = ("name", "description")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translation_source = translation_source_field(*translated_fields)
+
+    objects = TranslatableQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -94,28 +111,28 @@ class Taxonomy(models.Model):
         return self.name
 
 
-@reversion.register()
+@reversion.register(exclude=["translation_source"])
 class Theme(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
 
-@reversion.register()
+@reversion.register(exclude=["translation_source"])
 class Ecosystem(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("ecosystem")
         verbose_name_plural = _("ecosystems")
 
 
-@reversion.register()
+@reversion.register(exclude=["translation_source"])
 class Challenge(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
 
 
-class BestPracticeQuerySet(ListedQuerySet):
+class BestPracticeQuerySet(TranslatableQuerySet, ListedQuerySet):
     def published(self) -> BestPracticeQuerySet:
         return self.filter(status=BestPractice.Status.PUBLISHED)
 
@@ -189,8 +206,8 @@ class BestPracticeQuerySet(ListedQuerySet):
         )
 
 
-@reversion.register(follow=["building_blocks"], exclude=["search_vector"])
-class BestPractice(VersionedModel):
+@reversion.register(follow=["building_blocks"], exclude=["search_vector", "translation_source"])
+class BestPractice(Translatable, VersionedModel):
     """A solution that worked in a protected area, told so that others can adapt it."""
 
     class Status(models.TextChoices):
@@ -291,6 +308,16 @@ class BestPractice(VersionedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    translated_fields = (
+        "title",
+        "summary",
+        "context",
+        "challenge_description",
+        "impacts",
+        "lessons_learned",
+        "cover_image_alt",
+    )
+    translation_source = translation_source_field(*translated_fields)
     # Rows are indexed in the configuration of their language (apap_portal.fulltext.search).
     search_language_field = "language"
     search_vector = search_vector_field(
@@ -360,9 +387,11 @@ class BestPractice(VersionedModel):
         )  # fmt: skip
 
 
-@reversion.register()
-class BuildingBlock(models.Model):
+@reversion.register(exclude=["translation_source"])
+class BuildingBlock(Translatable, models.Model):
     """One reusable component of a best practice, in the order it is told."""
+
+    translated_fields = ("title", "description", "enabling_factors", "lessons_learned")
 
     best_practice = models.ForeignKey(
         BestPractice,
@@ -379,6 +408,9 @@ class BuildingBlock(models.Model):
         help_text=_("What had to be in place for it to work. Markdown."),
     )
     lessons_learned = models.TextField(_("lessons learned"), blank=True, help_text=_("Markdown."))
+    translation_source = translation_source_field(*translated_fields)
+
+    objects = TranslatableQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -389,7 +421,7 @@ class BuildingBlock(models.Model):
         return self.title
 
 
-class ResourceQuerySet(ListedQuerySet):
+class ResourceQuerySet(TranslatableQuerySet, ListedQuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
         """The one rule for who sees which resource."""
         return self.filter(members_may_see(user))
@@ -404,8 +436,8 @@ class ResourceQuerySet(ListedQuerySet):
         )
 
 
-@reversion.register(exclude=["search_vector"])
-class Resource(VersionedModel):
+@reversion.register(exclude=["search_vector", "translation_source"])
+class Resource(Translatable, VersionedModel):
     """Guidance and publications: guidelines, studies, policy briefs, toolkits…"""
 
     class Kind(models.TextChoices):
@@ -433,7 +465,7 @@ class Resource(VersionedModel):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="translations",
+        related_name="editions",
         help_text=_("The original, when this is a translation."),
     )
     file = DocumentField(
@@ -471,6 +503,10 @@ class Resource(VersionedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The title and summary are translated here; a translated edition of the publication
+    # itself (another file) is a Resource of its own (`translation_of`).
+    translated_fields = ("title", "summary")
+    translation_source = translation_source_field(*translated_fields)
     search_language_field = "language"
     search_vector = search_vector_field(
         ("title", "A"),
@@ -508,7 +544,7 @@ class Resource(VersionedModel):
         return reverse("knowledge:resource_detail", kwargs={"slug": self.slug})
 
 
-class StoryQuerySet(ListedQuerySet):
+class StoryQuerySet(TranslatableQuerySet, ListedQuerySet):
     def published(self) -> StoryQuerySet:
         """Stories whose publication time has come, to the minute.
 
@@ -529,15 +565,18 @@ class StoryQuerySet(ListedQuerySet):
             return self.all()
         return self.published().filter(members_may_see(user))
 
+    # Lists and pages read stories in the reader's language (apap_portal.translations).
     def for_list(self) -> StoryQuerySet:
-        return self.select_related("work_area").defer("body")
+        return self.select_related("work_area").defer("body").translated(related=("work_area",))
 
     def for_detail(self) -> StoryQuerySet:
-        return self.select_related("work_area", "related_activity")
+        return self.select_related("work_area", "related_activity").translated(
+            related=("work_area",)
+        )
 
 
-@reversion.register(exclude=["search_vector"])
-class Story(VersionedModel):
+@reversion.register(exclude=["search_vector", "translation_source"])
+class Story(Translatable, VersionedModel):
     """Public awareness: news, features and advocacy statements."""
 
     class Kind(models.TextChoices):
@@ -589,6 +628,8 @@ class Story(VersionedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    translated_fields = ("title", "lead", "body", "image_alt")
+    translation_source = translation_source_field(*translated_fields)
     search_language_field = "language"
     search_vector = search_vector_field(
         ("title", "A"), ("lead", "B"), ("body", "C"), language_field=search_language_field
@@ -717,3 +758,151 @@ class HomeHero(models.Model):
     @property
     def picture(self) -> pictures.Picture:
         return pictures.picture_of(self, "image", widths=pictures.HERO_WIDTHS)
+
+
+# Translations (apap_portal.translations): each record's text in the site's other languages.
+
+
+@reversion.register(exclude=["search_vector"])
+class StoryTranslation(Translation):
+    original = translation_of(Story)
+    title = Story.translated_copy("title")
+    lead = Story.translated_copy("lead")
+    body = Story.translated_copy("body")
+    image_alt = Story.translated_copy("image_alt")
+    search_vector = search_vector_field(
+        ("title", "A"), ("lead", "B"), ("body", "C"), language_field="language"
+    )
+
+    class Meta(Translation.Meta):
+        verbose_name = _("story translation")
+        verbose_name_plural = _("story translations")
+        indexes = search_indexes("storytranslation")
+
+
+@reversion.register(follow=["building_blocks"], exclude=["search_vector"])
+class BestPracticeTranslation(Translation):
+    original = translation_of(BestPractice)
+    title = BestPractice.translated_copy("title")
+    summary = BestPractice.translated_copy("summary")
+    context = BestPractice.translated_copy("context")
+    challenge_description = BestPractice.translated_copy("challenge_description")
+    impacts = BestPractice.translated_copy("impacts")
+    lessons_learned = BestPractice.translated_copy("lessons_learned")
+    cover_image_alt = BestPractice.translated_copy("cover_image_alt")
+    search_vector = search_vector_field(
+        ("title", "A"),
+        ("summary", "B"),
+        ("context", "C"),
+        ("challenge_description", "C"),
+        ("impacts", "C"),
+        ("lessons_learned", "D"),
+        language_field="language",
+    )
+
+    class Meta(Translation.Meta):
+        verbose_name = _("best practice translation")
+        verbose_name_plural = _("best practice translations")
+        indexes = search_indexes("bptranslation")
+
+
+@reversion.register()
+class BuildingBlockTranslation(models.Model):
+    """A building block in the language of the practice's translation it belongs to.
+
+    It is shown when that translation is: its language and status are the translation's,
+    copied here on every save so that blocks are read by the same rule as any record.
+    """
+
+    practice_translation = models.ForeignKey(
+        BestPracticeTranslation,
+        verbose_name=_("best practice translation"),
+        on_delete=models.CASCADE,
+        related_name="building_blocks",
+    )
+    original = translation_of(BuildingBlock)
+    language = models.CharField(_("language"), max_length=8, editable=False)
+    status = models.CharField(_("status"), max_length=10, editable=False)
+    source_digest = models.CharField(
+        _("original's digest"), max_length=32, blank=True, editable=False
+    )
+    title = BuildingBlock.translated_copy("title")
+    description = BuildingBlock.translated_copy("description")
+    enabling_factors = BuildingBlock.translated_copy("enabling_factors")
+    lessons_learned = BuildingBlock.translated_copy("lessons_learned")
+
+    class Meta:
+        ordering = ["original__order", "original_id"]
+        verbose_name = _("building block translation")
+        verbose_name_plural = _("building block translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original", "language"], name="buildingblocktranslation_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.language = self.practice_translation.language
+        self.status = self.practice_translation.status
+        super().save(*args, **kwargs)
+
+
+@reversion.register(exclude=["search_vector"])
+class ResourceTranslation(Translation):
+    original = translation_of(Resource)
+    title = Resource.translated_copy("title")
+    summary = Resource.translated_copy("summary")
+    search_vector = search_vector_field(("title", "A"), ("summary", "B"), language_field="language")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("resource translation")
+        verbose_name_plural = _("resource translations")
+        indexes = search_indexes("rtranslation")
+
+
+@reversion.register()
+class GbfTargetTranslation(Translation):
+    original = translation_of(GbfTarget)
+    short_title = GbfTarget.translated_copy("short_title")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("GBF target translation")
+        verbose_name_plural = _("GBF target translations")
+
+
+class TaxonomyTranslation(Translation):
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Translation.Meta):
+        abstract = True
+
+
+@reversion.register()
+class ThemeTranslation(TaxonomyTranslation):
+    original = translation_of(Theme)
+
+    class Meta(TaxonomyTranslation.Meta):
+        verbose_name = _("theme translation")
+        verbose_name_plural = _("theme translations")
+
+
+@reversion.register()
+class EcosystemTranslation(TaxonomyTranslation):
+    original = translation_of(Ecosystem)
+
+    class Meta(TaxonomyTranslation.Meta):
+        verbose_name = _("ecosystem translation")
+        verbose_name_plural = _("ecosystem translations")
+
+
+@reversion.register()
+class ChallengeTranslation(TaxonomyTranslation):
+    original = translation_of(Challenge)
+
+    class Meta(TaxonomyTranslation.Meta):
+        verbose_name = _("challenge translation")
+        verbose_name_plural = _("challenge translations")

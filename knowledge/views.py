@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal.caching import cached
+from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea
@@ -156,7 +157,7 @@ class ResourceDetailView(SignInForMembersOnlyMixin, DetailView):
         return context
 
 
-class StoryDetailView(SignInForMembersOnlyMixin, DetailView):
+class StoryDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailView):
     def get_queryset(self) -> QuerySet[Story]:
         # Staff may open a story before it is published; the page says so.
         return (

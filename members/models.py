@@ -45,6 +45,13 @@ from apap_portal import pictures
 from apap_portal.dates import date_label, date_precision_field, first_day
 from apap_portal.editing.locking import VersionedModel
 from apap_portal.fulltext.search import search_vector_field
+from apap_portal.translations.models import (
+    Translatable,
+    Translation,
+    translation_of,
+    translation_source_field,
+)
+from apap_portal.translations.queries import TranslatableQuerySet
 from apap_portal.uploads import PictureField
 
 
@@ -200,7 +207,7 @@ class User(AbstractUser):
         return self.organization_id is not None
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(TranslatableQuerySet):
     def members(self) -> OrganizationQuerySet:
         """Organizations that hold (or held) an APAP membership."""
         return self.filter(membership__isnull=False)
@@ -231,8 +238,8 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=["membership"], exclude=["search_vector"])
-class Organization(VersionedModel):
+@reversion.register(follow=["membership"], exclude=["search_vector", "translation_source"])
+class Organization(Translatable, VersionedModel):
     class Kind(models.TextChoices):
         NATIONAL_AGENCY = "national", _("National agency")
         SUBNATIONAL_AGENCY = "subnational", _("Sub-national agency")
@@ -273,6 +280,8 @@ class Organization(VersionedModel):
     search_vector = search_vector_field(
         ("name", "A"), ("acronym", "A"), ("local_name", "A"), ("description", "C")
     )
+    translated_fields = ("description", "logo_alt")
+    translation_source = translation_source_field(*translated_fields)
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = ("description", "local_name")
 
@@ -604,7 +613,7 @@ class EqualsAny(Lookup):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
-class ProtectedAreaQuerySet(ListedQuerySet):
+class ProtectedAreaQuerySet(TranslatableQuerySet, ListedQuerySet):
     def visible_to(self, user) -> ProtectedAreaQuerySet:
         """The one rule for who sees which protected area."""
         return self.filter(members_may_see(user))
@@ -881,9 +890,10 @@ class ProtectedAreaQuerySet(ListedQuerySet):
 # countries would cost the import a query per area.) A revision of an area holds its
 # evaluations.
 @reversion.register(
-    exclude=["search_vector", "map_point", "boundary", "countries"], follow=["evaluations"]
+    exclude=["search_vector", "map_point", "boundary", "countries", "translation_source"],
+    follow=["evaluations"],
 )
-class ProtectedArea(VersionedModel):
+class ProtectedArea(Translatable, VersionedModel):
     name = models.CharField(_("name"), max_length=255)
     original_name = models.CharField(
         _("original name"),
@@ -1057,6 +1067,9 @@ class ProtectedArea(VersionedModel):
     search_vector = search_vector_field(
         ("name", "A"), ("original_name", "A"), ("designation", "C"), ("description", "D")
     )
+    # A site's names are its own (the WDPA's); its description is told in each language.
+    translated_fields = ("description",)
+    translation_source = translation_source_field(*translated_fields)
     # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
     search_snippet_fields = ("description", "original_name")
 
@@ -1384,3 +1397,29 @@ class WdpaImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+# Translations (apap_portal.translations): each record's text in the site's other languages.
+
+
+@reversion.register()
+class OrganizationTranslation(Translation):
+    original = translation_of(Organization)
+    description = Organization.translated_copy("description")
+    logo_alt = Organization.translated_copy("logo_alt")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("organization translation")
+        verbose_name_plural = _("organization translations")
+
+
+@reversion.register(exclude=["search_vector"])
+class ProtectedAreaTranslation(Translation):
+    original = translation_of(ProtectedArea)
+    description = ProtectedArea.translated_copy("description")
+    search_vector = search_vector_field(("description", "D"), language_field="language")
+
+    class Meta(Translation.Meta):
+        verbose_name = _("protected area translation")
+        verbose_name_plural = _("protected area translations")
+        indexes = [GinIndex(fields=["search_vector"], name="patranslation_search")]

@@ -238,3 +238,22 @@ class CountryStatisticsFactory(factory.django.DjangoModelFactory):
     oecm_pa_marine_percent = "0.49"
     national_report_url = "https://www.cbd.int/doc/world/vn/vn-nr-05-en.pdf"
     as_of = datetime.date(2026, 5, 1)
+
+
+# Translations (apap_portal.translations)
+
+
+def translation(original, language: str = "vi", status: str = "published", **fields):
+    """A translation of `original`: each translatable field as given, else marked "[vi]".
+
+    It follows the original's current text (not out of date) unless the test changes either.
+    """
+    model = type(original)._meta.get_field("translations").related_model
+    values = {}
+    for name in type(original).translated_fields:
+        text = getattr(original, name)
+        values[name] = fields.pop(name, f"{text} [{language}]" if text else text)
+    made = model(original=original, language=language, status=status, **values, **fields)
+    made.follow_original()
+    made.save()
+    return made

@@ -67,7 +67,10 @@ def key_text(key: tuple) -> str:
     for part in key:
         if isinstance(part, QuerySet):
             try:
-                parts.append(f"{part.model._meta.label_lower}:{part.query}")
+                # A queryset may read more than its SQL says (the language of
+                # `.translated()`, apap_portal.translations.queries): it adds that.
+                suffix = part.cache_key_suffix() if hasattr(part, "cache_key_suffix") else ""
+                parts.append(f"{part.model._meta.label_lower}:{part.query}{suffix}")
             except EmptyResultSet as error:  # no SQL: nothing to keep it under
                 raise Uncacheable from error
         else:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryField,
@@ -109,6 +110,14 @@ def search_vector_field(
         db_persist=True,
         editable=False,
     )
+
+
+def search_indexes(prefix: str, title_field: str = "title") -> list:
+    """The indexes of a searchable table: its vector, and its title's trigrams for misspellings."""
+    return [
+        GinIndex(fields=["search_vector"], name=f"{prefix}_search"),
+        GinIndex(OpClass(title_field, name="gin_trgm_ops"), name=f"{prefix}_title_trgm"),
+    ]
 
 
 def clean_query(text: str | None) -> str:
