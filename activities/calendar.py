@@ -7,7 +7,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from activities.models import Activity, last_day
@@ -35,12 +36,14 @@ def calendar_activities(activities: QuerySet[Activity], today: datetime.date) ->
     while there are fewer activities than that, and when there are more, the oldest
     past ones drop out first, then (only if more than `MAX_EVENTS` are still to come)
     those ending furthest ahead. One query: each part is read in the order of the
-    last-day index from `today` outwards, stopping once it has enough.
+    last-day index from `today` outwards, stopping once it has enough; the rows are
+    then read by key, as `activities` reads them (in the reader's language).
     """
     dated = activities.alias(last_day=last_day())
-    ahead = dated.filter(last_day__gte=today).order_by("last_day", "pk")[:MAX_EVENTS]
-    behind = dated.filter(last_day__lt=today).order_by("-last_day", "-pk")[:MAX_EVENTS]
-    rows = list(ahead.union(behind, all=True).order_by())  # sorted below
+    ahead = dated.filter(last_day__gte=today).order_by("last_day", "pk").values("pk")
+    behind = dated.filter(last_day__lt=today).order_by("-last_day", "-pk").values("pk")
+    chosen = ahead[:MAX_EVENTS].union(behind[:MAX_EVENTS], all=True)
+    rows = list(activities.filter(pk__in=chosen).order_by())  # sorted below
     current = sorted((a for a in rows if a.last_day >= today), key=lambda a: (a.last_day, a.pk))
     past = sorted((a for a in rows if a.last_day < today), key=lambda a: (a.last_day, a.pk))
     return [*current, *reversed(past)][:MAX_EVENTS]
@@ -54,7 +57,9 @@ def activity_uid(activity: Activity) -> str:
 def activity_event(activity: Activity, absolute_url: str) -> Event:
     event = Event()
     event.add("uid", activity_uid(activity))
-    event.add("summary", activity.title)
+    # The text in the language it is shown in: a translation's, or the original's.
+    language = {"LANGUAGE": activity.shown_language}
+    event.add("summary", activity.title, parameters=language)
     # All-day events: DTEND is the day after the last day (it is exclusive).
     event.add("dtstart", activity.start_date)
     event.add("dtend", activity.last_day + datetime.timedelta(days=1))
@@ -68,9 +73,11 @@ def activity_event(activity: Activity, absolute_url: str) -> Event:
         event.add("location", activity.place)
     description = [activity.summary] if activity.summary else []
     if activity.date_precision != Activity.DatePrecision.DAY:
-        description.append(f"Dates known only as: {activity.dates_label()}.")
+        with translation.override(activity.shown_language):  # in the summary's language
+            dates = _("Dates known only as: %(dates)s.") % {"dates": activity.dates_label()}
+        description.append(dates)
     description.append(absolute_url)
-    event.add("description", "\n\n".join(description))
+    event.add("description", "\n\n".join(description), parameters=language)
     return event
 
 

@@ -160,15 +160,18 @@ class ActivityQuerySet(TranslatableQuerySet, ListedQuerySet):
         A union of the activities running on `today` (found through the period index)
         and of those starting later (through the start-date index, stopping after
         `count`): each part is read from its own index, and the few rows merged.
+        The rows themselves are then read by key from that union's few ids, so that the
+        queryset's reading (the reader's language, `.translated()`) applies to them.
         """
         order = ("start_date", "title")
         later = self.filter(start_date__gt=today).exclude(status=Activity.Status.CANCELLED)
         running = self.running_on(today).exclude(status=Activity.Status.CANCELLED)
-        return (
-            running.order_by(*order)[:count]
-            .union(later.order_by(*order)[:count], all=True)
-            .order_by(*order)[:count]
+        first = (
+            running.order_by(*order)
+            .values("pk")[:count]
+            .union(later.order_by(*order).values("pk")[:count], all=True)
         )
+        return self.filter(pk__in=first).order_by(*order)[:count]
 
     def overlapping(self, start: datetime.date, end: datetime.date) -> ActivityQuerySet:
         """Activities that took place, at least in part, between two dates (inclusive)."""
@@ -195,29 +198,40 @@ class ActivityQuerySet(TranslatableQuerySet, ListedQuerySet):
         """A queryset optimized for activity lists: one query per page.
 
         The cards show neither the body nor the outcomes: those (and the search vector)
-        stay in the database.
+        stay in the database. Each activity and its work area read in the reader's
+        language where a translation is published (in the same query).
         """
-        return self.select_related("work_area", "country").defer(*LIST_DEFERRED)
+        return (
+            self.select_related("work_area", "country")
+            .defer(*LIST_DEFERRED)
+            .translated(related=("work_area",))
+        )
 
     def for_detail(self) -> ActivityQuerySet:
-        return self.select_related("work_area", "country").prefetch_related(
-            "focal_activities",
-            "participating_countries",
-            "gbf_targets",
-            "documents",
-            Prefetch(
-                "organization_roles",
-                queryset=ActivityOrganization.objects.select_related("organization").order_by(
-                    "role", "organization__name"
+        return (
+            self.select_related("work_area", "country")
+            .prefetch_related(
+                Prefetch("focal_activities", queryset=FocalActivity.objects.translated()),
+                "participating_countries",
+                "gbf_targets",
+                "documents",
+                Prefetch(
+                    "organization_roles",
+                    queryset=ActivityOrganization.objects.select_related("organization").order_by(
+                        "role", "organization__name"
+                    ),
                 ),
-            ),
+            )
+            .translated(related=("work_area",))
         )
 
     def for_calendar(self) -> ActivityQuerySet:
+        """The feed's events: the title and summary in the reader's language where they can."""
         return (
             self.select_related("country")
             .defer(*LIST_DEFERRED)
             .exclude(status=Activity.Status.CANCELLED)
+            .translated()
         )
 
 

@@ -129,8 +129,8 @@ def cooperation_activities(
     """The activities a partner took part in, in any role, during a period, oldest first.
 
     Cancelled activities are left out: nobody cooperated on them. Two queries, whatever
-    the number of activities: the activities with their work area and country, and every
-    organization's role in them.
+    the number of activities: the activities with their work area and country (in the
+    reader's language where translated), and every organization's role in them.
     """
     return (
         activities.overlapping(start, end)
@@ -146,6 +146,7 @@ def cooperation_activities(
             )
         )
         .order_by("start_date", "title", "pk")
+        .translated(related=("work_area",))
     )
 
 
@@ -175,7 +176,7 @@ def cooperation_report(
     `activities` are those the reader may see (`Activity.objects.visible_to(user)`).
     Every work area is listed, in its order, even when the partner did nothing there.
     """
-    groups = {area.pk: WorkAreaGroup(work_area=area) for area in WorkArea.objects.all()}
+    groups = {area.pk: WorkAreaGroup(work_area=area) for area in WorkArea.objects.translated()}
     for activity in cooperation_activities(activities, partner, start, end):
         groups[activity.work_area_id].rows.append(cooperation_row(activity, partner))
     return CooperationReport(partner=partner, start=start, end=end, groups=list(groups.values()))

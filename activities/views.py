@@ -13,6 +13,7 @@ from activities.calendar import activities_calendar, calendar_activities
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
+from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.models import Resource, Story
 
 
@@ -37,7 +38,7 @@ class ActivityListView(FilterView):
         return super().get_context_data(search=listing.search, **kwargs)
 
 
-class ActivityDetailView(DetailView):
+class ActivityDetailView(TranslatedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.visible_to(self.request.user).for_detail()
 

@@ -220,8 +220,11 @@ class OrganizationQuerySet(TranslatableQuerySet):
         return self.none()
 
     def for_directory(self) -> OrganizationQuerySet:
-        """A queryset optimized for the member directory: one query per page."""
-        return self.members().select_related("country", "membership")
+        """A queryset optimized for the member directory: one query per page.
+
+        The logos' descriptions (alt) read in the reader's language where translated.
+        """
+        return self.members().select_related("country", "membership").translated()
 
     def listed_for(self, user) -> OrganizationQuerySet:
         """What search shows `user`: every organization, members and partners alike, has a
@@ -229,12 +232,17 @@ class OrganizationQuerySet(TranslatableQuerySet):
         return self.all()
 
     def for_detail(self, user) -> OrganizationQuerySet:
-        return self.select_related("country", "membership").prefetch_related(
-            "membership__focal_points",
-            Prefetch(
-                "managed_areas",
-                queryset=ProtectedArea.objects.listed_for(user).select_related("country"),
-            ),
+        """The profile: its description in the reader's language where translated."""
+        return (
+            self.select_related("country", "membership")
+            .prefetch_related(
+                "membership__focal_points",
+                Prefetch(
+                    "managed_areas",
+                    queryset=ProtectedArea.objects.listed_for(user).select_related("country"),
+                ),
+            )
+            .translated()
         )
 
 
@@ -639,7 +647,10 @@ class ProtectedAreaQuerySet(TranslatableQuerySet, ListedQuerySet):
         )
 
     def for_detail(self) -> ProtectedAreaQuerySet:
-        """The page draws the boundary from boundary.geojson: only whether there is one."""
+        """The page draws the boundary from boundary.geojson: only whether there is one.
+
+        The description reads in the reader's language where translated.
+        """
         return (
             self.select_related("country", "management_authority")
             .defer("search_vector", "boundary")
@@ -657,6 +668,7 @@ class ProtectedAreaQuerySet(TranslatableQuerySet, ListedQuerySet):
                 # A site in several countries (the WDPA's ISO3 list): the others.
                 Prefetch("countries", queryset=Country.objects.order_by("name")),
             )
+            .translated()
         )
 
     def with_location(self) -> ProtectedAreaQuerySet:

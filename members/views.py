@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from apap_portal.caching import cached
+from apap_portal.translations.reading import TranslatedDetailMixin
 from members.filters import (
     BoundingBox,
     MapTileForm,
@@ -58,7 +59,7 @@ class OrganizationListView(FilterView):
         return Organization.objects.for_directory()
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(TranslatedDetailMixin, DetailView):
     """A member's (or partner's) profile."""
 
     def get_queryset(self) -> QuerySet[Organization]:
@@ -82,7 +83,7 @@ class ProtectedAreaListView(FilterView):
         return super().get_context_data(search=self.filterset.listing.search, **kwargs)
 
 
-class ProtectedAreaDetailView(DetailView):
+class ProtectedAreaDetailView(TranslatedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
 
