@@ -17,10 +17,14 @@ from members.filters import InCountryFilter
 
 
 class WorkAreaFilter(ChoiceByKeyFilter):
-    """A work area chosen by its slug: ?work_area=transboundary-cooperation."""
+    """A work area chosen by its slug: ?work_area=transboundary-cooperation; its choices
+    named in the reader's language where translated."""
 
     model = WorkArea
     defaults = {"label": _("Work area"), "empty_label": _("All work areas")}
+
+    def default_arguments(self) -> dict:
+        return super().default_arguments() | {"queryset": WorkArea.objects.translated()}
 
 
 # Here rather than in knowledge/filters.py, which imports this module: the library's
@@ -41,7 +45,7 @@ class ActivityFilter(SearchFilterSet):
     work_area = WorkAreaFilter()
     focal_activity = django_filters.ModelChoiceFilter(
         field_name="focal_activities",
-        queryset=FocalActivity.objects.select_related("work_area"),
+        queryset=FocalActivity.objects.select_related("work_area").translated(),
         label=_("Focal activity"),
         empty_label=_("All focal activities"),
     )

@@ -177,6 +177,24 @@ def test_the_list_shows_each_activity_in_the_readers_language_where_it_can(clien
     assert "Webinar on transboundary conservation" in client.get("/activities/").text
 
 
+def test_the_lists_filters_name_work_areas_and_focal_activities_in_vietnamese(client, activity):
+    area = activity.work_area
+    focal = area.focal_activities.first()
+    translation(area, name=TRANSBOUNDARY_VI)
+    translation(focal, description="Tổ chức đối thoại giữa các quốc gia.")
+    html = client.get("/vi/activities/").text
+    assert f'<option value="transboundary-cooperation">{TRANSBOUNDARY_VI}</option>' in html
+    assert f'<option value="{focal.pk}">Tổ chức đối thoại giữa các quốc gia</option>' in html
+    # Filtering by it still works, and English readers keep the English names.
+    response = client.get("/vi/activities/", {"work_area": "transboundary-cooperation"})
+    assert [a.slug for a in response.context["object_list"]] == ["webinar-transboundary"]
+    english = client.get("/activities/").text
+    assert (
+        '<option value="transboundary-cooperation">Transboundary and regional cooperation</option>'
+        in english
+    )
+
+
 def test_the_lists_search_finds_the_activity_and_shows_it_translated(client, activity):
     translated(activity)
     response = client.get("/vi/activities/", {"q": "webinar"})
