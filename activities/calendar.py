@@ -68,7 +68,12 @@ def activity_event(activity: Activity, absolute_url: str) -> Event:
     event.add("created", activity.created_at)
     event.add("status", EVENT_STATUS[activity.status])
     event.add("url", absolute_url)
-    event.add("categories", [activity.get_kind_display()])
+    # The kind is a label of the interface: in the page's language.
+    event.add(
+        "categories",
+        [activity.get_kind_display()],
+        parameters={"LANGUAGE": translation.get_language()},
+    )
     if activity.place:
         event.add("location", activity.place)
     description = [activity.summary] if activity.summary else []

@@ -59,7 +59,20 @@ class OrganizationListView(FilterView):
         return Organization.objects.for_directory()
 
 
-class OrganizationDetailView(TranslatedDetailMixin, DetailView):
+class DescribedDetailMixin(TranslatedDetailMixin):
+    """A record whose only text in other languages is its description.
+
+    Without a description there is nothing to translate: the page, all interface, reads
+    in every language, and search engines are told of each (not of the original alone).
+    """
+
+    def get_context_data(self, **kwargs):
+        if self.object.description:
+            return super().get_context_data(**kwargs)
+        return super(TranslatedDetailMixin, self).get_context_data(**kwargs)
+
+
+class OrganizationDetailView(DescribedDetailMixin, DetailView):
     """A member's (or partner's) profile."""
 
     def get_queryset(self) -> QuerySet[Organization]:
@@ -83,7 +96,7 @@ class ProtectedAreaListView(FilterView):
         return super().get_context_data(search=self.filterset.listing.search, **kwargs)
 
 
-class ProtectedAreaDetailView(TranslatedDetailMixin, DetailView):
+class ProtectedAreaDetailView(DescribedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
 

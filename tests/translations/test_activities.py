@@ -297,6 +297,10 @@ def test_the_calendar_holds_the_vietnamese_summary_with_its_language_on_vi(clien
     assert str(vi[uid]["description"]).startswith("Các thành viên nghe")
     assert vi[uid]["description"].params["LANGUAGE"] == "vi"
     assert "SUMMARY;LANGUAGE=vi:Hội thảo" in client.get("/vi/activities/calendar.ics").text
+    # The kind is the interface's word, in the page's language whatever the text's.
+    assert "CATEGORIES;LANGUAGE=vi:Hội thảo trực tuyến" in (
+        client.get("/vi/activities/calendar.ics").text
+    )
     # An untranslated activity says it is in English.
     assert str(vi[other]["summary"]) == "Ranger exchange"
     assert vi[other]["summary"].params["LANGUAGE"] == "en"
@@ -391,7 +395,11 @@ def test_an_untranslated_organization_is_marked_english_with_a_note(client, nbca
 
 def test_an_organization_without_a_description_has_no_note(client):
     OrganizationFactory(name="Quiet partner", slug="quiet", description="")
-    assert "translation-note" not in client.get("/vi/members/quiet/").text
+    html = client.get("/vi/members/quiet/").text
+    assert "translation-note" not in html
+    # Nothing to translate: the Vietnamese page is its own, and named to search engines.
+    assert '<link rel="canonical" href="http://testserver/vi/members/quiet/">' in html
+    assert 'hreflang="vi" href="http://testserver/vi/members/quiet/"' in html
 
 
 def test_a_protected_areas_description_reads_in_vietnamese(client):
@@ -416,7 +424,13 @@ def test_an_untranslated_protected_area_is_marked_english_with_a_note(client):
     html = client.get("/vi/protected-areas/chitwan/").text
     assert '<div lang="en"><p>A park in the Terai.</p>' in html
     assert "Chưa được dịch" in html
-    assert "translation-note" not in client.get("/vi/protected-areas/no-words/").text
+    html = client.get("/vi/protected-areas/no-words/").text
+    assert "translation-note" not in html
+    assert '<link rel="canonical" href="http://testserver/vi/protected-areas/no-words/">' in html
+    # With a description, only the languages it exists in are named.
+    html = client.get("/vi/protected-areas/chitwan/").text
+    assert '<link rel="canonical" href="http://testserver/protected-areas/chitwan/">' in html
+    assert 'hreflang="vi"' not in html.split("</head>")[0]
 
 
 # Query counts with translations present: the same as an English-only portal
