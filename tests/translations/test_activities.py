@@ -92,6 +92,7 @@ def test_an_untranslated_activity_on_vi_is_marked_english_with_a_note(client, ac
     html = client.get("/vi/activities/webinar-transboundary/").text
     assert '<h1 lang="en">Webinar on transboundary conservation</h1>' in html
     assert '<div class="prose" lang="en">' in html
+    assert '<h2 lang="vi">Kết quả</h2>' in html  # the interface's heading inside the text
     assert "Chưa được dịch" in html
     note = html.split('class="translation-note"')[1].split("</p>")[0]
     assert '<a href="/activities/webinar-transboundary/" hreflang="en" lang="en">' in note
