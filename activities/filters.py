@@ -17,13 +17,13 @@ from members.filters import InCountryFilter
 
 
 class WorkAreaFilter(ChoiceByKeyFilter):
-    """A work area chosen by its slug: ?work_area=transboundary-cooperation; its choices
-    named in the reader's language where translated."""
+    """A work area chosen by its slug: ?work_area=transboundary-cooperation."""
 
     model = WorkArea
     defaults = {"label": _("Work area"), "empty_label": _("All work areas")}
 
     def default_arguments(self) -> dict:
+        """The areas' names in the reader's language where translated."""
         return super().default_arguments() | {"queryset": WorkArea.objects.translated()}
 
 
@@ -39,6 +39,10 @@ class GbfTargetFilter(ChoiceByKeyFilter):
         "label": _("GBF target"),
         "empty_label": _("All GBF targets"),
     }
+
+    def default_arguments(self) -> dict:
+        """The targets' short titles in the reader's language where translated."""
+        return super().default_arguments() | {"queryset": GbfTarget.objects.translated()}
 
 
 class ActivityFilter(SearchFilterSet):

@@ -208,12 +208,16 @@ class ActivityQuerySet(TranslatableQuerySet, ListedQuerySet):
         )
 
     def for_detail(self) -> ActivityQuerySet:
+        """The page: the activity, its work area, focal activities and GBF targets in the
+        reader's language where translated."""
+        # knowledge.GbfTarget, reached through the field: knowledge imports this module.
+        gbf_target = self.model._meta.get_field("gbf_targets").related_model
         return (
             self.select_related("work_area", "country")
             .prefetch_related(
                 Prefetch("focal_activities", queryset=FocalActivity.objects.translated()),
                 "participating_countries",
-                "gbf_targets",
+                Prefetch("gbf_targets", queryset=gbf_target.objects.translated()),
                 "documents",
                 Prefetch(
                     "organization_roles",

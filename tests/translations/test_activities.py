@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from activities.calendar import calendar_activities
 from activities.models import Activity
+from knowledge.models import GbfTarget
 from tests.factories import (
     ActivityFactory,
     ActivityOrganizationFactory,
@@ -112,16 +113,25 @@ def test_a_draft_translation_of_an_activity_is_not_shown(client, activity):
     assert "Bản nháp hội thảo" not in client.get("/vi/activities/").text
 
 
-def test_the_detail_page_names_its_work_area_and_focal_activities_in_vietnamese(client, activity):
+def test_the_detail_page_names_its_work_area_focal_activities_and_targets_in_vietnamese(
+    client, activity
+):
     area = activity.work_area
     focal = area.focal_activities.first()
     activity.focal_activities.add(focal)
+    target_3, target_4 = GbfTarget.objects.filter(number__in=(3, 4)).order_by("number")
+    activity.gbf_targets.add(target_3, target_4)
     translated(activity)
     translation(area, name=TRANSBOUNDARY_VI)
     translation(focal, description="Tổ chức đối thoại giữa các quốc gia.")
+    translation(target_3, short_title="Bảo tồn 30% đất và biển")
     html = client.get("/vi/activities/webinar-transboundary/").text
     assert f'lang="vi">{TRANSBOUNDARY_VI}</a></p>' in html
     assert 'lang="vi">Tổ chức đối thoại giữa các quốc gia</a>' in html
+    assert '<span lang="vi">Bảo tồn 30% đất và biển</span>' in html
+    assert f'<span lang="en">{target_4.short_title}</span>' in html
+    # The filters of the list name the target in Vietnamese too.
+    assert "3. Bảo tồn 30% đất và biển</option>" in client.get("/vi/activities/").text
 
 
 def test_a_members_only_activity_stays_hidden_in_every_language(client, activity):
