@@ -107,7 +107,7 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False):
             created = generator.run(reset=options["reset"])
             if any(created.values()) or options["reset"]:
-                seconds = vacuum_analyze(table.model for table in generator.tables)
+                seconds = vacuum_analyze(generator.written_models())
                 write(f"  VACUUM (ANALYZE) in {seconds:.1f} s", "\n")
         elapsed = time.perf_counter() - started
         terms = ", ".join(f"{level} {term!r}" for level, term in SEARCH_TERMS.items())
