@@ -286,7 +286,7 @@ VIETNAMESE_SEARCH_TERM = "bảo tồn"
 VIETNAMESE_SEARCH_TERM_UNMARKED = "bao ton"
 TRANSLATED_SENTENCES = [
     "Khu bảo tồn thiên nhiên {vplace} là nơi sinh sống của nhiều loài động vật quý hiếm.",
-    "Lực lượng kiểm lâm tuần tra {k} ki-lô-mét đường rừng mỗi tháng cùng người dân.",
+    "Mỗi tháng, lực lượng kiểm lâm cùng người dân tuần tra hàng trăm ki-lô-mét đường rừng.",
     "Sau {y} năm thực hiện, số vụ săn bắt động vật hoang dã trái phép đã giảm rõ rệt.",
     "Người dân vùng đệm được hỗ trợ trồng cây bản địa và chăm sóc rừng phục hồi.",
     "Kết quả giám sát cho thấy quần thể chim nước tăng lên trong giai đoạn {year}–{year2}.",
