@@ -1,8 +1,8 @@
 """/in-numbers/: the partnership in figures and charts, and its contribution to the GBF.
 
-The figures come from `in_numbers.figures` (cached per audience); this module turns them
-into charts with their tables, the GBF matrix with the links behind its cells, and the
-same figures as CSV.
+The figures come from `in_numbers.figures` (cached per audience and language); this module
+turns them into charts with their tables, the GBF matrix with the links behind its cells,
+and the same figures as CSV.
 """
 
 from __future__ import annotations
