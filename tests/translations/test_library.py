@@ -103,6 +103,8 @@ def test_a_translated_practice_reads_in_vietnamese_on_vi_with_its_blocks(client,
     assert '<li class="building-block">\n              <h3>Thống nhất tuyến tuần tra</h3>' in vi
     assert "Agree routes" not in vi
     assert '<li class="building-block" lang="en">\n              <h3>Share the fines</h3>' in vi
+    # The facts say the text is a translation, and of what.
+    assert "<dd>Tiếng Việt, dịch từ Tiếng Anh</dd>" in vi
     # Both versions are named to search engines.
     assert (
         'hreflang="en" href="http://testserver/knowledge/best-practices/community-patrols/"' in vi
@@ -115,6 +117,7 @@ def test_a_translated_practice_reads_in_vietnamese_on_vi_with_its_blocks(client,
     assert "Tuần tra" not in en
     assert "Thống nhất" not in en
     assert "translation-note" not in en
+    assert "<dd>English</dd>" in en
 
 
 def test_a_draft_translation_and_its_blocks_are_not_shown(client, translated):
