@@ -383,15 +383,26 @@ def selected_language(html: str) -> str:
 def test_a_member_submits_in_vietnamese_and_the_review_works_the_same(
     member_client, editor_client, client, django_capture_on_commit_callbacks
 ):
-    assert selected_language(member_client.get(f"/vi{BEST_PRACTICES}submit/").text) == "vi"
-    assert selected_language(member_client.get(f"{BEST_PRACTICES}submit/").text) == "en"
+    tourism = theme("sustainable-tourism")
+    translation(tourism, name="Du lịch bền vững")
+    form = member_client.get(f"/vi{BEST_PRACTICES}submit/").text
+    assert selected_language(form) == "vi"
+    assert "Du lịch bền vững" in form  # the tags are named in Vietnamese too
+    english_form = member_client.get(f"{BEST_PRACTICES}submit/").text
+    assert selected_language(english_form) == "en"
+    assert "Du lịch bền vững" not in english_form
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(f"/vi{BEST_PRACTICES}submit/", practice_form("vi"))
+        response = member_client.post(
+            f"/vi{BEST_PRACTICES}submit/", {**practice_form("vi"), "themes": [str(tourism.pk)]}
+        )
     assert response.status_code == 302
     practice = BestPractice.objects.get()
     assert practice.language == "vi"
     assert practice.status == BestPractice.Status.SUBMITTED
+    assert list(practice.themes.all()) == [tourism]
+    tourism.refresh_from_db()
+    assert tourism.name != "Du lịch bền vững"  # the original is never written over
 
     # Emma's review queue says which language it is in, and she publishes it from there.
     queue = editor_client.get("/admin/knowledge/bestpractice/review/").text
