@@ -451,6 +451,7 @@ class GbfContribution:
     activities: int
     best_practices: int
     resources: int
+    language: str = ""  # the short title's (the reader's where it is translated)
 
     @property
     def reached(self) -> bool:
@@ -477,6 +478,7 @@ def gbf_contributions(user) -> tuple[GbfContribution, ...]:
             activities[target.pk],
             practices[target.pk],
             resources[target.pk],
+            target.shown_language,
         )
         for target in targets.translated()
     )

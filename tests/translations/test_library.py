@@ -343,6 +343,14 @@ def test_in_numbers_names_targets_work_areas_and_themes_in_each_language_apart(c
     for vietnamese in ("Bảo tồn 30% đất và biển", "Du lịch bền vững", "Chia sẻ kiến thức"):
         assert vietnamese in vi
         assert vietnamese not in client.get("/in-numbers/").text
+    # The GBF matrix marks a target not yet translated with its language.
+    first = GbfTarget.objects.get(number=1)
+    assert '<span class="gbf-matrix__number">3.</span> Bảo tồn 30% đất và biển' in vi
+    assert (
+        f'<span class="gbf-matrix__number">1.</span> <span lang="en">{first.short_title}</span>'
+        in vi
+    )
+    assert f'<span class="gbf-matrix__number">1.</span> {first.short_title}' in en
     assert "Du lịch bền vững" in client.get("/vi/in-numbers/?format=csv").text
     assert "Du lịch bền vững" not in client.get("/in-numbers/?format=csv").text
 
