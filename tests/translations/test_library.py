@@ -34,10 +34,12 @@ RESOURCES = "/knowledge/resources/"
 
 def block_translation(practice_translation, block, **fields):
     """The block's text in the language of `practice_translation` (which it follows)."""
-    values = {
-        name: fields.get(name, f"{getattr(block, name)} [{practice_translation.language}]")
-        for name in block.translated_fields
-    }
+    values = {}
+    for name in block.translated_fields:
+        text = getattr(block, name)
+        values[name] = fields.get(
+            name, f"{text} [{practice_translation.language}]" if text else text
+        )
     made = BuildingBlockTranslation(
         practice_translation=practice_translation, original=block, **values
     )
