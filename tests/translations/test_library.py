@@ -518,3 +518,20 @@ def test_detail_query_counts_hold_on_vi_with_translations(client, django_assert_
     # 3. themes  4. GBF targets  5. the other editions the visitor may see  6. release
     with django_assert_num_queries(6):
         assert client.get(f"/vi{RESOURCES}{resource.slug}/").status_code == 200
+
+
+def test_cached_vietnamese_pages_follow_a_new_translation_at_once(client, practice, settings):
+    """The page cache, the facet form, the figures and the country profile read the
+    translation tables: publishing a translation refreshes them."""
+    settings.PAGE_CACHE_SECONDS = 60
+    tourism = theme("sustainable-tourism")
+    practice.themes.add(tourism)
+    urls = [f"/vi{BEST_PRACTICES}", "/vi/in-numbers/", "/vi/countries/vnm/", "/vi/"]
+    for url in urls:
+        assert client.get(url).status_code == 200  # cached now
+    translation(tourism, name="Du lịch bền vững")
+    translation(practice, title="Tuần tra cộng đồng ở Cát Tiên")
+    assert "Du lịch bền vững (1)" in client.get(f"/vi{BEST_PRACTICES}").text
+    assert "Du lịch bền vững" in client.get("/vi/in-numbers/").text
+    for url in (f"/vi{BEST_PRACTICES}", "/vi/countries/vnm/", "/vi/"):
+        assert "Tuần tra cộng đồng ở Cát Tiên" in client.get(url).text, url
