@@ -31,6 +31,7 @@ class GbfTargetFilter(ChoiceByKeyFilter):
     model = GbfTarget
     key = "number"
     defaults = {
+        "queryset": GbfTarget.objects.translated(),  # named in the reader's language
         "field_name": "gbf_targets",
         "label": _("GBF target"),
         "empty_label": _("All GBF targets"),
