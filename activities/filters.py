@@ -20,11 +20,11 @@ class WorkAreaFilter(ChoiceByKeyFilter):
     """A work area chosen by its slug: ?work_area=transboundary-cooperation."""
 
     model = WorkArea
-    defaults = {"label": _("Work area"), "empty_label": _("All work areas")}
-
-    def default_arguments(self) -> dict:
-        """The areas' names in the reader's language where translated."""
-        return super().default_arguments() | {"queryset": WorkArea.objects.translated()}
+    defaults = {
+        "queryset": WorkArea.objects.translated(),  # named in the reader's language
+        "label": _("Work area"),
+        "empty_label": _("All work areas"),
+    }
 
 
 # Here rather than in knowledge/filters.py, which imports this module: the library's
@@ -35,14 +35,11 @@ class GbfTargetFilter(ChoiceByKeyFilter):
     model = GbfTarget
     key = "number"
     defaults = {
+        "queryset": GbfTarget.objects.translated(),  # named in the reader's language
         "field_name": "gbf_targets",
         "label": _("GBF target"),
         "empty_label": _("All GBF targets"),
     }
-
-    def default_arguments(self) -> dict:
-        """The targets' short titles in the reader's language where translated."""
-        return super().default_arguments() | {"queryset": GbfTarget.objects.translated()}
 
 
 class ActivityFilter(SearchFilterSet):

@@ -4,7 +4,8 @@ The same page is measured in the scale database and in the small one, so URLs th
 a record (a slug, a filter value, a page number) are chosen by a query at run time, with
 rules that pick a record present in both: the first visible synthetic record by slug
 (rows are generated deterministically, so its slug is the same in both), the most used
-theme and country, page 500 or the last page when there are fewer.
+theme and country, page 500 or the last page when there are fewer. Pages in Vietnamese
+are named `vi-…` (`--page vi-` measures them alone).
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
+from django.utils import translation
 
 from activities.models import Activity, ActivityOrganization
-from bench.scale_data import SEARCH_TERMS, SLUG_PREFIX
+from apap_portal.translations.models import TranslationStatus
+from bench.scale_data import (
+    SEARCH_TERMS,
+    SLUG_PREFIX,
+    VIETNAMESE,
+    VIETNAMESE_SEARCH_TERM,
+    VIETNAMESE_SEARCH_TERM_UNMARKED,
+)
 from knowledge.models import BestPractice
 from members.map_tiles import BOUNDARY_ZOOM, MAX_BOUNDARY_AREAS, Tile
 from members.models import ProtectedArea
@@ -105,12 +114,15 @@ def activity_detail() -> str:
     return first_by_slug(activities).get_absolute_url()
 
 
-def best_practice_detail() -> str:
-    """A public, published best practice told of a public protected area."""
-    practices = visible_practices().filter(
+def practices_told_of_a_public_area():
+    return visible_practices().filter(
         protected_area__in=ProtectedArea.objects.visible_to(ANONYMOUS)
     )
-    return first_by_slug(practices).get_absolute_url()
+
+
+def best_practice_detail() -> str:
+    """A public, published best practice told of a public protected area."""
+    return first_by_slug(practices_told_of_a_public_area()).get_absolute_url()
 
 
 def protected_area_detail() -> str:
@@ -210,6 +222,47 @@ def search(term: str, **params) -> Callable[[], str]:
     return fixed(with_query("/search/", q=term, **params))
 
 
+# Pages in Vietnamese (issue 17): lists where translated and untranslated rows are mixed
+# (bench/scale_data.py translates 30 % of the rows), a best practice read in its
+# translation and one shown in English with the note, and the search with and without
+# the marks of VIETNAMESE_SEARCH_TERM. Chosen by the data alone, so that they run whatever
+# the pages and the search do with translations.
+
+
+def in_vietnamese(path: str) -> str:
+    """The path of a page in Vietnamese (the language's prefix)."""
+    return f"/{VIETNAMESE}{path}"
+
+
+def vietnamese_translation(model, *, up_to_date: bool = False):
+    """The condition of a record of `model` having a Vietnamese translation (published and
+    following the original's current text, with `up_to_date`)."""
+    translations = model._meta.get_field("translations").related_model
+    found = translations._base_manager.filter(original=OuterRef("pk"), language=VIETNAMESE)
+    if up_to_date:
+        found = found.filter(
+            status=TranslationStatus.PUBLISHED, source_digest=OuterRef("translation_source")
+        )
+    return Exists(found)
+
+
+def translated_practice_detail() -> str:
+    """A best practice like best_practice_detail()'s, read in its Vietnamese translation."""
+    practices = practices_told_of_a_public_area().filter(
+        vietnamese_translation(BestPractice, up_to_date=True)
+    )
+    with translation.override(VIETNAMESE):
+        return first_by_slug(practices).get_absolute_url()
+
+
+def untranslated_practice_detail() -> str:
+    """A best practice in English with no Vietnamese translation: shown with the note."""
+    practices = practices_told_of_a_public_area().exclude(language=VIETNAMESE)
+    practices = practices.filter(~vietnamese_translation(BestPractice))
+    with translation.override(VIETNAMESE):
+        return first_by_slug(practices).get_absolute_url()
+
+
 PAGES = [
     Page("home", "other", fixed("/")),
     Page("members", "list", fixed("/members/")),
@@ -245,6 +298,21 @@ PAGES = [
         "activities-deep",
         "deep",
         deep_page("/activities/", lambda: Activity.objects.visible_to(ANONYMOUS)),
+    ),
+    Page("vi-best-practices", "list", fixed(in_vietnamese("/knowledge/best-practices/"))),
+    Page("vi-activities", "list", fixed(in_vietnamese("/activities/"))),
+    Page("vi-stories", "list", fixed(in_vietnamese("/stories/"))),
+    Page("vi-best-practice-translated", "detail", translated_practice_detail),
+    Page("vi-best-practice-untranslated", "detail", untranslated_practice_detail),
+    Page(
+        "vi-search-marked",
+        "search",
+        fixed(with_query(in_vietnamese("/search/"), q=VIETNAMESE_SEARCH_TERM)),
+    ),
+    Page(
+        "vi-search-unmarked",
+        "search",
+        fixed(with_query(in_vietnamese("/search/"), q=VIETNAMESE_SEARCH_TERM_UNMARKED)),
     ),
 ]
 

@@ -5,7 +5,8 @@
 
 1. Prepares two databases, each through `manage.py ensure_database`, `migrate` and
    `generate_scale_data` (which only tops up, so a complete database is reused): the
-   scale database of DATABASE_URL (default counts) and `<name>_small` (100 rows a table).
+   scale database of DATABASE_URL (default counts, or `--rows N` a table) and
+   `<name>_small` (100 rows a table).
 2. In process: Django's test Client against the scale database (production settings:
    DEBUG off), a warm-up, then N timed requests per page (p50, p95), and the queries
    of one request, counted in both databases. Then the first request of the library's
@@ -47,9 +48,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/apap_portal_scale"
 SMALL_ROWS = 100
-SMALL_COUNTS = [
-    f"--{name}={SMALL_ROWS}"
-    for name in (
+
+
+def counts(rows: int) -> list[str]:
+    """The options of generate_scale_data for `rows` rows in each table."""
+    tables = (
         "best-practices",
         "protected-areas",
         "activities",
@@ -57,7 +60,10 @@ SMALL_COUNTS = [
         "stories",
         "organizations",
     )
-]
+    return [f"--{name}={rows}" for name in tables]
+
+
+SMALL_COUNTS = counts(SMALL_ROWS)
 STATIC_ROOT_VARIABLE = "APAP_BENCH_STATIC_ROOT"
 BENCH_REDIS_VARIABLE = "APAP_BENCH_REDIS_URL"
 MIN_REQUESTS = 5  # timed requests of a page, at least, whatever its budget
@@ -752,7 +758,13 @@ def machine() -> dict:
 
 
 def scale_description(database_url: str) -> dict:
-    from bench.scale_data import SEARCH_TERMS, synthetic_counts
+    from bench.scale_data import (
+        SEARCH_TERMS,
+        VIETNAMESE_SEARCH_TERM,
+        VIETNAMESE_SEARCH_TERM_UNMARKED,
+        synthetic_counts,
+        translation_counts,
+    )
     from knowledge.models import BestPractice
 
     return {
@@ -762,6 +774,8 @@ def scale_description(database_url: str) -> dict:
             status=BestPractice.Status.PUBLISHED, visibility="public"
         ).count(),
         "search_terms": SEARCH_TERMS,
+        "vietnamese_translations": translation_counts(),
+        "vietnamese_search_terms": [VIETNAMESE_SEARCH_TERM, VIETNAMESE_SEARCH_TERM_UNMARKED],
         "small_rows_per_table": SMALL_ROWS,
     }
 
@@ -784,6 +798,14 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=3,
         help="rounds of the first request after each kind of edit (default 3; 0: none)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        metavar="N",
+        help=f"rows per table of the scale database (more than {SMALL_ROWS}); default: the "
+        "full counts of bench/scale_data.py. A quick run on a busy machine, to see that the "
+        "benchmark runs: its figures are not the benchmark's",
     )
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process only")
     parser.add_argument("--skip-small", action="store_true", help="no 100-row database")
@@ -818,6 +840,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
+    if args.rows is not None and args.rows <= SMALL_ROWS:
+        sys.exit(
+            f"bench: --rows {args.rows}: the scale database needs more rows than the small "
+            f"one ({SMALL_ROWS} a table), or the query counts compare nothing."
+        )
     if args.queries_only:  # the child process of small_query_counts()
         setup_django(os.environ[STATIC_ROOT_VARIABLE])
         Path(args.queries_only).write_text(json.dumps(queries_only(resolve_pages(args.page))))
@@ -833,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:
     small_url = small_database_url(database_url)
     started = time.perf_counter()
     if not args.no_generate:
-        prepare_database(database_url, [])
+        prepare_database(database_url, counts(args.rows) if args.rows else [])
         if not args.skip_small:
             prepare_database(small_url, SMALL_COUNTS)
     elif not args.skip_small and not database_exists(small_url):
@@ -895,6 +922,7 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {
                 "requests": args.requests,
                 "warmup": args.warmup,
+                "rows_per_table": args.rows,  # None: the full counts
                 "cache": "redis" if args.redis_url else "memory",
                 "gunicorn_workers": None if served is None else args.workers,
                 "wrk": None

@@ -21,6 +21,8 @@ from django.test.utils import override_settings
 
 from bench.scale_data import (
     SEARCH_TERMS,
+    VIETNAMESE_SEARCH_TERM,
+    VIETNAMESE_SEARCH_TERM_UNMARKED,
     ScaleCounts,
     ScaleDataGenerator,
     vacuum_analyze,
@@ -107,10 +109,11 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False):
             created = generator.run(reset=options["reset"])
             if any(created.values()) or options["reset"]:
-                seconds = vacuum_analyze(table.model for table in generator.tables)
+                seconds = vacuum_analyze(generator.written_models())
                 write(f"  VACUUM (ANALYZE) in {seconds:.1f} s", "\n")
         elapsed = time.perf_counter() - started
         terms = ", ".join(f"{level} {term!r}" for level, term in SEARCH_TERMS.items())
+        terms += f"; on /vi/ {VIETNAMESE_SEARCH_TERM!r} and {VIETNAMESE_SEARCH_TERM_UNMARKED!r}"
         write(f"  search terms: {terms}", "\n")
         if verbose:
             self.stdout.write(

@@ -8,6 +8,13 @@ there. Which rows are members-only or drafts depends on `i` alone, so the shares
 exact at every scale (10 % members-only, 5 % not published), and the search terms of
 SEARCH_TERMS occur at known rates: the benchmark searches for them.
 
+Then Vietnamese translations, chosen by the row's index in the same way: of 30 % of the
+activities, best practices (with their building blocks) and stories not written in
+Vietnamese, and of the work areas, focal activities and GBF targets; 85 % of them published,
+10 % drafts, 5 % out of date. They are topped up like the rows (a database generated
+before them gets them), and written from Vietnamese sentences carrying
+VIETNAMESE_SEARCH_TERM, which the benchmark searches for on /vi/.
+
 Rows are written with `bulk_create` in chunks, one transaction per chunk (with the
 chunk's many-to-many rows and children), so an interrupted run keeps what it wrote.
 """
@@ -15,6 +22,8 @@ chunk's many-to-many rows and children), so an interrupted run keeps what it wro
 from __future__ import annotations
 
 import datetime
+import enum
+import hashlib
 import random
 import time
 from collections import defaultdict
@@ -24,26 +33,36 @@ from decimal import Decimal
 
 from django.core.management.base import CommandError
 from django.db import connection, models, transaction
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from activities.models import (
     Activity,
     ActivityDocument,
     ActivityOrganization,
+    ActivityTranslation,
     FocalActivity,
+    FocalActivityTranslation,
     OrganizationRole,
     WorkArea,
+    WorkAreaTranslation,
 )
+from apap_portal.translations.models import TranslationStatus
 from bench.boundaries import draw_boundaries
 from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
+    BestPracticeTranslation,
     BuildingBlock,
+    BuildingBlockTranslation,
     Challenge,
     Ecosystem,
     GbfTarget,
+    GbfTargetTranslation,
     Language,
     Resource,
     Story,
+    StoryTranslation,
     Theme,
 )
 from members.models import (
@@ -63,6 +82,7 @@ from members.models import (
 )
 
 SLUG_PREFIX = "scale-"
+VIETNAMESE = Language.VIETNAMESE
 # OECMs among the protected areas, about as many as in the WDPA's Asian records.
 OECM_SHARE = 0.1
 
@@ -117,6 +137,37 @@ def visibility_of(index: int) -> str:
 
 def is_published(index: int) -> bool:
     return share_bucket(index) not in UNPUBLISHED_BUCKETS
+
+
+# Vietnamese translations, decided by the row's index too, exact in every 200 rows: 30 %
+# of the rows written in another language have one; of those, 85 % are published, 10 %
+# drafts and 5 % published but out of date (their digest is not the original's).
+TRANSLATION_PERIOD = 200
+TRANSLATED_BUCKETS = range(0, 60)
+
+
+class TranslationState(enum.Enum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    OUT_OF_DATE = "out of date"
+
+
+def translation_state(position: int) -> TranslationState:
+    """The state of the translations at `position` in a run of them: 17, 2 and 1 of 20."""
+    share = position % 20
+    if share < 17:
+        return TranslationState.PUBLISHED
+    if share < 19:
+        return TranslationState.DRAFT
+    return TranslationState.OUT_OF_DATE
+
+
+def translation_state_of(index: int) -> TranslationState | None:
+    """Whether row `index` of a table has a Vietnamese translation, and its state."""
+    bucket = (index * 57) % TRANSLATION_PERIOD
+    if bucket not in TRANSLATED_BUCKETS:
+        return None
+    return translation_state(bucket)
 
 
 def has_rare_term(index: int) -> bool:
@@ -226,6 +277,137 @@ MEDIUM_SENTENCES = [
 ]
 RARE_SENTENCES = [
     "Camera traps photographed a saola in the forest of {place}, the first record in years.",
+]
+
+# Vietnamese translations of English records (see `translation_state_of`): real sentences
+# about protected areas, with their diacritics. Every translated text carries a sentence
+# with VIETNAMESE_SEARCH_TERM, which the benchmark searches for with and without its marks.
+VIETNAMESE_SEARCH_TERM = "bảo tồn"
+VIETNAMESE_SEARCH_TERM_UNMARKED = "bao ton"
+TRANSLATED_SENTENCES = [
+    "Khu bảo tồn thiên nhiên {vplace} là nơi sinh sống của nhiều loài động vật quý hiếm.",
+    "Mỗi tháng, lực lượng kiểm lâm cùng người dân tuần tra hàng trăm ki-lô-mét đường rừng.",
+    "Sau {y} năm thực hiện, số vụ săn bắt động vật hoang dã trái phép đã giảm rõ rệt.",
+    "Người dân vùng đệm được hỗ trợ trồng cây bản địa và chăm sóc rừng phục hồi.",
+    "Kết quả giám sát cho thấy quần thể chim nước tăng lên trong giai đoạn {year}–{year2}.",
+    "Thu nhập của các hộ tham gia du lịch cộng đồng tăng lên nhờ lượng khách ổn định.",
+    "Rạn san hô và thảm cỏ biển quanh {vplace} được khoanh vùng bảo vệ nghiêm ngặt.",
+    "Hệ sinh thái núi đá vôi ở {vplace} có giá trị đa dạng sinh học đặc biệt cao.",
+    "Dự án nhận được sự hỗ trợ của chính quyền địa phương và các tổ chức phi chính phủ.",
+    "Kinh nghiệm của {vplace} được chia sẻ tại diễn đàn của các khu bảo tồn châu Á.",
+    "Sự tham gia của phụ nữ và thanh niên giúp các hoạt động quản lý rừng bền vững hơn.",
+    "Cán bộ kiểm lâm được tập huấn sử dụng công cụ SMART để ghi nhận dữ liệu tuần tra.",
+]
+MARKED_TRANSLATED_SENTENCES = [
+    "Công tác bảo tồn tại {vplace} được thực hiện theo kế hoạch quản lý giai đoạn {year}–{year2}.",
+    "Mục tiêu bảo tồn đa dạng sinh học được thống nhất với các cộng đồng sống gần rừng.",
+    "Bài học kinh nghiệm: bảo tồn chỉ thành công khi người dân địa phương cùng hưởng lợi.",
+]
+TRANSLATED_TITLES = [
+    "Bảo tồn đa dạng sinh học ở {vplace}",
+    "Đồng quản lý rừng đặc dụng tại {vplace}",
+    "Phục hồi rừng ngập mặn cùng cộng đồng {vplace}",
+    "Tuần tra bảo vệ rừng dựa vào cộng đồng tại {vplace}",
+    "Du lịch sinh thái và sinh kế vùng đệm ở {vplace}",
+    "Giảm xung đột giữa người và động vật hoang dã tại {vplace}",
+    "Nâng cao hiệu quả quản lý khu bảo tồn {vplace}",
+]
+TRANSLATED_TOPICS = [
+    "Quản lý hiệu quả khu bảo tồn", "Danh lục Xanh của IUCN", "Hợp tác xuyên biên giới",
+    "Giảm xung đột giữa người và động vật hoang dã", "Du lịch sinh thái bền vững",
+    "Nâng cao năng lực kiểm lâm", "Thích ứng với biến đổi khí hậu",
+    "Tài chính bền vững cho khu bảo tồn", "Quản lý đất ngập nước", "Khu bảo tồn biển",
+    "Đồng quản lý dựa vào cộng đồng", "Phục hồi sinh thái", "Giám sát tuần tra bằng SMART",
+]
+TRANSLATED_BLOCK_TITLES = [
+    "Thành lập tổ tuần tra cộng đồng", "Xây dựng quy chế đồng quản lý",
+    "Tập huấn cho cán bộ kiểm lâm", "Chia sẻ lợi ích từ du lịch sinh thái",
+    "Giám sát đa dạng sinh học bằng bẫy ảnh", "Quy hoạch sử dụng đất vùng đệm",
+]
+# The reference data in Vietnamese, by slug or number (the rows of the data migrations).
+WORK_AREAS_VI = {
+    "knowledge-capacity": (
+        "Chia sẻ kiến thức và nâng cao năng lực",
+        "Chia sẻ thực tiễn tốt và đào tạo cán bộ các khu bảo tồn trong khu vực.",
+    ),
+    "transboundary-cooperation": (
+        "Hợp tác xuyên biên giới và khu vực",
+        "Học hỏi kinh nghiệm và cùng quản lý các khu bảo tồn nằm hai bên biên giới.",
+    ),
+    "awareness-advocacy": (
+        "Nâng cao nhận thức và vận động chính sách",
+        "Làm rõ lợi ích của các khu bảo tồn và đưa tiếng nói của khu vực đến các diễn đàn "
+        "chính sách.",
+    ),
+}
+FOCAL_ACTIVITIES_VI = {  # by work area and order, as in the data migration
+    "knowledge-capacity/1": (
+        "Khuyến khích cộng đồng các khu bảo tồn trong khu vực chia sẻ thực tiễn tốt."
+    ),
+    "knowledge-capacity/2": (
+        "Tổ chức các khóa đào tạo và nâng cao năng lực cùng các cơ quan quản lý khu bảo tồn trên "
+        "thế giới, Ủy ban Thế giới về Khu bảo tồn của IUCN (WCPA), các viện nghiên cứu, cơ sở đào"
+        " tạo và các tổ chức khác."
+    ),
+    "knowledge-capacity/3": (
+        "Thúc đẩy việc tiếp cận thông tin và hướng dẫn về khu bảo tồn."
+    ),
+    "transboundary-cooperation/1": (
+        "Tổ chức các cơ hội chia sẻ kinh nghiệm để thành viên học hỏi qua hợp tác xuyên biên "
+        "giới."
+    ),
+    "transboundary-cooperation/2": (
+        "Tổ chức hội thảo và tập huấn về cách tiếp cận xuyên biên giới trong quản lý khu bảo tồn."
+    ),
+    "transboundary-cooperation/3": (
+        "Phổ biến Hướng dẫn thực tiễn tốt của WCPA về các khu bảo tồn xuyên biên giới."
+    ),
+    "transboundary-cooperation/4": (
+        "Tạo điều kiện đối thoại giữa các quốc gia mong muốn hợp tác xuyên biên giới."
+    ),
+    "transboundary-cooperation/5": (
+        "Hỗ trợ xây dựng đề xuất tài trợ cho các dự án và sáng kiến xuyên biên giới, khu vực."
+    ),
+    "awareness-advocacy/1": (
+        "Hỗ trợ các nghiên cứu làm rõ lợi ích kinh tế và các lợi ích khác của khu bảo tồn, và phổ"
+        " biến kết quả."
+    ),
+    "awareness-advocacy/2": (
+        "Tăng cường tiếng nói của cộng đồng các khu bảo tồn châu Á tại các diễn đàn chính sách "
+        "khu vực và toàn cầu như Công ước Đa dạng sinh học (CBD)."
+    ),
+}
+GBF_TARGETS_VI = [
+    "Quy hoạch và quản lý mọi khu vực để giảm mất đa dạng sinh học",
+    "Phục hồi 30 % các hệ sinh thái bị suy thoái",
+    "Bảo tồn 30 % diện tích đất liền, vùng nước và biển",
+    "Ngăn chặn tuyệt chủng loài, bảo vệ đa dạng di truyền và quản lý xung đột giữa người và "
+    "động vật hoang dã",
+    "Bảo đảm khai thác và buôn bán các loài hoang dã bền vững, an toàn và hợp pháp",
+    "Giảm 50 % sự du nhập của các loài ngoại lai xâm hại và hạn chế tác động của chúng",
+    "Giảm ô nhiễm xuống mức không gây hại cho đa dạng sinh học",
+    "Giảm thiểu tác động của biến đổi khí hậu lên đa dạng sinh học và tăng khả năng chống chịu",
+    "Quản lý bền vững các loài hoang dã vì lợi ích của con người",
+    "Tăng cường đa dạng sinh học và tính bền vững trong nông nghiệp, nuôi trồng thủy sản, "
+    "khai thác thủy sản và lâm nghiệp",
+    "Phục hồi, duy trì và tăng cường những đóng góp của thiên nhiên cho con người",
+    "Mở rộng không gian xanh và quy hoạch đô thị vì sức khỏe con người và đa dạng sinh học",
+    "Tăng cường chia sẻ lợi ích từ nguồn gen, thông tin trình tự số và tri thức truyền thống",
+    "Lồng ghép đa dạng sinh học vào quá trình ra quyết định ở mọi cấp",
+    "Doanh nghiệp đánh giá, công bố và giảm rủi ro cùng tác động tiêu cực liên quan đến đa "
+    "dạng sinh học",
+    "Khuyến khích lựa chọn tiêu dùng bền vững để giảm lãng phí và tiêu dùng quá mức",
+    "Tăng cường an toàn sinh học và phân phối lợi ích của công nghệ sinh học",
+    "Giảm ít nhất 500 tỷ đô la mỗi năm các ưu đãi có hại và tăng các ưu đãi tích cực cho đa "
+    "dạng sinh học",
+    "Huy động 200 tỷ đô la mỗi năm cho đa dạng sinh học từ mọi nguồn, trong đó 30 tỷ đô la "
+    "qua tài chính quốc tế",
+    "Tăng cường nâng cao năng lực, chuyển giao công nghệ và hợp tác khoa học kỹ thuật vì đa "
+    "dạng sinh học",
+    "Bảo đảm tri thức sẵn có và dễ tiếp cận để định hướng hành động vì đa dạng sinh học",
+    "Bảo đảm mọi người được tham gia ra quyết định và tiếp cận công lý, thông tin liên quan "
+    "đến đa dạng sinh học",
+    "Bảo đảm bình đẳng giới và cách tiếp cận đáp ứng giới trong hành động vì đa dạng sinh học",
 ]
 
 DESIGNATIONS = [
@@ -437,6 +619,24 @@ class Writer:
         )
 
 
+class VietnameseWriter(Writer):
+    """The text of a Vietnamese translation: Vietnamese sentences and titles only."""
+
+    def sentence(self) -> str:
+        return self._fill(self.rng.choice(TRANSLATED_SENTENCES + VIETNAMESE_SENTENCES))
+
+    def marked_text(self, min_chars: int, max_chars: int) -> str:
+        """`text()` after a sentence with VIETNAMESE_SEARCH_TERM."""
+        marked = self._fill(self.rng.choice(MARKED_TRANSLATED_SENTENCES))
+        return f"{marked}\n\n{self.text(min_chars, max_chars)}"
+
+    def title(self) -> str:
+        return self._fill(self.rng.choice(TRANSLATED_TITLES))
+
+    def block_title(self) -> str:
+        return self.rng.choice(TRANSLATED_BLOCK_TITLES)
+
+
 def weighted(rng: random.Random, pairs: list[tuple]) -> object:
     """One value of (value, weight) pairs."""
     values = [pair[0] for pair in pairs]
@@ -568,6 +768,59 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Original:
+    """A record to translate into Vietnamese, and the state its translation is to have."""
+
+    pk: int
+    key: str  # its slug (its number, or work area and order, in reference data)
+    index: int  # its row index (its place in the reference data)
+    digest: str  # its translation_source
+    version: int | None
+    blank: frozenset[str]  # its translated fields left empty: empty in the translation too
+    state: TranslationState
+
+    def source_digest(self, digest: str, part: str = "") -> str:
+        """The digest a translation of this record (or of its `part`) follows."""
+        if self.state is TranslationState.OUT_OF_DATE:  # made from an earlier text
+            return hashlib.md5(f"{self.key}{part}: before its last edit".encode()).hexdigest()
+        return digest
+
+    def translation(self, model: type[models.Model], **text: str) -> models.Model:
+        """A translation of this record in its state, with `text` (blank where the original is)."""
+        status = TranslationStatus.DRAFT
+        if self.state is not TranslationState.DRAFT:
+            status = TranslationStatus.PUBLISHED
+        text.update(dict.fromkeys(self.blank, ""))
+        return model(
+            original_id=self.pk,
+            language=VIETNAMESE,
+            status=status,
+            source_digest=self.source_digest(self.digest),
+            source_version=self.version,
+            **text,
+        )
+
+
+@dataclass(frozen=True)
+class TranslatedTable:
+    """The Vietnamese translations of a table: of the rows `translation_state_of` picks in a
+    synthetic table, or of every row of reference data (states by `translation_state`)."""
+
+    name: str  # seeds: <seed>/<name>/<index>
+    label: str
+    model: type[models.Model]  # the translation model
+    build: Callable[[ScaleDataGenerator, Original, random.Random], Row | None]
+    synthetic: bool = True
+    order: tuple[str, ...] = ("slug",)
+    key: str | models.Expression = "slug"  # of a row: its Original's key
+    chunk_size: int = 2_000
+
+    @property
+    def original_model(self) -> type[models.Model]:
+        return self.model._meta.get_field("original").related_model
+
+
+@dataclass(frozen=True)
 class Table:
     key: str  # seeds and slugs: scale-<key>-000042
     label: str
@@ -610,6 +863,29 @@ class ScaleDataGenerator:
             Table("story", "stories", Story, lambda c: c.stories,
                   ScaleDataGenerator.build_story, 2_000),
         ]  # fmt: skip
+        self.translated_tables = [
+            TranslatedTable("wa-vi", "work areas (vi)", WorkAreaTranslation,
+                            ScaleDataGenerator.build_work_area_translation, synthetic=False,
+                            order=("order", "slug")),
+            TranslatedTable("fa-vi", "focal activities (vi)", FocalActivityTranslation,
+                            ScaleDataGenerator.build_focal_activity_translation, synthetic=False,
+                            order=("work_area__order", "order", "pk"),
+                            key=Concat("work_area__slug", Value("/"), Cast("order", CharField()))),
+            TranslatedTable("gbf-vi", "GBF targets (vi)", GbfTargetTranslation,
+                            ScaleDataGenerator.build_gbf_target_translation, synthetic=False,
+                            order=("number",), key=Cast("number", CharField())),
+            TranslatedTable("act-vi", "activities (vi)", ActivityTranslation,
+                            ScaleDataGenerator.build_activity_translation),
+            TranslatedTable("bp-vi", "best practices (vi)", BestPracticeTranslation,
+                            ScaleDataGenerator.build_best_practice_translation, chunk_size=1_000),
+            TranslatedTable("story-vi", "stories (vi)", StoryTranslation,
+                            ScaleDataGenerator.build_story_translation),
+        ]  # fmt: skip
+        self.building_blocks: dict[int, list[tuple[int, str]]] = {}
+
+    def written_models(self) -> list[type[models.Model]]:
+        """The models whose tables the generator writes (their children's follow)."""
+        return [table.model for table in self.tables + self.translated_tables]
 
     def say(self, text: str) -> None:
         self.write(text, "\n")
@@ -628,6 +904,8 @@ class ScaleDataGenerator:
             if table.model is ProtectedArea:
                 draw_boundaries(self.seed, self.say)
         created["country statistics"] = self.fill_country_statistics()
+        for translated in self.translated_tables:
+            created[translated.label] = self.fill_translations(translated)
         return created
 
     def fill_country_statistics(self) -> int:
@@ -726,6 +1004,99 @@ class ScaleDataGenerator:
             progress.advance(len(chunk))
         progress.finish()
         return len(missing)
+
+    def fill_translations(self, translated: TranslatedTable) -> int:
+        """Create the Vietnamese translations of `translated` that are missing."""
+        originals = self.originals_to_translate(translated)
+        if not originals:
+            self.say(f"  {translated.label:<22} nothing to add")
+            return 0
+        progress = Progress(self.write, translated.label, len(originals), self.tty)
+        created = 0
+        for start in range(0, len(originals), translated.chunk_size):
+            chunk = originals[start : start + translated.chunk_size]
+            if translated.model is BestPracticeTranslation:
+                self.building_blocks = self.building_blocks_of(chunk)
+            rows = [
+                row
+                for original in chunk
+                if (
+                    row := translated.build(
+                        self, original, self.translation_rng(translated, original)
+                    )
+                )
+            ]
+            with transaction.atomic():
+                save_rows(rows)
+            created += len(rows)
+            progress.advance(len(chunk))
+        progress.finish()
+        return created
+
+    def originals_to_translate(self, translated: TranslatedTable) -> list[Original]:
+        """The records of `translated` to translate that have no Vietnamese version yet.
+
+        Records written in Vietnamese are not translated into it: they are read as they are.
+        """
+        model = translated.original_model
+        names = {field.name for field in model._meta.concrete_fields}
+        rows = synthetic(model) if translated.synthetic else model._default_manager.all()
+        blank = {
+            f"blank_{name}": ExpressionWrapper(
+                Q(**{name: ""}) | Q(**{f"{name}__isnull": True}), output_field=BooleanField()
+            )
+            for name in model.translated_fields
+        }
+        extra = [name for name in ("version", "language") if name in names]
+        key_of_row = F(translated.key) if isinstance(translated.key, str) else translated.key
+        done = set(
+            translated.model._default_manager.filter(language=VIETNAMESE).values_list(
+                "original_id", flat=True
+            )
+        )
+        originals = []
+        for position, row in enumerate(
+            rows.annotate(translation_key=key_of_row, **blank)
+            .order_by(*translated.order)
+            .values("pk", "translation_key", "translation_source", *extra, *blank)
+        ):
+            key = row["translation_key"]
+            if translated.synthetic:
+                index = int(key.rsplit("-", 1)[1])
+                state = translation_state_of(index)
+            else:
+                index, state = position, translation_state(position)
+            if state is None or row["pk"] in done or row.get("language") == VIETNAMESE:
+                continue
+            originals.append(
+                Original(
+                    pk=row["pk"],
+                    key=key,
+                    index=index,
+                    digest=row["translation_source"],
+                    version=row.get("version"),
+                    blank=frozenset(
+                        name for name in model.translated_fields if row[f"blank_{name}"]
+                    ),
+                    state=state,
+                )
+            )
+        return originals
+
+    @staticmethod
+    def building_blocks_of(practices: list[Original]) -> dict[int, list[tuple[int, str]]]:
+        """The (id, digest) of the building blocks of each practice, in their order."""
+        blocks = defaultdict(list)
+        for pk, practice, digest in (
+            BuildingBlock.objects.filter(best_practice_id__in=[p.pk for p in practices])
+            .order_by("best_practice_id", "order", "pk")
+            .values_list("pk", "best_practice_id", "translation_source")
+        ):
+            blocks[practice].append((pk, digest))
+        return dict(blocks)
+
+    def translation_rng(self, translated: TranslatedTable, original: Original) -> random.Random:
+        return random.Random(f"{self.seed}/{translated.name}/{original.index}")
 
     def slug(self, table: Table, index: int) -> str:
         return f"{SLUG_PREFIX}{table.key}-{index:06d}"
@@ -1057,6 +1428,89 @@ class ScaleDataGenerator:
         )
         return Row(story)
 
+    # -- the Vietnamese translation of a row of each table ------------------------------
+
+    def build_work_area_translation(self, original: Original, rng: random.Random) -> Row | None:
+        if original.key not in WORK_AREAS_VI:
+            return None  # not a work area of the data migrations: no words for it
+        name, summary = WORK_AREAS_VI[original.key]
+        description = VietnameseWriter(rng, original.index).text(300, 600)
+        return Row(
+            original.translation(
+                WorkAreaTranslation, name=name, summary=summary, description=description
+            )
+        )
+
+    def build_focal_activity_translation(
+        self, original: Original, rng: random.Random
+    ) -> Row | None:
+        if original.key not in FOCAL_ACTIVITIES_VI:
+            return None
+        description = FOCAL_ACTIVITIES_VI[original.key]
+        return Row(original.translation(FocalActivityTranslation, description=description))
+
+    def build_gbf_target_translation(self, original: Original, rng: random.Random) -> Row | None:
+        number = int(original.key)
+        if not 1 <= number <= len(GBF_TARGETS_VI):
+            return None
+        title = GBF_TARGETS_VI[number - 1]
+        return Row(original.translation(GbfTargetTranslation, short_title=title))
+
+    def build_activity_translation(self, original: Original, rng: random.Random) -> Row:
+        writer = VietnameseWriter(rng, original.index)
+        title = f"{rng.choice(TRANSLATED_TOPICS)} tại {rng.choice(VIETNAMESE_PLACES)}"
+        translation = original.translation(
+            ActivityTranslation,
+            title=title,
+            summary=writer.marked_text(150, 300),
+            body=writer.text(800, 2_200),
+            outcomes=writer.text(200, 500),
+        )
+        return Row(translation)
+
+    def build_best_practice_translation(self, original: Original, rng: random.Random) -> Row:
+        writer = VietnameseWriter(rng, original.index)
+        translation = original.translation(
+            BestPracticeTranslation,
+            title=writer.title(),
+            summary=writer.marked_text(200, 400),
+            context=writer.text(300, 700),
+            challenge_description=writer.text(200, 600),
+            impacts=writer.text(200, 600),
+            lessons_learned=writer.text(200, 500),
+        )
+        # Written in bulk, without BuildingBlockTranslation.save(): its language and
+        # status are the practice translation's, set here as save() would.
+        blocks = [
+            (
+                "practice_translation_id",
+                Row(
+                    BuildingBlockTranslation(
+                        original_id=block,
+                        language=translation.language,
+                        status=translation.status,
+                        source_digest=original.source_digest(digest, part=f"/{block}"),
+                        title=writer.block_title(),
+                        description=writer.text(200, 500),
+                        enabling_factors=writer.text(100, 300),
+                        lessons_learned=writer.text(100, 300),
+                    )
+                ),
+            )
+            for block, digest in self.building_blocks.get(original.pk, [])
+        ]
+        return Row(translation, children=blocks)
+
+    def build_story_translation(self, original: Original, rng: random.Random) -> Row:
+        writer = VietnameseWriter(rng, original.index)
+        translation = original.translation(
+            StoryTranslation,
+            title=writer.title(),
+            lead=writer.text(200, 400),
+            body=writer.marked_text(1_000, 2_800),
+        )
+        return Row(translation)
+
 
 SCALE_STATISTICS_AS_OF = datetime.date(2026, 5, 1)
 
@@ -1106,6 +1560,29 @@ def synthetic_counts() -> dict[str, int]:
         "best_practices": synthetic(BestPractice).count(),
         "resources": synthetic(Resource).count(),
         "stories": synthetic(Story).count(),
+    }
+
+
+def translation_counts() -> dict[str, dict[str, int]]:
+    """The Vietnamese translations of each table: published and up to date, drafts, and
+    published but out of date (the original changed after)."""
+    models_ = {
+        "work_areas": WorkAreaTranslation,
+        "focal_activities": FocalActivityTranslation,
+        "gbf_targets": GbfTargetTranslation,
+        "activities": ActivityTranslation,
+        "best_practices": BestPracticeTranslation,
+        "stories": StoryTranslation,
+    }
+    published = Q(status=TranslationStatus.PUBLISHED)
+    current = Q(source_digest=F("original__translation_source"))
+    return {
+        name: model._default_manager.filter(language=VIETNAMESE).aggregate(
+            published=Count("pk", filter=published & current),
+            draft=Count("pk", filter=Q(status=TranslationStatus.DRAFT)),
+            out_of_date=Count("pk", filter=published & ~current),
+        )
+        for name, model in models_.items()
     }
 
 

@@ -4,8 +4,8 @@ Everything counts or lists what the visitor may see (`listed_for(user)`): a memb
 protected area, activity or best practice is neither counted nor shown to the public.
 Members and staff see the same published items, so they share one cached copy and the
 public another (`audience_of`). The figures hold keys and numbers, never translated
-labels; the activities listed read in the reader's language (`for_list()`), so each
-language has its own copy.
+labels; the latest records it lists are read in the reader's language, so each language
+has its own copy.
 
 Protected areas and OECMs are counted apart, as GBF Target 3 reports them apart.
 """
@@ -115,7 +115,5 @@ def compute_profile(country: Country, user) -> Profile:
 def profile_for(country: Country, user) -> Profile:
     """The profile, from the cache while nothing it read has changed; per audience and
     language."""
-    return cached(
-        (CACHE_NAME, country.iso3, audience_of(user), get_language()),
-        lambda: compute_profile(country, user),
-    )
+    key = (CACHE_NAME, country.iso3, audience_of(user), get_language())
+    return cached(key, lambda: compute_profile(country, user))

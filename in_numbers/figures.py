@@ -6,8 +6,9 @@ staff, who see the same published items, share one cached copy). The database do
 counting, in the same few queries whatever the number of rows: GROUP BYs over integer
 keys, several in one UNION ALL (`counted`), never a count per row or per tag.
 
-The figures hold keys, numbers and the names stored in the database, never translated
-labels: they are cached once per audience and read in English and in Vietnamese.
+The figures hold keys, numbers and the names stored in the database (work areas, themes
+and GBF targets named in the reader's language where a translation is published), never
+the interface's labels: they are cached once per audience and language.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
@@ -189,7 +191,10 @@ class ActivityFigures:
 
 
 def activity_figures(user) -> ActivityFigures:
-    areas = list(WorkArea.objects.values_list("pk", "slug", "name"))
+    areas = [
+        (area.pk, area.slug, area.name)
+        for area in WorkArea.objects.only("pk", "slug", "name").translated()
+    ]
     position = {pk: index for index, (pk, _slug, _name) in enumerate(areas)}
     held = ~Q(status=Activity.Status.CANCELLED)
     taken_place = held & Q(start_date__lte=timezone.localdate())
@@ -327,12 +332,11 @@ def theme_tallies(
 
     Ties keep the themes' own order, as the database gives it.
     """
+    themes = Theme.objects.order_by("order", "name").only("pk", "slug", "name").translated()
     tallies = [
-        ThemeTally(slug, name, practices_in[pk], resources_in[pk])
-        for pk, slug, name in Theme.objects.order_by("order", "name").values_list(
-            "pk", "slug", "name"
-        )
-        if practices_in[pk] or resources_in[pk]
+        ThemeTally(theme.slug, theme.name, practices_in[theme.pk], resources_in[theme.pk])
+        for theme in themes
+        if practices_in[theme.pk] or resources_in[theme.pk]
     ]
     return tuple(sorted(tallies, key=lambda tally: (-tally.best_practices, -tally.resources)))
 
@@ -447,6 +451,7 @@ class GbfContribution:
     activities: int
     best_practices: int
     resources: int
+    language: str = ""  # the short title's (the reader's where it is translated)
 
     @property
     def reached(self) -> bool:
@@ -465,11 +470,17 @@ def gbf_contributions(user) -> tuple[GbfContribution, ...]:
         counts["practices"],
         counts["resources"],
     )
+    targets = GbfTarget.objects.order_by("number").only("pk", "number", "short_title")
     return tuple(
-        GbfContribution(number, title, activities[pk], practices[pk], resources[pk])
-        for pk, number, title in GbfTarget.objects.order_by("number").values_list(
-            "pk", "number", "short_title"
+        GbfContribution(
+            target.number,
+            target.short_title,
+            activities[target.pk],
+            practices[target.pk],
+            resources[target.pk],
+            target.shown_language,
         )
+        for target in targets.translated()
     )
 
 
@@ -508,6 +519,8 @@ def figures_for(user) -> Figures:
     """The figures for what `user` may see, from the cache when the content has not changed.
 
     Members and staff share one copy, the public another: `compute_figures` counts only
-    published items, which members and staff see alike.
+    published items, which members and staff see alike. Each language has its own copy:
+    the figures name work areas, themes and targets in it.
     """
-    return cached((CACHE_NAME, audience_of(user)), lambda: compute_figures(user))
+    key = (CACHE_NAME, audience_of(user), get_language())
+    return cached(key, lambda: compute_figures(user))

@@ -1,8 +1,8 @@
 """/in-numbers/: the partnership in figures and charts, and its contribution to the GBF.
 
-The figures come from `in_numbers.figures` (cached per audience); this module turns them
-into charts with their tables, the GBF matrix with the links behind its cells, and the
-same figures as CSV.
+The figures come from `in_numbers.figures` (cached per audience and language); this module
+turns them into charts with their tables, the GBF matrix with the links behind its cells,
+and the same figures as CSV.
 """
 
 from __future__ import annotations
@@ -489,6 +489,7 @@ class MatrixRow:
     cells: tuple[MatrixCell, ...]  # activities, best practices, resources
     reached: bool
     share_href: str  # the submission form, this target ticked: an invitation to members
+    language: str = ""  # the short title's
 
 
 def gbf_matrix(figures: Figures) -> list[MatrixRow]:
@@ -507,7 +508,11 @@ def gbf_matrix(figures: Figures) -> list[MatrixRow]:
             for (kind, url_name), count in zip(columns, counts, strict=True)
         )
         share = filtered("submissions:bestpractice_submit", gbf_target=target.number)
-        rows.append(MatrixRow(target.number, target.short_title, cells, target.reached, share))
+        rows.append(
+            MatrixRow(
+                target.number, target.short_title, cells, target.reached, share, target.language
+            )
+        )
     return rows
 
 

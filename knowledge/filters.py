@@ -196,12 +196,18 @@ class ThemeFilter(ChoiceByKeyFilter):
     """A theme chosen by its slug: ?theme=sustainable-tourism."""
 
     model = Theme
-    defaults = {"field_name": "themes", "label": _("Theme"), "empty_label": _("All themes")}
+    defaults = {
+        "queryset": Theme.objects.translated(),  # named in the reader's language
+        "field_name": "themes",
+        "label": _("Theme"),
+        "empty_label": _("All themes"),
+    }
 
 
 class EcosystemFilter(ChoiceByKeyFilter):
     model = Ecosystem
     defaults = {
+        "queryset": Ecosystem.objects.translated(),
         "field_name": "ecosystems",
         "label": _("Ecosystem"),
         "empty_label": _("All ecosystems"),
@@ -211,6 +217,7 @@ class EcosystemFilter(ChoiceByKeyFilter):
 class ChallengeFilter(ChoiceByKeyFilter):
     model = Challenge
     defaults = {
+        "queryset": Challenge.objects.translated(),
         "field_name": "challenges",
         "label": _("Challenge"),
         "empty_label": _("All challenges"),

@@ -106,6 +106,9 @@ class BestPracticeForm(VersionCheckedForm):
         self.fields["protected_area"].queryset = (
             ProtectedArea.objects.listed_for(user).select_related("country").order_by("name")
         )
+        # The tags are named in the member's language where a translation is published.
+        for name in ("themes", "ecosystems", "challenges", "gbf_targets"):
+            self.fields[name].queryset = self.fields[name].queryset.translated()
 
     def clean_title(self) -> str:
         # One line: the title becomes the slug and the subject of emails.

@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,13 +196,27 @@ class BestPracticeQuerySet(TranslatableQuerySet, ListedQuerySet):
             self.select_related("protected_area__country", "organization")
             .defer("context", "challenge_description", "impacts", "lessons_learned")
             .annotate(shows_protected_area=shown)
+            .translated()
         )
 
     def for_detail(self) -> BestPracticeQuerySet:
-        return self.select_related(
-            "protected_area__country", "organization", "submitted_by"
-        ).prefetch_related(
-            "building_blocks", "countries", "themes", "ecosystems", "challenges", "gbf_targets"
+        """The practice in the reader's language, its blocks and tags too.
+
+        A block's translation carries the language and status of the practice's translation
+        it belongs to, so the blocks read by the same rule show the translation exactly when
+        the practice does (a block not yet translated shows its original).
+        """
+        return (
+            self.select_related("protected_area__country", "organization", "submitted_by")
+            .prefetch_related(
+                Prefetch("building_blocks", BuildingBlock.objects.translated()),
+                "countries",
+                Prefetch("themes", Theme.objects.translated()),
+                Prefetch("ecosystems", Ecosystem.objects.translated()),
+                Prefetch("challenges", Challenge.objects.translated()),
+                Prefetch("gbf_targets", GbfTarget.objects.translated()),
+            )
+            .translated()
         )
 
 
@@ -420,6 +434,11 @@ class BuildingBlock(Translatable, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def original_language(self) -> str:
+        """The practice's: a block is written in the language of the practice it belongs to."""
+        return self.best_practice.original_language
+
 
 class ResourceQuerySet(TranslatableQuerySet, ListedQuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
@@ -427,12 +446,19 @@ class ResourceQuerySet(TranslatableQuerySet, ListedQuerySet):
         return self.filter(members_may_see(user))
 
     def for_list(self) -> ResourceQuerySet:
-        return self.select_related("translation_of")
+        return self.select_related("translation_of").translated()
 
     def for_detail(self) -> ResourceQuerySet:
-        # Translations are not prefetched here: each has its own visibility (see the view).
-        return self.select_related("translation_of", "work_area").prefetch_related(
-            "themes", "gbf_targets"
+        # Its title and summary in the reader's language (`translations`); the other
+        # editions of the publication (`editions`) are not prefetched here: each has its
+        # own visibility (see the view).
+        return (
+            self.select_related("translation_of", "work_area")
+            .prefetch_related(
+                Prefetch("themes", Theme.objects.translated()),
+                Prefetch("gbf_targets", GbfTarget.objects.translated()),
+            )
+            .translated(related=("work_area",))
         )
 
 
@@ -804,6 +830,11 @@ class BestPracticeTranslation(Translation):
         verbose_name = _("best practice translation")
         verbose_name_plural = _("best practice translations")
         indexes = search_indexes("bptranslation")
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Its blocks are shown exactly when it is: they carry its language and status.
+        self.building_blocks.update(language=self.language, status=self.status)
 
 
 @reversion.register()

@@ -12,8 +12,8 @@ from django.forms.formsets import TOTAL_FORM_COUNT
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apap_portal.editing.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
@@ -47,7 +47,9 @@ FORM_SECTIONS = (
 def bestpractice_submit(request: HttpRequest) -> HttpResponse:
     if not request.user.organization_id:
         return render(request, FORM_TEMPLATE, {"not_a_member": True}, status=403)
-    best_practice = BestPractice(organization=request.user.organization)
+    # Written in the page's language unless the member says otherwise (a site language is
+    # always a Language: the check translations.E002).
+    best_practice = BestPractice(organization=request.user.organization, language=get_language())
     return _edit(request, best_practice, initial=_suggested(request))
 
 

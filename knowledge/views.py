@@ -115,7 +115,7 @@ class SignInForMembersOnlyMixin:
             raise
 
 
-class BestPracticeDetailView(SignInForMembersOnlyMixin, DetailView):
+class BestPracticeDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailView):
     """A best practice; its organization's members also see it while it is in review."""
 
     context_object_name = "practice"
@@ -135,7 +135,7 @@ class BestPracticeDetailView(SignInForMembersOnlyMixin, DetailView):
         return context
 
 
-class ResourceDetailView(SignInForMembersOnlyMixin, DetailView):
+class ResourceDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailView):
     def get_queryset(self) -> QuerySet[Resource]:
         return Resource.objects.visible_to(self.request.user).for_detail()
 

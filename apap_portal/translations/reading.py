@@ -23,7 +23,7 @@ class Version:
     """The page of a record in one language."""
 
     code: str
-    name: str  # in the language itself ("Tiếng Việt"), as the switcher names it
+    name: str  # in the language itself, as the switcher names it
     url: str
 
 

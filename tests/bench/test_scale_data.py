@@ -22,10 +22,14 @@ from bench.scale_command import Command as GenerateScaleData
 from bench.scale_data import (
     COUNTRY_BOXES,
     SEARCH_TERMS,
+    VIETNAMESE_SEARCH_TERM,
     ScaleCounts,
+    TranslationState,
     is_published,
     synthetic,
     synthetic_counts,
+    translation_counts,
+    translation_state_of,
     visibility_of,
 )
 from knowledge.models import BestPractice, BuildingBlock, Resource, Story
@@ -242,3 +246,101 @@ def test_every_country_of_asia_gets_coverage_statistics_once():
     for row in first:
         assert 0 < row["pa_land_percent"] <= row["oecm_pa_land_percent"] <= 100
         assert row["pa_marine_percent"] <= row["oecm_pa_marine_percent"] <= 100
+
+
+# Vietnamese translations (issue 17, point 7)
+
+TRANSLATED = ScaleCounts(
+    organizations=5, protected_areas=5, activities=100, best_practices=100, resources=1, stories=100
+)
+
+
+def vietnamese(model):
+    return model.translations.rel.related_model.objects.filter(language="vi")
+
+
+def test_shares_of_translations_and_of_their_states_are_exact_per_two_hundred():
+    states = [translation_state_of(i) for i in range(1_000)]
+
+    assert states.count(TranslationState.PUBLISHED) == 255  # 85 % of 30 %
+    assert states.count(TranslationState.DRAFT) == 30
+    assert states.count(TranslationState.OUT_OF_DATE) == 15
+    # The first hundred rows (the benchmark's small database) hold each state.
+    assert set(states[:100]) == {None, *TranslationState}
+
+
+def test_about_a_third_of_the_rows_get_a_vietnamese_translation_in_each_state():
+    generate(TRANSLATED)
+    counts = translation_counts()
+
+    for model, name in (
+        (BestPractice, "best_practices"),
+        (Story, "stories"),
+        (Activity, "activities"),
+    ):
+        originals = synthetic(model)
+        if hasattr(model, "language"):
+            originals = originals.exclude(language="vi")
+        translated = vietnamese(model)
+        assert 0.25 < translated.count() / originals.count() < 0.35, name
+        # Records written in Vietnamese are read as they are, never translated into it.
+        assert not translated.filter(original__in=synthetic(model).exclude(pk__in=originals))
+        assert counts[name]["draft"] >= 1, name
+        assert counts[name]["out_of_date"] >= 1, name
+        assert 0.75 < counts[name]["published"] / translated.count() < 0.95, name
+        shown = translated.filter(status="published").select_related("original")
+        assert sum(t.is_out_of_date for t in shown) == counts[name]["out_of_date"], name
+    # Every row of the reference data is translated (a few are drafts or out of date).
+    assert counts["work_areas"]["published"] == 3
+    assert counts["focal_activities"]["published"] == 10
+    assert sum(counts["gbf_targets"].values()) == 23
+    assert counts["gbf_targets"]["draft"] == 2
+    assert counts["gbf_targets"]["out_of_date"] == 1
+
+
+def test_translations_are_in_vietnamese_and_carry_the_vietnamese_search_term():
+    from activities.models import WorkArea
+
+    generate(TRANSLATED)
+
+    for translated in vietnamese(BestPractice):
+        assert VIETNAMESE_SEARCH_TERM in translated.summary
+        assert "conservation" not in translated.summary + translated.context
+    for translated in vietnamese(Story):
+        assert VIETNAMESE_SEARCH_TERM in translated.body
+    for translated in vietnamese(Activity):
+        assert VIETNAMESE_SEARCH_TERM in translated.summary
+    area = WorkArea.objects.translated("vi").get(slug="knowledge-capacity")
+    assert area.name == "Chia sẻ kiến thức và nâng cao năng lực"
+    story = Story.objects.translated("vi").get(
+        pk=vietnamese(Story).filter(status="published").values("original")[:1]
+    )
+    assert story.shown_language == "vi"
+    assert VIETNAMESE_SEARCH_TERM in story.body
+
+
+def test_a_practice_translation_translates_each_building_block_in_its_state():
+    generate(TRANSLATED)
+
+    for translated in vietnamese(BestPractice).prefetch_related("building_blocks"):
+        blocks = list(translated.building_blocks.all())
+        assert len(blocks) == translated.original.building_blocks.count()
+        for block in blocks:
+            assert (block.language, block.status) == ("vi", translated.status)
+            current = block.source_digest == block.original.translation_source
+            assert current == (not translated.is_out_of_date)
+
+
+def test_translations_are_topped_up_and_rebuilt_the_same():
+    generate(TRANSLATED)
+    titles = dict(vietnamese(BestPractice).values_list("original__slug", "title"))
+    assert "Created 0 rows" in generate(TRANSLATED)
+    assert dict(vietnamese(BestPractice).values_list("original__slug", "title")) == titles
+
+    # A database generated before the translations gets them, the same.
+    vietnamese(BestPractice).delete()
+    generate(TRANSLATED)
+    assert dict(vietnamese(BestPractice).values_list("original__slug", "title")) == titles
+
+    generate(TRANSLATED, reset=True)
+    assert dict(vietnamese(BestPractice).values_list("original__slug", "title")) == titles

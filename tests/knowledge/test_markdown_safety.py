@@ -1,5 +1,6 @@
 """Every Markdown field of the knowledge library is inert on its public page: best
-practices (and their building blocks), resources and stories.
+practices (and their building blocks), resources and stories, and their translations (on
+the original's page in the translation's language).
 
 The same payload and checks as tests/portal/test_markdown.py. The library's pages are
 built separately: a case is skipped, saying so, while its URL name does not exist yet.
@@ -10,11 +11,13 @@ from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
+from knowledge.models import BuildingBlockTranslation
 from tests.factories import (
     BestPracticeFactory,
     BuildingBlockFactory,
     ResourceFactory,
     StoryFactory,
+    translation,
 )
 from tests.portal.test_markdown import (
     PAGE_CASES,
@@ -47,6 +50,36 @@ def _resource(text):
 
 def _story(text):
     return StoryFactory(body=text)
+
+
+def _shown_on_vi(made, original):
+    """A translation, with the address of the page that shows it: the original's on /vi/."""
+    made.get_absolute_url = lambda: "/vi" + original.get_absolute_url()
+    return made
+
+
+def _translated(factory, field):
+    """A published Vietnamese translation whose `field` holds the text."""
+
+    def make(text):
+        original = factory()
+        return _shown_on_vi(translation(original, **{field: text}), original)
+
+    return make
+
+
+def _translated_block(field):
+    def make(text):
+        block = BuildingBlockFactory()
+        practice_translation = translation(block.best_practice)
+        values = {name: getattr(block, name) for name in block.translated_fields}
+        made = BuildingBlockTranslation(
+            practice_translation=practice_translation, original=block, **{**values, field: text}
+        )
+        made.save()
+        return _shown_on_vi(made, block.best_practice)
+
+    return make
 
 
 # (model label, field): how to make a published, public record whose field holds the
@@ -82,6 +115,29 @@ KNOWLEDGE_CASES = {
     ),
     ("knowledge.Resource", "summary"): (_resource, "knowledge:resource_detail"),
     ("knowledge.Story", "body"): (_story, "knowledge:story_detail"),
+    # Translations, on the original's page in their language.
+    **{
+        ("knowledge.BestPracticeTranslation", field): (
+            _translated(BestPracticeFactory, field),
+            "knowledge:bestpractice_detail",
+        )
+        for field in ("context", "challenge_description", "impacts", "lessons_learned")
+    },
+    **{
+        ("knowledge.BuildingBlockTranslation", field): (
+            _translated_block(field),
+            "knowledge:bestpractice_detail",
+        )
+        for field in ("description", "enabling_factors", "lessons_learned")
+    },
+    ("knowledge.ResourceTranslation", "summary"): (
+        _translated(ResourceFactory, "summary"),
+        "knowledge:resource_detail",
+    ),
+    ("knowledge.StoryTranslation", "body"): (
+        _translated(StoryFactory, "body"),
+        "knowledge:story_detail",
+    ),
 }
 
 # Markdown fields that no page shows: staff read them in the admin only.

@@ -35,10 +35,13 @@ from activities.models import (
     WorkArea,
 )
 from apap_portal.caching.tables import generations, known_tables
+from apap_portal.translations.models import Translatable
 from countries.models import CountryStatistics
 from knowledge.models import (
     BestPractice,
+    BestPracticeTranslation,
     BuildingBlock,
+    BuildingBlockTranslation,
     Challenge,
     Ecosystem,
     GbfTarget,
@@ -76,6 +79,7 @@ from tests.factories import (
     UserFactory,
     country,
     theme,
+    translation,
     work_area,
 )
 
@@ -165,35 +169,45 @@ def portal() -> Portal:
         image_width=2400,
         image_height=1000,
     )
-    return Portal(
-        {
-            Country: vietnam,
-            Organization: agency,
-            Membership: agency.membership,
-            FocalPoint: focal_point,
-            User: member,
-            ProtectedArea: area,
-            ManagementEffectivenessEvaluation: evaluation,
-            TransboundaryArea: transboundary,
-            WorkArea: area_of_work,
-            FocalActivity: focal_activity,
-            Activity: activity,
-            ActivityOrganization: role,
-            ActivityDocument: document,
-            FundingProposal: proposal,
-            GbfTarget: target,
-            Theme: theme("sustainable-tourism"),
-            Ecosystem: Ecosystem.objects.first(),
-            Challenge: Challenge.objects.first(),
-            BestPractice: practice,
-            BuildingBlock: block,
-            Resource: resource,
-            Story: story,
-            WdpaImport: wdpa_import,
-            CountryStatistics: statistics,
-            HomeHero: hero,
-        }
+    records = {
+        Country: vietnam,
+        Organization: agency,
+        Membership: agency.membership,
+        FocalPoint: focal_point,
+        User: member,
+        ProtectedArea: area,
+        ManagementEffectivenessEvaluation: evaluation,
+        TransboundaryArea: transboundary,
+        WorkArea: area_of_work,
+        FocalActivity: focal_activity,
+        Activity: activity,
+        ActivityOrganization: role,
+        ActivityDocument: document,
+        FundingProposal: proposal,
+        GbfTarget: target,
+        Theme: theme("sustainable-tourism"),
+        Ecosystem: Ecosystem.objects.first(),
+        Challenge: Challenge.objects.first(),
+        BestPractice: practice,
+        BuildingBlock: block,
+        Resource: resource,
+        Story: story,
+        WdpaImport: wdpa_import,
+        CountryStatistics: statistics,
+        HomeHero: hero,
+    }
+    # Every translatable record has a published Vietnamese translation, shown on /vi/.
+    for model, record in list(records.items()):
+        if issubclass(model, Translatable) and model is not BuildingBlock:
+            made = translation(record)
+            records[type(made)] = made
+    records[BuildingBlockTranslation] = BuildingBlockTranslation.objects.create(
+        practice_translation=records[BestPracticeTranslation],
+        original=block,
+        title="Thống nhất tuyến tuần tra",
+        description="Hai bên thống nhất tuyến tuần tra.",
     )
+    return Portal(records)
 
 
 def surfaces(portal: Portal) -> list[str]:
@@ -237,6 +251,21 @@ def surfaces(portal: Portal) -> list[str]:
         "/feeds/best-practices/",
         "/sitemap.xml",
         *(f"/sitemap-{section}.xml" for section in sitemaps),
+        # The same surfaces in Vietnamese, where translations are shown.
+        "/vi/",
+        "/vi/about/",
+        portal[WorkArea].get_absolute_url().replace("/", "/vi/", 1),
+        "/vi/activities/",
+        portal[Activity].get_absolute_url().replace("/", "/vi/", 1),
+        "/vi/knowledge/best-practices/",
+        portal[BestPractice].get_absolute_url().replace("/", "/vi/", 1),
+        "/vi/knowledge/resources/",
+        "/vi/stories/",
+        portal[Story].get_absolute_url().replace("/", "/vi/", 1),
+        portal[Organization].get_absolute_url().replace("/", "/vi/", 1),
+        portal[ProtectedArea].get_absolute_url().replace("/", "/vi/", 1),
+        "/vi/in-numbers/",
+        "/vi/search/?q=patrol",
     ]
 
 
@@ -268,6 +297,20 @@ SHOWN_FIELD = {
     "knowledge.Story": "title",
     "knowledge.HomeHero": "image_alt",
     "countries.CountryStatistics": "national_report_url",
+    # Translations: shown on the /vi/ surfaces.
+    "members.OrganizationTranslation": "description",
+    "members.ProtectedAreaTranslation": "description",
+    "activities.WorkAreaTranslation": "name",
+    "activities.FocalActivityTranslation": "description",
+    "activities.ActivityTranslation": "title",
+    "knowledge.GbfTargetTranslation": "short_title",
+    "knowledge.ThemeTranslation": "name",
+    "knowledge.EcosystemTranslation": "name",
+    "knowledge.ChallengeTranslation": "name",
+    "knowledge.BestPracticeTranslation": "title",
+    "knowledge.BuildingBlockTranslation": "title",
+    "knowledge.ResourceTranslation": "title",
+    "knowledge.StoryTranslation": "title",
 }
 
 NEW_VALUES = {"category": "associate", "role": "host", "method": "imet"}

@@ -69,7 +69,7 @@ def test_a_practices_language_is_named_when_it_is_not_the_pages(client):
 
     def badges(path):
         html = client.get(path).text
-        return re.findall(r'card__meta">.*?· <span>([^<]+)</span>', html, re.S)
+        return re.findall(r'class="badge badge--language"[^>]*>([^<]+)</span>', html)
 
     assert badges("/knowledge/best-practices/") == ["Vietnamese"]
     assert badges("/vi/knowledge/best-practices/") == ["Tiếng Anh"]

@@ -128,7 +128,7 @@ def test_the_detail_page_names_its_work_area_focal_activities_and_targets_in_vie
     html = client.get("/vi/activities/webinar-transboundary/").text
     assert f'lang="vi">{TRANSBOUNDARY_VI}</a></p>' in html
     assert 'lang="vi">Tổ chức đối thoại giữa các quốc gia</a>' in html
-    assert '<span lang="vi">Bảo tồn 30% đất và biển</span>' in html
+    assert "</a>: Bảo tồn 30% đất và biển</li>" in html
     assert f'<span lang="en">{target_4.short_title}</span>' in html
     # The filters of the list name the target in Vietnamese too.
     assert "3. Bảo tồn 30% đất và biển</option>" in client.get("/vi/activities/").text

@@ -1,0 +1,112 @@
+"""The benchmark's pages in Vietnamese (bench/pages.py, issue 17 point 7), on small data.
+
+`make bench` measures them on the scale database and compares their query counts with
+the small one's: these tests keep each page answering, each chosen record what its name
+says, the lists mixing translated and untranslated rows, and the queries of each page the
+same at two sizes with translations present.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from bench.pages import PAGES
+from bench.run import rendering_client
+from bench.scale_command import Command as GenerateScaleData
+from bench.scale_data import ScaleCounts
+from knowledge.models import BestPractice, BestPracticeTranslation, Story, StoryTranslation
+
+pytestmark = pytest.mark.django_db
+
+VIETNAMESE_PAGES = {page.name: page for page in PAGES if page.name.startswith("vi-")}
+
+
+def generate(rows: int) -> None:
+    counts = ScaleCounts(**dict.fromkeys(ScaleCounts.__dataclass_fields__, rows))
+    call_command(
+        GenerateScaleData(),
+        allow_any_database=True,
+        stdout=io.StringIO(),
+        **{name: getattr(counts, name) for name in ScaleCounts.__dataclass_fields__},
+    )
+
+
+def queries(client, url: str) -> int:
+    """The queries of a page once warm, counted as the benchmark counts them."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
+
+
+def test_the_pages_in_vietnamese_are_lists_details_and_searches_on_vi():
+    assert {name: page.kind for name, page in VIETNAMESE_PAGES.items()} == {
+        "vi-best-practices": "list",
+        "vi-activities": "list",
+        "vi-stories": "list",
+        "vi-best-practice-translated": "detail",
+        "vi-best-practice-untranslated": "detail",
+        "vi-search-marked": "search",
+        "vi-search-unmarked": "search",
+    }
+    generate(40)
+    urls = {name: page.url() for name, page in VIETNAMESE_PAGES.items()}
+    assert all(url.startswith("/vi/") for url in urls.values())
+    assert urls["vi-search-marked"] == "/vi/search/?q=b%E1%BA%A3o+t%E1%BB%93n"  # bảo tồn
+    assert urls["vi-search-unmarked"] == "/vi/search/?q=bao+ton"
+
+
+def test_the_translated_practice_has_an_up_to_date_translation_and_the_other_none(client):
+    generate(40)
+    slug_of = {
+        name: VIETNAMESE_PAGES[name].url().rstrip("/").rsplit("/", 1)[1]
+        for name in ("vi-best-practice-translated", "vi-best-practice-untranslated")
+    }
+    translated = BestPractice.objects.get(slug=slug_of["vi-best-practice-translated"])
+    untranslated = BestPractice.objects.get(slug=slug_of["vi-best-practice-untranslated"])
+
+    shown = BestPracticeTranslation.objects.get(original=translated, language="vi")
+    assert shown.is_published
+    assert not shown.is_out_of_date
+    assert translated.language == "en"
+    assert untranslated.language == "en"
+    assert not BestPracticeTranslation.objects.filter(original=untranslated).exists()
+    for name in slug_of:
+        assert client.get(VIETNAMESE_PAGES[name].url()).status_code == 200
+
+
+def test_the_lists_on_vi_mix_translated_and_untranslated_rows(client):
+    generate(40)
+    response = client.get(VIETNAMESE_PAGES["vi-stories"].url())
+    listed = [story.pk for story in response.context["page_obj"]]
+    translations = StoryTranslation.objects.filter(
+        original__in=listed, language="vi", status="published"
+    )
+    untranslated = Story.objects.filter(pk__in=listed).exclude(
+        pk__in=translations.values("original")
+    )
+
+    assert translations.exists()
+    assert untranslated.exists()
+    # Stories read their translations (the worked example of issue 17): both kinds show.
+    html = response.text
+    for translated in translations:
+        assert f'lang="vi"><a href="/vi/stories/{translated.original.slug}/">' in html
+    for story in untranslated.exclude(language="vi"):
+        assert f'lang="en"><a href="/vi/stories/{story.slug}/">{escape(story.title)}</a>' in html
+
+
+def test_queries_of_the_pages_in_vietnamese_do_not_grow_with_the_data():
+    client = rendering_client()
+    generate(30)
+    small = {name: queries(client, page.url()) for name, page in VIETNAMESE_PAGES.items()}
+    generate(120)
+    large = {name: queries(client, page.url()) for name, page in VIETNAMESE_PAGES.items()}
+
+    assert len(small) == 7
+    assert large == small
