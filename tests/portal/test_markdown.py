@@ -19,6 +19,7 @@ from tests.factories import (
     MemberOrganizationFactory,
     ProtectedAreaFactory,
     TransboundaryAreaFactory,
+    translation,
     work_area,
 )
 
@@ -358,6 +359,19 @@ def _activity_outcomes(text):
     return ActivityFactory(outcomes=text)
 
 
+def _translated(factory, field):
+    """A published Vietnamese translation whose `field` holds the text, shown on the
+    original's page in its language."""
+
+    def make(text):
+        original = factory("")
+        made = translation(original, **{field: text})
+        made.get_absolute_url = lambda: "/vi" + original.get_absolute_url()
+        return made
+
+    return make
+
+
 # (model label, field): how to make a public record whose field holds the text. Its page
 # is the record's get_absolute_url().
 PAGE_CASES = {
@@ -367,6 +381,13 @@ PAGE_CASES = {
     ("activities.WorkArea", "description"): _work_area,
     ("activities.Activity", "body"): _activity_body,
     ("activities.Activity", "outcomes"): _activity_outcomes,
+    # Translations, on the original's page in their language.
+    ("members.OrganizationTranslation", "description"): _translated(_organization, "description"),
+    ("members.ProtectedAreaTranslation", "description"): _translated(
+        _protected_area, "description"
+    ),
+    ("activities.ActivityTranslation", "body"): _translated(_activity_body, "body"),
+    ("activities.ActivityTranslation", "outcomes"): _translated(_activity_outcomes, "outcomes"),
 }
 
 
