@@ -20,7 +20,11 @@ class WorkAreaFilter(ChoiceByKeyFilter):
     """A work area chosen by its slug: ?work_area=transboundary-cooperation."""
 
     model = WorkArea
-    defaults = {"label": _("Work area"), "empty_label": _("All work areas")}
+    defaults = {
+        "queryset": WorkArea.objects.translated(),  # options in the reader's language
+        "label": _("Work area"),
+        "empty_label": _("All work areas"),
+    }
 
 
 # Here rather than in knowledge/filters.py, which imports this module: the library's
@@ -42,7 +46,7 @@ class ActivityFilter(SearchFilterSet):
     work_area = WorkAreaFilter()
     focal_activity = django_filters.ModelChoiceFilter(
         field_name="focal_activities",
-        queryset=FocalActivity.objects.select_related("work_area"),
+        queryset=FocalActivity.objects.for_choices(),
         label=_("Focal activity"),
         empty_label=_("All focal activities"),
     )
