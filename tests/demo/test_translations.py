@@ -89,6 +89,17 @@ def test_about_in_english_says_the_same(client, demo):
     assert "Chia sẻ kiến thức" not in main
 
 
+def test_the_home_page_shows_the_work_areas_in_vietnamese(client, demo):
+    html = client.get("/vi/").text
+    section = html.split('id="work-areas-heading"', 1)[1].split("</section>", 1)[0]
+    for slug, text in WORK_AREAS_VI.items():
+        assert f'lang="vi"><a href="/vi/work-areas/{slug}/">{text["name"]}</a></h3>' in section
+        for description in text["focal_activities"]:
+            assert f'<li lang="vi">{description}</li>' in section
+    for name in english_names():
+        assert name not in section
+
+
 @pytest.mark.parametrize("slug", WORK_AREA_SLUGS)
 def test_each_work_area_reads_in_vietnamese(client, demo, slug):
     text = WORK_AREAS_VI[slug]
