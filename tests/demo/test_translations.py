@@ -21,6 +21,7 @@ from demo.members import NBCA
 from demo.translations import (
     BEST_PRACTICES_VI,
     DEHRADUN_STORY,
+    OECMS,
     STORIES_VI,
     WORK_AREA_TEXT,
     WORK_AREAS_VI,
@@ -231,6 +232,16 @@ def test_every_demo_translation_is_published_up_to_date_and_complete(demo):
     assert StoryTranslation.objects.count() == 2 < Story.objects.count()
     assert BestPracticeTranslation.objects.count() == 2 < BestPractice.objects.count()
     assert FocalActivityTranslation.objects.count() == 10
+
+
+def test_the_translations_are_in_the_history_of_the_demo_revision(demo):
+    from reversion.models import Version
+
+    story = StoryTranslation.objects.get(original__slug=DEHRADUN_STORY)
+    block = BuildingBlockTranslation.objects.filter(original__best_practice__slug=OECMS).first()
+    for translation in (story, block):
+        version = Version.objects.get_for_object(translation).get()
+        assert version.revision.get_comment() == "Demo data"
 
 
 def snapshot() -> dict[str, list[dict]]:
