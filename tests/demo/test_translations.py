@@ -17,7 +17,7 @@ from activities.models import (
     WorkArea,
     WorkAreaTranslation,
 )
-from demo.members import NBCA
+from demo.members import DEMO_MEMBER_USERNAME, NBCA
 from demo.translations import (
     BEST_PRACTICES_VI,
     DEHRADUN_STORY,
@@ -181,8 +181,25 @@ def test_an_untranslated_story_on_vi_is_marked_english_with_the_note(client, dem
     assert "Chưa được dịch" in html
 
 
+@pytest.mark.parametrize("slug", list(BEST_PRACTICES_VI))
+def test_the_two_practices_read_in_vietnamese_with_their_blocks(client, demo, slug):
+    from members.models import User
+
+    # The Sundarbans practice is for members: Lan reads it signed in as the demo member.
+    client.force_login(User.objects.get(username=DEMO_MEMBER_USERNAME))
+    text = BEST_PRACTICES_VI[slug]
+    html = client.get(f"/vi/knowledge/best-practices/{slug}/").text
+    assert f'<h1 lang="vi">{escape(text["title"])}</h1>' in html
+    assert "translation-note" not in html
+    for block in text["building_blocks"]:
+        assert f"<h3>{escape(block['title'])}</h3>" in html
+    # Every block is translated: none is marked as another language than the practice.
+    assert '<li class="building-block" lang=' not in html
+    english = client.get(f"/knowledge/best-practices/{slug}/").text
+    assert text["title"] not in english
+
+
 def test_the_two_practices_are_translated_with_all_their_blocks(demo):
-    """The reading of practices on /vi/ is the library's (not on main yet): here, the rows."""
     for slug, text in BEST_PRACTICES_VI.items():
         practice = BestPractice.objects.get(slug=slug)
         translation = practice.translations.get(language="vi")
