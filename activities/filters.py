@@ -21,7 +21,7 @@ class WorkAreaFilter(ChoiceByKeyFilter):
 
     model = WorkArea
     defaults = {
-        "queryset": WorkArea.objects.translated(),  # named in the reader's language
+        "queryset": WorkArea.objects.translated(),  # options in the reader's language
         "label": _("Work area"),
         "empty_label": _("All work areas"),
     }
@@ -46,7 +46,7 @@ class ActivityFilter(SearchFilterSet):
     work_area = WorkAreaFilter()
     focal_activity = django_filters.ModelChoiceFilter(
         field_name="focal_activities",
-        queryset=FocalActivity.objects.select_related("work_area").translated(),
+        queryset=FocalActivity.objects.for_choices(),
         label=_("Focal activity"),
         empty_label=_("All focal activities"),
     )

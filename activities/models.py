@@ -30,6 +30,22 @@ from apap_portal.uploads import DocumentField, PictureField
 from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
+class FocalActivityQuerySet(TranslatableQuerySet):
+    def for_choices(self) -> FocalActivityQuerySet:
+        """The options of a filter, in the reader's language where they are translated."""
+        return self.select_related("work_area").translated(related=("work_area",))
+
+
+class WorkAreaQuerySet(TranslatableQuerySet):
+    def with_focal_activities(self) -> WorkAreaQuerySet:
+        """Work areas with their focal activities, all in the reader's language where they
+        are translated: two queries whatever the number of rows (home, About, a work area)."""
+        focal_activities = FocalActivity.objects.translated()
+        return self.translated().prefetch_related(
+            Prefetch("focal_activities", queryset=focal_activities)
+        )
+
+
 @reversion.register(follow=["focal_activities"], exclude=["translation_source"])
 class WorkArea(Translatable, models.Model):
     translated_fields = ("name", "summary", "description")
@@ -41,7 +57,7 @@ class WorkArea(Translatable, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     translation_source = translation_source_field(*translated_fields)
 
-    objects = TranslatableQuerySet.as_manager()
+    objects = WorkAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -69,7 +85,7 @@ class FocalActivity(Translatable, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     translation_source = translation_source_field(*translated_fields)
 
-    objects = TranslatableQuerySet.as_manager()
+    objects = FocalActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["work_area__order", "order", "id"]

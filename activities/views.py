@@ -43,20 +43,22 @@ class ActivityDetailView(TranslatedDetailMixin, DetailView):
         return Activity.objects.visible_to(self.request.user).for_detail()
 
 
-class WorkAreaDetailView(DetailView):
+class WorkAreaDetailView(TranslatedDetailMixin, DetailView):
     """A work area: its focal activities, latest activities, resources (studies, guidance)
-    and stories (advocacy statements among them)."""
+    and stories (advocacy statements among them), in the reader's language where they can be."""
 
     latest_count = 10
     related_count = 6
 
     def get_queryset(self) -> QuerySet[WorkArea]:
-        return WorkArea.objects.prefetch_related("focal_activities")
+        return WorkArea.objects.with_focal_activities()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activities = Activity.objects.listed_for(self.request.user).filter(work_area=self.object)
-        context["activities"] = activities.for_list()[: self.latest_count]
+        # The cards name the work area: in the reader's language, as the heading does.
+        latest = activities.for_list().translated(related=("work_area",))
+        context["activities"] = latest[: self.latest_count]
         context["activity_count"] = activities.count()
         context["kinds"] = [
             (Activity.Kind(row["kind"]).label, row["total"])

@@ -53,7 +53,7 @@ def home(request):
     user = request.user
     context = {
         **partnership_counters(user),
-        "work_areas": WorkArea.objects.prefetch_related("focal_activities"),
+        "work_areas": WorkArea.objects.with_focal_activities(),
         "latest_stories": Story.objects.listed_for(user).for_list()[:3],
         "upcoming_activities": Activity.objects.listed_for(user)
         .for_list()
@@ -76,7 +76,7 @@ def about(request):
         .order_by()
     )
     totals = {row["membership__category"]: row["total"] for row in memberships}
-    context = {"membership_totals": totals, "work_areas": WorkArea.objects.all()}
+    context = {"membership_totals": totals, "work_areas": WorkArea.objects.with_focal_activities()}
     return render(request, "about.html", context)
 
 

@@ -13,8 +13,10 @@ from demo.activities import load_activities_demo
 from demo.countries import load_countries_demo
 from demo.knowledge import load_knowledge_demo
 from demo.members import load_members_demo
+from demo.translations import load_translations_demo
 
-# Each section's loader, in dependency order (activities and knowledge refer to members).
+# Each section's loader, in dependency order (activities and knowledge refer to members;
+# the translations, last, to the records of every other section).
 # A loader takes `stdout` (None for quiet) and returns, per kind of record, the number
 # created, updated and unchanged: {"organizations": {"created": 13, ...}, ...}.
 DEMO_LOADERS = [
@@ -22,6 +24,7 @@ DEMO_LOADERS = [
     ("activities", load_activities_demo),
     ("knowledge", load_knowledge_demo),
     ("countries", load_countries_demo),
+    ("translations", load_translations_demo),
 ]
 
 
