@@ -386,6 +386,7 @@ PAGE_CASES = {
     ("members.ProtectedAreaTranslation", "description"): _translated(
         _protected_area, "description"
     ),
+    ("activities.WorkAreaTranslation", "description"): _translated(_work_area, "description"),
     ("activities.ActivityTranslation", "body"): _translated(_activity_body, "body"),
     ("activities.ActivityTranslation", "outcomes"): _translated(_activity_outcomes, "outcomes"),
 }
