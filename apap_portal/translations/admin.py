@@ -247,13 +247,18 @@ class TranslationFormMixin:
         self.fields["follows_original"].initial = self._follows_by_default()
         if original is None:
             return
-        language = original.original_language
+        # The translation's fields are marked with the language they are written in.
+        written_in = self.instance.language or self.initial.get("language")
+        if written_in not in dict(site_languages()):
+            written_in = None
         for name in type(original).translated_fields:
             field = self.fields.get(name)
             if field is not None:
-                if self.instance.language:
-                    field.widget.attrs["lang"] = self.instance.language
-                field.widget = OriginalBeside(field.widget, getattr(original, name), language)
+                if written_in:
+                    field.widget.attrs["lang"] = written_in
+                field.widget = OriginalBeside(
+                    field.widget, getattr(original, name), original.original_language
+                )
 
     def _follows_by_default(self) -> bool:
         if self.instance.pk is None:

@@ -531,3 +531,32 @@ def test_every_translatable_records_admin_shows_and_edits_its_translations():
         translations = translations_of(model)
         edited_alone = isinstance(admin.site._registry.get(translations), VersionAdmin)
         assert edited_alone or model_admin.translations_inline, model
+
+
+@pytest.mark.parametrize(
+    "query", ["?original=abc&language=vi", "?original=999999&language=xx", "?language=vi", ""]
+)
+def test_a_bad_or_missing_original_to_translate_is_no_error(editor_client, query):
+    page = editor_client.get(f"/admin/knowledge/bestpracticetranslation/add/{query}")
+    assert page.status_code == 200
+    assert "translation-pair" not in page.text  # nothing to show beside
+    # Saving without choosing what it translates: the form says so.
+    refused = editor_client.post(
+        f"/admin/knowledge/bestpracticetranslation/add/{query}",
+        {
+            "language": "vi",
+            "status": "draft",
+            "title": "Tuần tra",
+            "building_blocks-TOTAL_FORMS": "0",
+            "building_blocks-INITIAL_FORMS": "0",
+        },
+    )
+    assert refused.status_code == 200
+    assert "original" in refused.context["adminform"].form.errors
+
+
+def test_the_translations_fields_are_marked_with_its_language(editor_client, story):
+    page = editor_client.get(add_url(StoryTranslation, story))
+    lead = page.text.split('class="form-row field-lead')[1].split("</textarea>")[0]
+    assert '<textarea name="lead"' in lead
+    assert 'lang="vi"' in lead.split('<textarea name="lead"')[1]
