@@ -5,7 +5,7 @@ server's renderer, under the site's content security policy (no inline script).
 """
 
 from tests.e2e.helpers import BROWSER_TEST
-from tests.factories import BestPracticeFactory
+from tests.factories import BestPracticeFactory, StoryFactory
 
 pytestmark = BROWSER_TEST
 
@@ -35,8 +35,6 @@ def test_the_markdown_preview_shows_the_text_as_the_page_will(open_page, editor)
 
 def test_a_translation_is_typed_beside_its_original(open_page, editor):
     """Emma translates a story: each original field sits left of its Vietnamese field."""
-    from tests.factories import StoryFactory
-
     story = StoryFactory(lead="Rangers met in Dong Nai.", body="They agreed to **share**.")
     page = open_page(user=editor)
     page.goto(f"/admin/knowledge/storytranslation/add/?original={story.pk}&language=vi")
