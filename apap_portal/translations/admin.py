@@ -45,6 +45,12 @@ STATE_LABELS = {
 }
 
 
+NEEDS_THE_TEXT = _(
+    "The original has this text: a published translation needs it too. Translate it, or "
+    "keep the translation a draft."
+)
+
+
 # Which translations are current: expressions for one query
 
 
@@ -293,10 +299,7 @@ class TranslationFormMixin:
                 if self._left_empty(name, cleaned_data) and getattr(original, name):
                     self.add_error(
                         name,
-                        gettext(
-                            "The original has this text: a published translation needs it "
-                            "too. Translate it, or keep the translation a draft."
-                        ),
+                        str(NEEDS_THE_TEXT),
                     )
 
     def _left_empty(self, name: str, cleaned_data) -> bool:
@@ -484,6 +487,15 @@ class PartTranslationFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        chosen = [
+            form.cleaned_data["original"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("original")
+        ]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(
+                gettext("Each part of the original is translated once: reload the page.")
+            )
         if self.instance.status != TranslationStatus.PUBLISHED:
             return
         for form in self.forms:
@@ -495,10 +507,7 @@ class PartTranslationFormSet(forms.BaseInlineFormSet):
                 if empty and getattr(form.part, name):
                     form.add_error(
                         name,
-                        gettext(
-                            "The original has this text: a published translation needs it "
-                            "too. Translate it, or keep the translation a draft."
-                        ),
+                        str(NEEDS_THE_TEXT),
                     )
 
 

@@ -314,6 +314,28 @@ def test_a_published_practices_blocks_fill_what_their_originals_fill(editor_clie
     assert not BestPracticeTranslation.objects.exists()
 
 
+def test_one_block_translated_twice_in_one_post_is_refused_not_an_error(editor_client, practice):
+    page = editor_client.get(add_url(BestPracticeTranslation, practice))
+    data = admin_form_data(page) | {
+        "title": "Tuần tra cộng đồng",
+        "status": "draft",
+        "building_blocks-0-title": "Một",
+        "building_blocks-0-description": "Một.",
+        "building_blocks-1-title": "Hai",
+        "building_blocks-1-description": "Hai.",
+    }
+    data["building_blocks-1-original"] = data["building_blocks-0-original"]  # a forged post
+
+    refused = editor_client.post(add_url(BestPracticeTranslation, practice), data)
+
+    assert refused.status_code == 200
+    formset = refused.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        "Each part of the original is translated once: reload the page."
+    ]
+    assert not BestPracticeTranslation.objects.exists()
+
+
 # Reference data: translations on the record's own page
 
 
