@@ -363,6 +363,25 @@ def test_a_work_areas_translations_are_edited_on_its_page(editor, editor_client)
     assert 'class="translation-pair__original" lang="en"' in page.text
 
 
+REFERENCE_DATA = ["workarea", "focalactivity", "gbftarget", "theme", "ecosystem", "challenge"]
+
+
+@pytest.mark.parametrize("model_name", REFERENCE_DATA)
+def test_each_piece_of_reference_data_shows_and_edits_its_translations(editor_client, model_name):
+    model = next(m for m in admin.site._registry if m._meta.model_name == model_name)
+    record = model.objects.first()
+    made = translation(record, status="draft")
+
+    listed = editor_client.get(changelist(model))
+    assert listed.status_code == 200
+    row = f'href="{change(record)}#translations-group" title="Vietnamese">vi draft</a>'
+    assert row in listed.text
+    page = editor_client.get(change(record))
+    assert page.status_code == 200
+    assert f'name="translations-0-id" value="{made.pk}"' in page.text
+    assert 'class="translation-pair__original" lang="en"' in page.text
+
+
 # Which languages exist, and which are out of date
 
 
