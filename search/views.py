@@ -129,6 +129,7 @@ COLUMNS = (
     "result_slug",
     "result_snippet",
     "result_language",
+    "result_title_language",
 )
 
 
@@ -138,7 +139,8 @@ class SearchResult:
     title: str
     url: str
     snippet: SafeString
-    language: str  # of the title and snippet shown: the translation's or the original's
+    language: str  # of the snippet shown: the translation's or the original's
+    title_language: str  # of the title: the original's where names are not translated
 
 
 class SiteSearch:
@@ -267,6 +269,7 @@ class RankedResults(Pages):
                 result_slug=F("slug"),
                 result_snippet=shown_snippet(rows.model, text, language),
                 result_language=shown_language(rows.model, language),
+                result_title_language=shown_language(rows.model, language, kind.title_field),
             )
             .values(*COLUMNS)
         )
@@ -280,6 +283,7 @@ class RankedResults(Pages):
             url=kind.url(row["result_slug"]),
             snippet=snippet_html(row["result_snippet"]),
             language=row["result_language"],
+            title_language=row["result_title_language"],
         )
 
 

@@ -466,13 +466,19 @@ def shown_field(model: type[models.Model], field: str, language: str | None) -> 
     )
 
 
-def shown_language(model: type[models.Model], language: str | None) -> Value | Case:
-    """The language of the text the reader is shown: the translation's, else the original's."""
+def shown_language(
+    model: type[models.Model], language: str | None, field: str | None = None
+) -> Value | Case:
+    """The language of the text the reader is shown: the translation's, else the original's.
+
+    With `field`, of that field alone: a name that is not translated stays in the original's.
+    """
     if has_field(model, "language"):
         original = Coalesce(NullIf(F("language"), Value("")), Value(default_language()))
     else:
         original = Value(default_language())
-    if language is None or translations_of(model) is None:
+    untranslated = field is not None and field not in getattr(model, "translated_fields", ())
+    if language is None or translations_of(model) is None or untranslated:
         return original
     return Case(
         When(**{f"{TRANSLATED}__isnull": False}, then=Value(language)),

@@ -122,6 +122,27 @@ def test_every_kind_with_translations_is_found_by_its_vietnamese_text(
     assert results(client.get("/search/", {"q": "ven biển"})) == []
 
 
+def test_a_protected_areas_name_keeps_its_own_language_beside_a_translated_description(client):
+    area = ProtectedAreaFactory(name="Kelp Bay Marine Park", description="Kelp forests.")
+    translation(area, description="Rừng tảo bẹ ven biển.")
+    html = client.get("/vi/search/", {"q": "ven biển"}).text
+    assert '<h3 class="search-result__title" lang="en">' in html
+    assert '<p class="search-result__snippet" lang="vi">Rừng tảo bẹ <mark>ven</mark>' in html
+
+
+def test_a_cached_search_sees_a_translation_published_or_unpublished_at_once(client):
+    story = StoryFactory(title="Rangers of Cat Tien", lead="Rangers met.")
+    assert results(client.get("/vi/search/", {"q": "tuần tra"})) == []
+    assert client.get("/vi/stories/", {"q": "tuần tra"}).context["paginator"].count == 0
+    made = translation(story, title="Kiểm lâm", lead="Công tác tuần tra.")
+    assert results(client.get("/vi/search/", {"q": "tuần tra"})) == [("Kiểm lâm", "vi")]
+    assert client.get("/vi/stories/", {"q": "tuần tra"}).context["paginator"].count == 1
+    made.status = "draft"
+    made.save()
+    assert results(client.get("/vi/search/", {"q": "tuần tra"})) == []
+    assert client.get("/vi/stories/", {"q": "tuần tra"}).context["paginator"].count == 0
+
+
 def test_a_record_ranks_by_the_better_of_its_own_and_its_translations_score(client):
     # Anh's story mentions Cattien in its body only; its translation in its title.
     body_only = StoryFactory(title="Anh's diary", lead="A ranger's diary.", body="Near Cattien.")
