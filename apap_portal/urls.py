@@ -35,7 +35,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # Each feed in each language: /feeds/stories/ in English, /vi/feeds/stories/ in Vietnamese.
+    # Each feed in each language: unprefixed in the default one, /<code>/feeds/… in the others.
     path("feeds/stories/", feeds.StoryFeed(), name="feed_stories"),
     path("feeds/stories/atom/", feeds.StoryAtomFeed(), name="feed_stories_atom"),
     path("feeds/best-practices/", feeds.BestPracticeFeed(), name="feed_best_practices"),

@@ -1,8 +1,9 @@
 """RSS and Atom feeds of the library's public items, with Django's syndication framework.
 
-Each feed exists in every site language, at the URL of that language (/feeds/stories/,
-/vi/feeds/stories/): it says its language, shows each item in it where a published
-translation exists (`.translated()`), and links to the pages in that language.
+Each feed exists in every site language, at the URL of that language (/feeds/stories/ in
+the default one, /<code>/feeds/stories/ in the others): it says its language, shows each
+item in it where a published translation exists (`.translated()`), and links to the pages
+in that language.
 """
 
 from django.contrib.auth.models import AnonymousUser
