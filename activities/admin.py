@@ -10,6 +10,7 @@ from activities.models import (
     Activity,
     ActivityDocument,
     ActivityOrganization,
+    ActivityTranslation,
     FocalActivity,
     FundingProposal,
     WorkArea,
@@ -18,6 +19,7 @@ from apap_portal.editing.admin import MarkdownPreviewMixin, export_as_csv, trunc
 from apap_portal.editing.history import revision
 from apap_portal.editing.locking import VersionCheckedAdmin
 from apap_portal.slugs import unique_slug
+from apap_portal.translations.admin import TranslatedOriginalAdmin, TranslationAdmin
 
 
 class FocalActivityInline(admin.TabularInline):
@@ -27,7 +29,9 @@ class FocalActivityInline(admin.TabularInline):
 
 
 @admin.register(WorkArea)
-class WorkAreaAdmin(VersionAdmin):
+class WorkAreaAdmin(TranslatedOriginalAdmin, VersionAdmin):
+    translations_inline = True
+
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -35,7 +39,9 @@ class WorkAreaAdmin(VersionAdmin):
 
 
 @admin.register(FocalActivity)
-class FocalActivityAdmin(VersionAdmin):
+class FocalActivityAdmin(TranslatedOriginalAdmin, VersionAdmin):
+    translations_inline = True
+
     list_display = ["__str__", "work_area", "order"]
     list_filter = ["work_area"]
     list_select_related = ["work_area"]
@@ -115,7 +121,9 @@ ACTIVITY_COLUMNS = [
 
 
 @admin.register(Activity)
-class ActivityAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+class ActivityAdmin(
+    TranslatedOriginalAdmin, MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin
+):
     # What planning reads by: what, when, where, and whether it is on; within 1280 px
     # beside the filters (work area and visibility are filters).
     list_display = [truncated_column("title", _("title")), "kind", "start_date", "place", "status"]
@@ -181,6 +189,12 @@ class ActivityAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
         if len(copies) == 1:
             return redirect("admin:activities_activity_change", copies[0].pk)
         return None
+
+
+@admin.register(ActivityTranslation)
+class ActivityTranslationAdmin(TranslationAdmin, VersionAdmin):
+    search_fields = ["title", "original__title"]
+    markdown_fields = ("body", "outcomes")
 
 
 @admin.register(FundingProposal)

@@ -1,14 +1,20 @@
-"""/sitemap.xml: every public page, in English and Vietnamese, from Django's sitemaps framework.
+"""/sitemap.xml: every public page, in each language it can be read in, from Django's sitemaps.
 
 Each section uses its model's public queryset, the same rule the pages use; members-only
-items and drafts never appear.
+items and drafts never appear. A page of the site (the home page, a list) is listed in
+every site language; a record only in the languages it can be read in: its original's
+and those of its published translations (`get_languages_for_item`,
+`apap_portal.translations.reading.languages_of`), and names only those as alternates.
 
 Django's i18n sitemaps list every item of a section in every language to paginate it:
 every row of the section is read for each of its pages, and twice for the index (to
 count its pages, and to find its latest change) — seconds at scale (100,000 best
 practices). Here a section is paginated lazily (`LanguageVersions`): the index counts
 each section and asks for its latest change, a query each, and a page reads its own rows
-and columns. The rendered sitemaps are cached until what they list changes (`cached_view`).
+and columns, each row with the languages of its translations. A page holds the slots of
+its items in every language, so a page may list fewer URLs than the limit: the pages are
+found by one count, whatever the translations. The rendered sitemaps are cached until
+what they list changes (`cached_view`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
@@ -31,6 +36,8 @@ from django.utils import timezone, translation
 from activities.models import Activity, WorkArea
 from apap_portal.caching import DEFAULT_TIMEOUT, cached
 from apap_portal.seo import site_url
+from apap_portal.translations.models import Translatable
+from apap_portal.translations.reading import languages_of
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Country, Organization, ProtectedArea
 
@@ -40,12 +47,20 @@ class LanguageVersions:
 
     Django's `Sitemap` builds this list whole to paginate it. Its length here is one
     COUNT, and a slice reads only the items it holds (LIMIT/OFFSET): a page of 5,000 URLs
-    is 2,500 items in two languages.
+    is 2,500 items in two languages. Every item holds a slot in each of `languages`; a
+    slice keeps the pairs of the languages the item exists in (`exists_in`), so that
+    the count does not depend on them.
     """
 
-    def __init__(self, items: QuerySet | list, languages: list[str]) -> None:
+    def __init__(
+        self,
+        items: QuerySet | list,
+        languages: list[str],
+        exists_in: Callable[[object], list[str] | set[str]] | None = None,
+    ) -> None:
         self.items = items
         self.languages = languages
+        self.exists_in = exists_in
 
     @cached_property
     def item_count(self) -> int:
@@ -65,7 +80,10 @@ class LanguageVersions:
             for language in self.languages
         ]
         skipped = first_item * per_item
-        return versions[pairs.start - skipped : pairs.stop - skipped]
+        versions = versions[pairs.start - skipped : pairs.stop - skipped]
+        if self.exists_in is None:
+            return versions
+        return [(item, language) for item, language in versions if language in self.exists_in(item)]
 
 
 class LocalizedSitemap(Sitemap):
@@ -79,9 +97,20 @@ class LocalizedSitemap(Sitemap):
 
     @property
     def paginator(self) -> Paginator:
-        # Every item in every language, as Django's `Sitemap.get_languages_for_item` says.
-        languages = self.languages or [code for code, _name in settings.LANGUAGES]
-        return Paginator(LanguageVersions(self.items(), languages), self.limit)
+        # A slot for every item in every language; each item's URLs in the languages
+        # `get_languages_for_item` says.
+        languages = self._languages()
+        versions = LanguageVersions(self.items(), languages, self.get_languages_for_item)
+        return Paginator(versions, self.limit)
+
+    def get_languages_for_item(self, item) -> list[str]:
+        """The languages the item can be read in: every one for a page of the site; for a
+        record, its original's and its published translations' (read with the items)."""
+        languages = self._languages()
+        if not isinstance(item, Translatable):
+            return languages
+        exists = languages_of(item)
+        return [language for language in languages if language in exists]
 
     def location(self, item) -> str:
         """The item's URL in the active language.
@@ -126,7 +155,15 @@ class ModelSitemap(LocalizedSitemap):
     """A section of records: their slug (for the URL) and their last change, nothing more."""
 
     def items(self) -> QuerySet:
-        return self.records().only("slug", "updated_at").order_by("pk")
+        records = self.records()
+        model = records.model
+        if not issubclass(model, Translatable):
+            return records.only("slug", "updated_at").order_by("pk")
+        # The record's language and its translations' languages, in the same query.
+        fields = ["slug", "updated_at"]
+        if any(field.name == "language" for field in model._meta.concrete_fields):
+            fields.append("language")
+        return records.only(*fields).with_languages().order_by("pk")
 
     def records(self) -> QuerySet:
         raise NotImplementedError
@@ -141,7 +178,7 @@ class ModelSitemap(LocalizedSitemap):
 
 class WorkAreaSitemap(LocalizedSitemap):
     def items(self):
-        return WorkArea.objects.all()
+        return WorkArea.objects.with_languages()
 
 
 class OrganizationSitemap(ModelSitemap):

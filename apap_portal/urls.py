@@ -32,6 +32,10 @@ urlpatterns = [
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_section",
     ),
+]
+
+urlpatterns += i18n_patterns(
+    # Each feed in each language: unprefixed in the default one, /<code>/feeds/… in the others.
     path("feeds/stories/", feeds.StoryFeed(), name="feed_stories"),
     path("feeds/stories/atom/", feeds.StoryAtomFeed(), name="feed_stories_atom"),
     path("feeds/best-practices/", feeds.BestPracticeFeed(), name="feed_best_practices"),
@@ -40,9 +44,6 @@ urlpatterns = [
         feeds.BestPracticeAtomFeed(),
         name="feed_best_practices_atom",
     ),
-]
-
-urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),

@@ -13,16 +13,25 @@ from reversion.admin import VersionAdmin
 
 from apap_portal.editing.admin import MarkdownPreviewMixin, export_as_csv, truncated_column
 from apap_portal.editing.locking import VersionCheckedAdmin
+from apap_portal.translations.admin import (
+    PartTranslationInline,
+    TranslatedOriginalAdmin,
+    TranslationAdmin,
+)
 from knowledge.forms import RequestChangesForm
 from knowledge.models import (
     BestPractice,
+    BestPracticeTranslation,
     BuildingBlock,
+    BuildingBlockTranslation,
     Challenge,
     Ecosystem,
     GbfTarget,
     HomeHero,
     Resource,
+    ResourceTranslation,
     Story,
+    StoryTranslation,
     Theme,
 )
 from knowledge.services import (
@@ -36,7 +45,9 @@ CHANGE_FORM_ACTION_FIELD = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
 
 
 @admin.register(GbfTarget)
-class GbfTargetAdmin(VersionAdmin):
+class GbfTargetAdmin(TranslatedOriginalAdmin, VersionAdmin):
+    translations_inline = True
+
     list_display = ["number", "code", "short_title"]
     list_display_links = ["number", "code"]
     list_editable = ["short_title"]
@@ -44,7 +55,9 @@ class GbfTargetAdmin(VersionAdmin):
 
 
 @admin.register(Theme, Ecosystem, Challenge)
-class TaxonomyAdmin(VersionAdmin):
+class TaxonomyAdmin(TranslatedOriginalAdmin, VersionAdmin):
+    translations_inline = True
+
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "description"]
@@ -79,7 +92,11 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(BestPractice)
-class BestPracticeAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+class BestPracticeAdmin(
+    TranslatedOriginalAdmin, MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin
+):
+    # A translation is out of date too when a block changed or has no translation.
+    translated_parts = ("building_blocks",)
     # What the secretariat sorts and reads by, within 1280 px beside the filters; who
     # submitted is on the review queue, visibility and language are filters.
     list_display = [
@@ -338,7 +355,9 @@ class BestPracticeAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin)
 
 
 @admin.register(Resource)
-class ResourceAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+class ResourceAdmin(
+    TranslatedOriginalAdmin, MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin
+):
     list_display = [
         truncated_column("title", _("title")),
         "kind",
@@ -356,7 +375,7 @@ class ResourceAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
+class StoryAdmin(TranslatedOriginalAdmin, MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
     list_display = [
         truncated_column("title", _("title")),
         "kind",
@@ -372,6 +391,36 @@ class StoryAdmin(MarkdownPreviewMixin, VersionCheckedAdmin, VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["related_activity"]
     date_hierarchy = "published_at"
+
+
+# Translations, side by side with their originals (apap_portal.translations.admin)
+
+
+@admin.register(StoryTranslation)
+class StoryTranslationAdmin(TranslationAdmin, VersionAdmin):
+    search_fields = ["title", "original__title"]
+    markdown_fields = ("body",)
+
+
+class BuildingBlockTranslationInline(PartTranslationInline):
+    model = BuildingBlockTranslation
+    fk_name = "practice_translation"
+    fields = ["original", "title", "description", "enabling_factors", "lessons_learned"]
+    markdown_fields = ("description", "enabling_factors", "lessons_learned")
+
+
+@admin.register(BestPracticeTranslation)
+class BestPracticeTranslationAdmin(TranslationAdmin, VersionAdmin):
+    translated_parts = ("building_blocks",)
+    search_fields = ["title", "original__title"]
+    markdown_fields = ("summary", "context", "challenge_description", "impacts", "lessons_learned")
+    inlines = [BuildingBlockTranslationInline]
+
+
+@admin.register(ResourceTranslation)
+class ResourceTranslationAdmin(TranslationAdmin, VersionAdmin):
+    search_fields = ["title", "original__title"]
+    markdown_fields = ("summary",)
 
 
 @admin.register(HomeHero)

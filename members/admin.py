@@ -10,6 +10,7 @@ from reversion.admin import VersionAdmin
 
 from apap_portal.editing.admin import export_as_csv
 from apap_portal.editing.locking import VersionCheckedAdmin, VersionCheckedForm
+from apap_portal.translations.admin import TranslatedOriginalAdmin, TranslationAdmin
 from members.forms import TransboundaryAreaAdminForm
 from members.models import (
     Country,
@@ -17,7 +18,9 @@ from members.models import (
     ManagementEffectivenessEvaluation,
     Membership,
     Organization,
+    OrganizationTranslation,
     ProtectedArea,
+    ProtectedAreaTranslation,
     TransboundaryArea,
     User,
     WdpaImport,
@@ -108,7 +111,7 @@ class HasMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(VersionCheckedAdmin, VersionAdmin):
+class OrganizationAdmin(TranslatedOriginalAdmin, VersionCheckedAdmin, VersionAdmin):
     list_display = ["name", "acronym", "kind", "country", "membership_category", "user_count"]
     list_filter = [HasMembershipFilter, "kind", "membership__category", "country__subregion"]
     list_select_related = ["country", "membership"]
@@ -176,7 +179,7 @@ class EvaluationInline(admin.TabularInline):
 
 
 @admin.register(ProtectedArea)
-class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
+class ProtectedAreaAdmin(TranslatedOriginalAdmin, VersionCheckedAdmin, VersionAdmin):
     list_display = [
         "name",
         "country",
@@ -278,6 +281,16 @@ class ProtectedAreaAdmin(VersionCheckedAdmin, VersionAdmin):
             ]
         )
     ]
+
+
+@admin.register(OrganizationTranslation)
+class OrganizationTranslationAdmin(TranslationAdmin, VersionAdmin):
+    search_fields = ["description", "original__name", "original__acronym"]
+
+
+@admin.register(ProtectedAreaTranslation)
+class ProtectedAreaTranslationAdmin(TranslationAdmin, VersionAdmin):
+    search_fields = ["description", "original__name", "original__original_name"]
 
 
 class TransboundaryAreaForm(VersionCheckedForm, TransboundaryAreaAdminForm):

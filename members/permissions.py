@@ -44,12 +44,26 @@ CONTENT = (
     "members.protectedarea",
     "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
+    # Their translations: each its own record, with its own status and history.
+    "activities.activitytranslation",
+    "activities.workareatranslation",
+    "activities.focalactivitytranslation",
+    "knowledge.bestpracticetranslation",
+    "knowledge.resourcetranslation",
+    "knowledge.storytranslation",
+    "knowledge.themetranslation",
+    "knowledge.ecosystemtranslation",
+    "knowledge.challengetranslation",
+    "knowledge.gbftargettranslation",
+    "members.organizationtranslation",
+    "members.protectedareatranslation",
 )
 # Rows that belong to one record and are edited in its page (admin inlines).
 PARTS = (
     "activities.activityorganization",
     "activities.activitydocument",
     "knowledge.buildingblock",
+    "knowledge.buildingblocktranslation",
     "members.focalpoint",
 )
 

@@ -8,10 +8,15 @@ meet in UNION ALL queries, so whatever the number of matches a page costs two qu
 the ranking of every kind (cached until the content changes), then the page's rows. When
 the full-text search finds nothing in any kind, the misspelling-tolerant trigram search
 on titles runs instead.
+
+Each record's published translation into the reader's language is searched with it, in
+the same ranking query, and a record is shown in that translation where there is one
+(its title, snippet and `lang`): `apap_portal.fulltext.search.scored_branches`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +35,17 @@ from apap_portal.caching import cached
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.fulltext.search).
 from apap_portal.fulltext import search as full_text
-from apap_portal.fulltext.search import allows_near_misses, clean_query, row_snippet, scored
+from apap_portal.fulltext.search import (
+    allows_near_misses,
+    best_first,
+    clean_query,
+    reader_language,
+    scored_branches,
+    shown_field,
+    shown_language,
+    shown_snippet,
+    with_translation,
+)
 from apap_portal.fulltext.snippets import snippet_html
 from apap_portal.pagination import Pages
 from knowledge.models import BestPractice, Resource, Story
@@ -107,7 +122,15 @@ KINDS = (
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 # The columns every kind's rows share, in this order: UNION matches columns by position.
-COLUMNS = ("result_kind", "result_id", "result_title", "result_slug", "result_snippet")
+COLUMNS = (
+    "result_kind",
+    "result_id",
+    "result_title",
+    "result_slug",
+    "result_snippet",
+    "result_language",
+    "result_title_language",
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,8 @@ class SearchResult:
     title: str
     url: str
     snippet: SafeString
+    language: str  # of the snippet shown: the translation's or the original's
+    title_language: str  # of the title: the original's where names are not translated
 
 
 class SiteSearch:
@@ -130,13 +155,14 @@ class SiteSearch:
     def __init__(self, text: str, user):
         self.text = text
         self.user = user
+        self.language = reader_language()
         self.approximate = False
-        self.ranking = self._ranking()
+        self.ranking, self.capped_kinds = self._ranking()
         # Decided for the whole query: a near miss in one kind is no use beside exact
         # matches in another, and "phrases" or -exclusions must not be loosened.
         if not self.ranking and allows_near_misses(text):
             self.approximate = True
-            self.ranking = self._ranking()
+            self.ranking, self.capped_kinds = self._ranking()
         self.counts = {kind.key: 0 for kind in KINDS}
         for kind_key, _key in self.ranking:
             self.counts[kind_key] += 1
@@ -148,33 +174,54 @@ class SiteSearch:
     @property
     def capped(self) -> bool:
         """Whether some kind matched more rows than are ranked (apap_portal.fulltext.search)."""
-        return any(count >= self.max_ranked for count in self.counts.values())
+        return bool(self.capped_kinds)
 
     @property
     def max_ranked(self) -> int:
         return full_text.MAX_RANKED
 
-    def _ranking(self) -> list[tuple[str, int]]:
-        """(kind, key) of every ranked match, best first, from the cache when it is there."""
-        per_kind = [
-            scored(
-                kind.listed_for(self.user),
-                self.text,
-                kind.title_field,
-                approximate=self.approximate,
-            )
-            .annotate(result_kind=Value(kind.key, output_field=models.CharField()))
-            .values_list("result_kind", "pk", "score")
-            for kind in KINDS
-        ]
-        first, *others = per_kind
+    def _ranking(self) -> tuple[list[tuple[str, int]], set[str]]:
+        """(kind, key) of every ranked match, best first, and the kinds that had more matches.
+
+        From the cache when it is there. A kind's own rows and its translations are two
+        branches, each ranking at most MAX_RANKED; a record in both counts once, by its
+        better score.
+        """
+        branches = []
+        for kind in KINDS:
+            for number, branch in enumerate(
+                scored_branches(
+                    kind.listed_for(self.user),
+                    self.text,
+                    kind.title_field,
+                    approximate=self.approximate,
+                    language=self.language,
+                )
+            ):
+                branches.append(
+                    branch.order_by()
+                    .annotate(
+                        result_kind=Value(kind.key, output_field=models.CharField()),
+                        result_branch=Value(number, output_field=models.IntegerField()),
+                    )
+                    .values_list("result_kind", "pk", "score", "result_branch")
+                )
+        first, *others = branches
         union = first.union(*others, all=True).order_by()  # not the first model's ordering
 
-        def best_first() -> list[tuple[str, int]]:
-            rows = sorted(union, key=lambda row: (-row[2], row[0], row[1]))
-            return [(kind_key, key) for kind_key, key, _score in rows]
+        def rank() -> tuple[list[tuple[str, int]], set[str]]:
+            rows = list(union)
+            per_branch = Counter((kind_key, number) for kind_key, _key, _score, number in rows)
+            capped = {
+                kind_key
+                for (kind_key, _number), count in per_branch.items()
+                if count >= full_text.MAX_RANKED
+            }
+            ranking = best_first(((kind_key, key), score) for kind_key, key, score, _n in rows)
+            return ranking, capped
 
-        return cached(("site-search", self.approximate, self.text, union), best_first)
+        key = ("site-search", self.approximate, self.text, self.language, union)
+        return cached(key, rank)
 
     def results(self, kind: SearchableKind | None = None) -> RankedResults:
         ranking = [row for row in self.ranking if kind is None or row[0] == kind.key]
@@ -208,18 +255,21 @@ class RankedResults(Pages):
         return [self._result(found[wanted_row]) for wanted_row in wanted if wanted_row in found]
 
     def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
-        """The rows of `keys` of a kind, as rows of COLUMNS."""
-        rows = kind.listed_for(self.search.user)
-        snippet = row_snippet(rows.model, None if self.search.approximate else self.search.text)
+        """The rows of `keys` of a kind, as rows of COLUMNS, in the reader's language if it can."""
+        language = self.search.language
+        rows = with_translation(kind.listed_for(self.search.user), language)
+        text = None if self.search.approximate else self.search.text
         return (
             rows.filter(pk__any_of=keys)
             .order_by()
             .annotate(
                 result_kind=Value(kind.key, output_field=models.CharField()),
                 result_id=F("pk"),
-                result_title=F(kind.title_field),
+                result_title=shown_field(rows.model, kind.title_field, language),
                 result_slug=F("slug"),
-                result_snippet=snippet,
+                result_snippet=shown_snippet(rows.model, text, language),
+                result_language=shown_language(rows.model, language),
+                result_title_language=shown_language(rows.model, language, kind.title_field),
             )
             .values(*COLUMNS)
         )
@@ -232,6 +282,8 @@ class RankedResults(Pages):
             title=row["result_title"],
             url=kind.url(row["result_slug"]),
             snippet=snippet_html(row["result_snippet"]),
+            language=row["result_language"],
+            title_language=row["result_title_language"],
         )
 
 

@@ -22,10 +22,18 @@ highlighted with the query in its own configuration (`matching`, `row_query`, `r
 "bảo tồn" and "bao ton" both give 'bao' & 'ton', "restoring" still finds "restoration", and
 English rows match and rank exactly as they did. `web_query` is the query in both
 configurations at once, for a search over vectors of any configuration.
+
+A record's published translation into the reader's language is searched with it
+(`scored_translations`: the translation's own vector, in its language's configuration, with
+its own candidates and its own near misses on its title). The record is ranked by the
+better of its own score and its translation's, in the same query (a UNION ALL of both),
+and a result shown in the translation takes its snippet from the translation's text
+(`shown_snippet`). Drafts and translations into other languages are never searched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -39,12 +47,16 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Func, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, ExpressionWrapper, F, FilteredRelation, Func, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.translation import get_language
 
 from apap_portal.caching import cached
 from apap_portal.fulltext.snippets import HighlightedSnippet, snippet_of
+from apap_portal.translations.languages import default_language, site_languages
+from apap_portal.translations.models import Translatable, published_in
 
 SEARCH_CONFIG = "apap"
 # The configuration of records in each language that has its own (members/migrations/0004),
@@ -54,6 +66,8 @@ UNSTEMMED_CONFIG = "apap_simple"
 MAX_QUERY_LENGTH = 200
 # The most matches of one kind a search ranks: the newest ones when more match.
 MAX_RANKED = 1000
+# The alias of each row's published translation into the reader's language in a search.
+TRANSLATED = "_search_translation"
 
 
 def search_config(language_code: str) -> str:
@@ -238,20 +252,6 @@ def ranked_candidates(matches: models.QuerySet) -> models.QuerySet:
     return matches.order_by("-pk").values_list("pk", flat=True)[:MAX_RANKED]
 
 
-def allows_near_misses(text: str) -> bool:
-    """Whether the query is words only: a fallback would betray "phrases" and -exclusions."""
-    return not any(mark in text for mark in ('"', "-", " or ", " OR "))
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """The rows matching a search, best first, as their keys."""
-
-    keys: list[int]
-    approximate: bool  # True when only the misspelling-tolerant fallback matched
-    capped: bool  # True when more rows matched than are ranked (MAX_RANKED)
-
-
 def scored(
     queryset: models.QuerySet, text: str, title_field: str = "title", *, approximate: bool
 ) -> models.QuerySet:
@@ -273,14 +273,154 @@ def scored(
     )
 
 
-def rank(queryset: models.QuerySet, text: str, title_field: str = "title") -> Ranking:
-    """Rank the rows of `queryset` against `text`: one query, two for a misspelling."""
-    keys = list(scored(queryset, text, approximate=False).values_list("pk", flat=True))
+def translations_of(model: type[models.Model]) -> type[models.Model] | None:
+    """The model of `model`'s translations, if its records have any."""
+    if not issubclass(model, Translatable):
+        return None
+    return model._meta.get_field("translations").related_model
+
+
+def has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def reader_language(language: str | None = None) -> str | None:
+    """`language`, or the active one, when it is a site language (None: originals only)."""
+    language = language or get_language()
+    return language if language in dict(site_languages()) else None
+
+
+def with_translation(queryset: models.QuerySet, language: str | None) -> models.QuerySet:
+    """`queryset` with each row's published translation into `language` as `TRANSLATED`.
+
+    A LEFT JOIN on the translation table's unique (original, language) index, made only
+    where an expression reads `TRANSLATED`.
+    """
+    if language is None or translations_of(queryset.model) is None:
+        return queryset
+    condition = published_in(language, "translations__")
+    return queryset.alias(**{TRANSLATED: FilteredRelation("translations", condition=condition)})
+
+
+def scored_translations(
+    queryset: models.QuerySet,
+    text: str,
+    title_field: str = "title",
+    *,
+    approximate: bool,
+    language: str | None,
+) -> models.QuerySet | None:
+    """The rows of `queryset` whose translation into `language` matches `text`, with its `score`.
+
+    Only published translations, in `language` alone, read in its configuration; their
+    candidates are capped as a table's are (`ranked_candidates`), and a near miss is read
+    on the translation's title. None when there is nothing to search: no language, a
+    model without searchable translations, or no translated title for a near miss.
+    """
+    translations = translations_of(queryset.model)
+    if language is None or translations is None or not has_field(translations, "search_vector"):
+        return None
+    if approximate and not has_field(translations, title_field):
+        return None
+    joined = with_translation(queryset, language)
+    if approximate:
+        title = f"{TRANSLATED}__{title_field}"
+        matches = near_misses(joined, text, title)
+        score = TrigramWordSimilarity(text, title)
+    else:
+        query = config_query(text, search_config(language))
+        matches = joined.filter(**{f"{TRANSLATED}__search_vector": query})
+        score = SearchRank(F(f"{TRANSLATED}__search_vector"), query)
+    return (
+        joined.filter(pk__in=ranked_candidates(matches))
+        .annotate(score=score)
+        .order_by("-score", "pk")
+    )
+
+
+def scored_branches(
+    queryset: models.QuerySet,
+    text: str,
+    title_field: str = "title",
+    *,
+    approximate: bool,
+    language: str | None,
+) -> list[models.QuerySet]:
+    """Every way a row of `queryset` can match: its own text, then its translation's.
+
+    Each branch is scored and capped on its own (`scored`, `scored_translations`); a
+    record may come from both, and is then ranked by its better score (`best_first`).
+    """
+    branches = [scored(queryset, text, title_field, approximate=approximate)]
+    translated = scored_translations(
+        queryset, text, title_field, approximate=approximate, language=language
+    )
+    if translated is not None:
+        branches.append(translated)
+    return branches
+
+
+def best_first[K: Hashable](scores: Iterable[tuple[K, float]]) -> list[K]:
+    """The keys by their best score, best first; equal scores in the keys' order."""
+    best: dict[K, float] = {}
+    for key, score in scores:
+        if key not in best or score > best[key]:
+            best[key] = score
+    return sorted(best, key=lambda key: (-best[key], key))
+
+
+def allows_near_misses(text: str) -> bool:
+    """Whether the query is words only: a fallback would betray "phrases" and -exclusions."""
+    return not any(mark in text for mark in ('"', "-", " or ", " OR "))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The rows matching a search, best first, as their keys."""
+
+    keys: list[int]
+    approximate: bool  # True when only the misspelling-tolerant fallback matched
+    capped: bool  # True when more rows matched than are ranked (MAX_RANKED)
+
+
+def ranked(
+    queryset: models.QuerySet, text: str, title_field: str, *, approximate: bool, language
+) -> tuple[list[int], bool]:
+    """The keys matching `text` best first, and whether a branch had more than it ranks."""
+    branches = [
+        branch.order_by()
+        .annotate(branch=Value(number, output_field=models.IntegerField()))
+        .values_list("pk", "score", "branch")
+        for number, branch in enumerate(
+            scored_branches(queryset, text, title_field, approximate=approximate, language=language)
+        )
+    ]
+    first, *others = branches
+    rows = list(first.union(*others, all=True).order_by() if others else first)
+    per_branch = [0] * len(branches)
+    for _key, _score, number in rows:
+        per_branch[number] += 1
+    keys = best_first((key, score) for key, score, _number in rows)
+    return keys, any(count >= MAX_RANKED for count in per_branch)
+
+
+def rank(
+    queryset: models.QuerySet, text: str, title_field: str = "title", language: str | None = None
+) -> Ranking:
+    """Rank the rows of `queryset` against `text`: one query, two for a misspelling.
+
+    The rows' published translations into `language` (the reader's) are searched with them.
+    """
+    language = reader_language(language)
+    keys, capped = ranked(queryset, text, title_field, approximate=False, language=language)
     approximate = not keys and allows_near_misses(text)
     if approximate:
-        close = scored(queryset, text, title_field, approximate=True)
-        keys = list(close.values_list("pk", flat=True))
-    return Ranking(keys, approximate, capped=len(keys) >= MAX_RANKED)
+        keys, capped = ranked(queryset, text, title_field, approximate=True, language=language)
+    return Ranking(keys, approximate, capped)
 
 
 def row_snippet(model: type[models.Model], text: str | None) -> Func:
@@ -291,6 +431,60 @@ def row_snippet(model: type[models.Model], text: str | None) -> Func:
     if text is None:
         return snippet_of(model.search_snippet_fields, None)
     return snippet_of(model.search_snippet_fields, row_query(model, text), row_config(model))
+
+
+def shown_snippet(model: type[models.Model], text: str | None, language: str | None) -> Func:
+    """Each row's snippet from the text the reader is shown: its translation's where there is one.
+
+    The queryset joins the translation (`with_translation`); without a `language` every row
+    shows its original text (`row_snippet`). Fields that are not translated (a resource's
+    authors) come from the original.
+    """
+    own = row_snippet(model, text)
+    if language is None or translations_of(model) is None:
+        return own
+    fields = tuple(
+        f"{TRANSLATED}__{field}" if field in model.translated_fields else field
+        for field in model.search_snippet_fields
+    )
+    config = search_config(language)
+    translated = snippet_of(fields, None if text is None else config_query(text, config))
+    return Case(
+        When(**{f"{TRANSLATED}__isnull": False}, then=translated),
+        default=own,
+        output_field=models.TextField(),
+    )
+
+
+def shown_field(model: type[models.Model], field: str, language: str | None) -> F | Case:
+    """A field as the reader is shown it: the translation's where there is one."""
+    if language is None or field not in getattr(model, "translated_fields", ()):
+        return F(field)
+    return Case(
+        When(**{f"{TRANSLATED}__isnull": False}, then=F(f"{TRANSLATED}__{field}")),
+        default=F(field),
+    )
+
+
+def shown_language(
+    model: type[models.Model], language: str | None, field: str | None = None
+) -> Value | Case:
+    """The language of the text the reader is shown: the translation's, else the original's.
+
+    With `field`, of that field alone: a name that is not translated stays in the original's.
+    """
+    if has_field(model, "language"):
+        original = Coalesce(NullIf(F("language"), Value("")), Value(default_language()))
+    else:
+        original = Value(default_language())
+    untranslated = field is not None and field not in getattr(model, "translated_fields", ())
+    if language is None or translations_of(model) is None or untranslated:
+        return original
+    return Case(
+        When(**{f"{TRANSLATED}__isnull": False}, then=Value(language)),
+        default=original,
+        output_field=models.CharField(),
+    )
 
 
 def in_order(keys: list[int]) -> Func:
@@ -308,18 +502,24 @@ def search(
 ) -> SearchResults:
     """`queryset`'s rows matching `text`, best first, each with its `snippet` as HTML.
 
+    The rows' published translations into the reader's language are searched too (`rank`).
     The snippet comes from the model's `search_snippet_fields`, for the rows of the page
-    shown only (`apap_portal.fulltext.snippets`).
+    shown only (`apap_portal.fulltext.snippets`); from the translation's text for the rows
+    a queryset read with `.translated()` shows in translation.
 
-    The ranking (the keys, best first) is cached for this queryset and query until the
-    content changes, so the next page, the same search by the next visitor and the facet
+    The ranking (the keys, best first) is cached for this queryset, query and language until
+    the content changes, so the next page, the same search by the next visitor and the facet
     counts start from it; the page's own rows and snippets are read each time.
     """
-    compute = partial(rank, queryset, text, title_field)
-    ranking = cached(("search", text, title_field, queryset), compute) if cache else compute()
-    snippet = row_snippet(queryset.model, None if ranking.approximate else text)
+    language = reader_language()
+    compute = partial(rank, queryset, text, title_field, language)
+    key = ("search", text, title_field, language, queryset)
+    ranking = cached(key, compute) if cache else compute()
+    shown = getattr(queryset, "reading_language", lambda: None)()
+    snippet = shown_snippet(queryset.model, None if ranking.approximate else text, shown)
     results = (
-        queryset.filter(pk__any_of=ranking.keys)
+        with_translation(queryset, shown)
+        .filter(pk__any_of=ranking.keys)
         .annotate(snippet=ExpressionWrapper(snippet, output_field=HighlightedSnippet()))
         .order_by(in_order(ranking.keys), "pk")
     )

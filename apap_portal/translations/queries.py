@@ -127,6 +127,13 @@ class TranslatableQuerySet(models.QuerySet):
             return ""
         return f" translated:{reading.language_now()}:{','.join(reading.related)}"
 
+    def reading_language(self) -> str | None:
+        """The language its records are shown in when read (`.translated()`), else None."""
+        reading = self._translation_reading
+        if reading is None or self._iterable_class is not TranslatedModelIterable:
+            return None
+        return reading.language_now()
+
     def with_languages(self):
         """Annotate `translation_languages`: the languages of its published translations."""
         translations = self.model._meta.get_field("translations").related_model

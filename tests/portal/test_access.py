@@ -52,6 +52,7 @@ from tests.factories import (
     TransboundaryAreaFactory,
     UserFactory,
     country,
+    translation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -333,6 +334,13 @@ CONTENT = [
     "members.membership",
     "members.protectedarea",
     "members.transboundaryarea",
+    # Translations with an admin of their own (those of reference data are inlines).
+    "activities.activitytranslation",
+    "knowledge.bestpracticetranslation",
+    "knowledge.resourcetranslation",
+    "knowledge.storytranslation",
+    "members.organizationtranslation",
+    "members.protectedareatranslation",
 ]
 for label in CONTENT:
     admin_model(label, editor=EDIT, manager=FULL)
@@ -468,6 +476,9 @@ def _make_records(media_root) -> dict:
         "axes.accesslog": AccessLog.objects.create(**attempt),
         "axes.accessfailurelog": AccessFailureLog.objects.create(**attempt),
     }
+    for label in ["activities.activity", "knowledge.bestpractice", "knowledge.resource",
+                  "knowledge.story", "members.organization", "members.protectedarea"]:  # fmt: skip
+        objects[f"{label}translation"] = translation(objects[label])
     slugs = {
         "members/": organization.slug,
         "protected-areas/": area.slug,

@@ -183,15 +183,17 @@ def test_lists_show_the_columns_of_the_work_with_long_titles_cut(editor_client, 
     practices = editor_client.get("/admin/knowledge/bestpractice/")
     activities = editor_client.get("/admin/activities/activity/")
 
-    # Beside the filters, within 1280 px: the checkbox and five columns each.
+    # Beside the filters, within 1280 px: the checkbox, five columns each, and the chips of
+    # the record's translations (tests/translations/test_admin.py).
     assert [column.__name__ if callable(column) else column
             for column in practices.context["cl"].list_display] == [
         "action_checkbox", "title_column", "organization__name_column", "status",
-        "submitted_on", "published_on",
+        "submitted_on", "published_on", "translations_column",
     ]  # fmt: skip
     assert [column.__name__ if callable(column) else column
             for column in activities.context["cl"].list_display] == [
         "action_checkbox", "title_column", "kind", "start_date", "place", "status",
+        "translations_column",
     ]  # fmt: skip
     assert f'<span class="apap-truncate" title="{long_title.strip()}">' in practices.text
     assert 'class="apap-truncate" title="Regional workshop on management effectiveness' in (

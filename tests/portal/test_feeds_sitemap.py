@@ -15,6 +15,7 @@ from tests.factories import (
     ProtectedAreaFactory,
     ResourceFactory,
     StoryFactory,
+    translation,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
@@ -63,7 +64,7 @@ def test_best_practice_feeds_hold_published_public_practices_only(client, librar
     assert atom_titles(client.get("/feeds/best-practices/atom/")) == ["Public patrols"]
 
 
-def test_feed_links_are_absolute_and_language_neutral(client, library):
+def test_the_unprefixed_feed_is_in_the_default_language_whatever_the_browser_asks(client, library):
     root = ET.fromstring(client.get("/feeds/stories/", HTTP_ACCEPT_LANGUAGE="vi").content)
     assert root.find("channel/item/link").text == "http://testserver/stories/public-story/"
 
@@ -73,6 +74,77 @@ def test_pages_announce_the_feeds(client):
     assert '<link rel="alternate" type="application/rss+xml"' in html
     assert 'href="/feeds/stories/"' in html
     assert 'href="/feeds/best-practices/"' in html
+
+
+# Feeds in each language (issue 17): Lan follows APAP's stories in Vietnamese
+
+
+@pytest.fixture
+def translated_library():
+    story = StoryFactory(
+        title="Rangers of Cat Tien", slug="rangers", lead="Rangers met.", kind="news"
+    )
+    translation(story, title="Kiểm lâm Cát Tiên", lead="Các kiểm lâm đã gặp nhau.")
+    StoryFactory(title="Only in English", slug="only-english", lead="Not translated.")
+    practice = BestPracticeFactory(title="Patrols", slug="patrols", summary="Weekly **patrols**.")
+    translation(practice, title="Tuần tra", summary="Tuần tra **hằng tuần**.")
+    translation(StoryFactory(title="Drafted", slug="drafted"), status="draft", title="Bản nháp")
+
+
+def rss_items(response) -> list[tuple[str, str, str]]:
+    """(title, link, description) of each item of an RSS feed."""
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return [
+        (item.findtext("title"), item.findtext("link"), item.findtext("description"))
+        for item in root.iter("item")
+    ]
+
+
+def test_the_vietnamese_story_feed_reads_translated_stories_in_vietnamese(
+    client, translated_library
+):
+    response = client.get("/vi/feeds/stories/")
+    root = ET.fromstring(response.content)
+    assert root.findtext("channel/language") == "vi"
+    assert root.findtext("channel/title") == "Câu chuyện APAP"
+    assert root.findtext("channel/link") == "http://testserver/vi/stories/"
+    items = sorted(rss_items(response))
+    assert items == [
+        ("Drafted", "http://testserver/vi/stories/drafted/", items[0][2]),
+        ("Kiểm lâm Cát Tiên", "http://testserver/vi/stories/rangers/", "Các kiểm lâm đã gặp nhau."),
+        ("Only in English", "http://testserver/vi/stories/only-english/", "Not translated."),
+    ]
+    # The English feed is unchanged: English text, English links.
+    english = ET.fromstring(client.get("/feeds/stories/").content)
+    assert english.findtext("channel/language") == "en"
+    assert sorted(title for title, _link, _text in rss_items(client.get("/feeds/stories/"))) == [
+        "Drafted",
+        "Only in English",
+        "Rangers of Cat Tien",
+    ]
+    assert "Kiểm lâm" not in client.get("/feeds/stories/atom/").text
+
+
+def test_the_vietnamese_best_practice_feeds_read_translations(client, translated_library):
+    assert rss_items(client.get("/vi/feeds/best-practices/")) == [
+        (
+            "Tuần tra",
+            "http://testserver/vi/knowledge/best-practices/patrols/",
+            "<p>Tuần tra <strong>hằng tuần</strong>.</p>",
+        )
+    ]
+    atom = client.get("/vi/feeds/best-practices/atom/")
+    assert atom_titles(atom) == ["Tuần tra"]
+    assert 'xml:lang="vi"' in atom.text
+    assert atom_titles(client.get("/feeds/best-practices/atom/")) == ["Patrols"]
+
+
+def test_vietnamese_pages_announce_the_vietnamese_feeds(client):
+    head = client.get("/vi/").text.split("</head>")[0]
+    assert 'type="application/rss+xml" title="Câu chuyện APAP" href="/vi/feeds/stories/"' in head
+    assert 'href="/vi/feeds/best-practices/"' in head
+    assert 'href="/feeds/stories/"' not in head
 
 
 def sitemap_locations(client) -> set[str]:
@@ -89,7 +161,9 @@ def sitemap_locations(client) -> set[str]:
     return locations
 
 
-def test_sitemap_lists_public_items_in_both_languages_and_nothing_else(client, library):
+def test_sitemap_lists_public_items_in_the_languages_they_exist_in_and_nothing_else(
+    client, library
+):
     MemberOrganizationFactory(slug="korea-national-park-service")
     ProtectedAreaFactory(slug="open-park")
     ProtectedAreaFactory(slug="closed-park", visibility="members")
@@ -100,20 +174,22 @@ def test_sitemap_lists_public_items_in_both_languages_and_nothing_else(client, l
 
     locations = sitemap_locations(client)
 
+    # The site's own pages and the countries' profiles, in every language.
+    for path in ("/", "/stories/", "/countries/", "/countries/vnm/"):
+        assert f"http://testserver{path}" in locations, path
+        assert f"http://testserver/vi{path.rstrip('/')}/".replace("/vi//", "/vi/") in locations
+    # Records without a translation, in their own language only.
     for path in (
-        "/",
         "/knowledge/best-practices/public-patrols/",
         "/stories/public-story/",
         "/protected-areas/open-park/",
         "/activities/open-forum/",
         "/knowledge/resources/open-guidelines/",
         "/members/korea-national-park-service/",
-        "/work-areas/knowledge-capacity/",
-        "/countries/",
-        "/countries/vnm/",
     ):
         assert f"http://testserver{path}" in locations, path
-        assert f"http://testserver/vi{path.rstrip('/')}/".replace("/vi//", "/vi/") in locations
+        assert f"http://testserver/vi{path}" not in locations, path
+    assert "http://testserver/work-areas/knowledge-capacity/" in locations
     hidden = ("members-patrols", "draft-patrols", "members-story", "draft-story",
               "future-story", "closed-park", "members-webinar", "members-guidelines")  # fmt: skip
     for slug in hidden:
@@ -162,7 +238,7 @@ def test_language_versions_slice_like_the_list_django_builds():
 def test_sections_are_paginated_by_whole_items(client, small_pages):
     slugs = [f"patrols-{n}" for n in range(5)]
     for slug in slugs:
-        BestPracticeFactory(slug=slug)
+        translation(BestPracticeFactory(slug=slug))
 
     index = sitemap_page_locations(client, "/sitemap.xml")
     section = "http://testserver/sitemap-best-practices.xml"
@@ -244,8 +320,10 @@ def test_a_scheduled_story_bounds_how_long_the_sitemaps_are_kept():
 @pytest.mark.parametrize("rows", [3, 30])
 def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, rows):
     """Intended to prevent reading every row: a count per section, and a page's own rows."""
-    for _ in range(rows):
-        BestPracticeFactory()
+    for number in range(rows):
+        practice = BestPracticeFactory()
+        if number % 2:
+            translation(practice)  # its languages are read with it
         StoryFactory()
         ActivityFactory()
         ProtectedAreaFactory()
@@ -256,8 +334,92 @@ def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, ro
     # 17. release
     with django_assert_num_queries(17):
         assert client.get("/sitemap.xml").status_code == 200
-    # 1. savepoint  2. the items counted  3. the page's items
-    # 4. the next scheduled story  5. release
+    # 1. savepoint  2. the items counted  3. the page's items, with their translations'
+    # languages  4. the next scheduled story  5. release
     with django_assert_num_queries(5):
         page = client.get("/sitemap-best-practices.xml")
-    assert page.content.count(b"<url>") == 2 * rows
+    assert page.content.count(b"<url>") == rows + rows // 2
+
+
+# Each record in the languages it can be read in (issue 17)
+
+
+def alternates(client, path: str) -> dict[str, dict[str, str]]:
+    """Each URL a sitemap page lists, with its alternates: {url: {hreflang: href}}."""
+    urlset = ET.fromstring(client.get(path).content)
+    return {
+        url.findtext(f"{SITEMAP}loc"): {
+            link.get("hreflang"): link.get("href")
+            for link in url.iter("{http://www.w3.org/1999/xhtml}link")
+        }
+        for url in urlset.iter(f"{SITEMAP}url")
+    }
+
+
+def test_a_record_is_listed_in_its_original_language_and_its_published_translations(client):
+    translated = StoryFactory(slug="translated")
+    translation(translated)
+    StoryFactory(slug="untranslated")
+    translation(StoryFactory(slug="drafted"), status="draft")
+    vietnamese = StoryFactory(slug="viet", language="vi")
+    # A record written in a language the site is not read in is read on the default pages.
+    StoryFactory(slug="thai", language="th")
+
+    urls = alternates(client, "/sitemap-stories.xml")
+    site = "http://testserver"
+    both = {
+        "en": f"{site}/stories/translated/",
+        "vi": f"{site}/vi/stories/translated/",
+        "x-default": f"{site}/stories/translated/",
+    }
+    assert urls == {
+        f"{site}/stories/translated/": both,
+        f"{site}/vi/stories/translated/": both,
+        f"{site}/stories/untranslated/": {
+            "en": f"{site}/stories/untranslated/",
+            "x-default": f"{site}/stories/untranslated/",
+        },
+        f"{site}/stories/drafted/": {
+            "en": f"{site}/stories/drafted/",
+            "x-default": f"{site}/stories/drafted/",
+        },
+        f"{site}/vi/stories/viet/": {"vi": f"{site}/vi/stories/viet/"},
+        f"{site}/stories/thai/": {
+            "en": f"{site}/stories/thai/",
+            "x-default": f"{site}/stories/thai/",
+        },
+    }
+    # Its English translation adds the English page of a story written in Vietnamese.
+    translation(vietnamese, language="en")
+    assert set(alternates(client, "/sitemap-stories.xml")[f"{site}/vi/stories/viet/"]) == {
+        "en",
+        "vi",
+        "x-default",
+    }
+
+
+def test_the_site_pages_are_listed_in_every_language(client):
+    urls = alternates(client, "/sitemap-pages.xml")
+    assert set(urls["http://testserver/about/"]) == {"en", "vi", "x-default"}
+    assert "http://testserver/vi/about/" in urls
+
+
+def test_pages_of_a_section_hold_the_slots_of_their_items_in_every_language(client, small_pages):
+    """Untranslated items leave their Vietnamese slot empty: fewer URLs, the same pages."""
+    practices = [BestPracticeFactory(slug=f"patrols-{n}") for n in range(5)]
+    for practice in practices[1::2]:
+        translation(practice)
+    section = "http://testserver/sitemap-best-practices.xml"
+    index = sitemap_page_locations(client, "/sitemap.xml")
+    assert [loc for loc in index if loc.startswith(section)] == [
+        section,
+        f"{section}?p=2",
+        f"{section}?p=3",
+    ]
+    url = "http://testserver{}/knowledge/best-practices/patrols-{}/".format
+    pages = [entries(client, f"/sitemap-best-practices.xml?p={page}") for page in (1, 2, 3)]
+    assert pages == [
+        [url("", 0), url("", 1), url("/vi", 1)],
+        [url("", 2), url("", 3), url("/vi", 3)],
+        [url("", 4)],
+    ]

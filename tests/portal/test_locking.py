@@ -21,11 +21,24 @@ from django.test import Client
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 
-from activities.models import Activity, FundingProposal
+from activities.models import Activity, ActivityTranslation, FundingProposal
 from apap_portal.editing.locking import VersionCheckedAdmin, VersionedModel
-from knowledge.models import BestPractice, Resource, Story
+from knowledge.models import (
+    BestPractice,
+    BestPracticeTranslation,
+    Resource,
+    ResourceTranslation,
+    Story,
+    StoryTranslation,
+)
 from knowledge.services import best_practice_publish
-from members.models import Organization, ProtectedArea, TransboundaryArea
+from members.models import (
+    Organization,
+    OrganizationTranslation,
+    ProtectedArea,
+    ProtectedAreaTranslation,
+    TransboundaryArea,
+)
 from tests.factories import (
     ActivityFactory,
     ActivityOrganizationFactory,
@@ -336,6 +349,13 @@ def test_every_versioned_model_is_edited_through_version_checked_admins():
         BestPractice,
         Resource,
         Story,
+        # Translations, each locked on its own (tests/translations/test_admin.py).
+        ActivityTranslation,
+        BestPracticeTranslation,
+        OrganizationTranslation,
+        ProtectedAreaTranslation,
+        ResourceTranslation,
+        StoryTranslation,
     }
     for model in versioned:
         assert isinstance(admin.site._registry[model], VersionCheckedAdmin), model

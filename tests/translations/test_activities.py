@@ -208,13 +208,13 @@ def test_the_lists_filters_name_work_areas_and_focal_activities_in_vietnamese(cl
 
 def test_the_lists_search_finds_the_activity_and_shows_it_translated(client, activity):
     translated(activity)
-    response = client.get("/vi/activities/", {"q": "neighbours"})
+    response = client.get("/vi/activities/", {"q": "láng giềng"})
     assert [a.title for a in response.context["object_list"]] == [
         "Hội thảo trực tuyến về bảo tồn xuyên biên giới"
     ]
-    # The snippet comes from the original's text (the search reads it): marked English.
-    assert '<p class="search-snippet" lang="en">' in response.text
-    assert "<mark>neighbours</mark>" in response.text
+    # The snippet comes from the text shown, the translation's, and says so.
+    assert '<p class="search-snippet" lang="vi">' in response.text
+    assert "<mark>láng</mark> <mark>giềng</mark>" in response.text
 
 
 def test_home_shows_the_upcoming_activities_in_vietnamese(client, activity):
