@@ -576,7 +576,9 @@ class TranslatedOriginalAdmin:
         )
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "translations_column"]
+        # Beside the record's name, where a list wider than the screen still shows it.
+        first, *rest = super().get_list_display(request)
+        return [first, "translations_column", *rest]
 
     def get_list_filter(self, request):
         parts = self.translated_parts

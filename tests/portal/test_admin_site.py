@@ -184,16 +184,16 @@ def test_lists_show_the_columns_of_the_work_with_long_titles_cut(editor_client, 
     activities = editor_client.get("/admin/activities/activity/")
 
     # Beside the filters, within 1280 px: the checkbox, five columns each, and the chips of
-    # the record's translations (tests/translations/test_admin.py).
+    # the record's translations beside its title (tests/translations/test_admin.py).
     assert [column.__name__ if callable(column) else column
             for column in practices.context["cl"].list_display] == [
-        "action_checkbox", "title_column", "organization__name_column", "status",
-        "submitted_on", "published_on", "translations_column",
+        "action_checkbox", "title_column", "translations_column", "organization__name_column",
+        "status", "submitted_on", "published_on",
     ]  # fmt: skip
     assert [column.__name__ if callable(column) else column
             for column in activities.context["cl"].list_display] == [
-        "action_checkbox", "title_column", "kind", "start_date", "place", "status",
-        "translations_column",
+        "action_checkbox", "title_column", "translations_column", "kind", "start_date", "place",
+        "status",
     ]  # fmt: skip
     assert f'<span class="apap-truncate" title="{long_title.strip()}">' in practices.text
     assert 'class="apap-truncate" title="Regional workshop on management effectiveness' in (
