@@ -122,10 +122,10 @@ class TranslatableQuerySet(models.QuerySet):
 
     def cache_key_suffix(self) -> str:
         """What a cache key holding this queryset must add to its SQL: the language read in."""
-        reading = self._translation_reading
-        if reading is None or self._iterable_class is not TranslatedModelIterable:
+        language = self.reading_language()
+        if language is None:
             return ""
-        return f" translated:{reading.language_now()}:{','.join(reading.related)}"
+        return f" translated:{language}:{','.join(self._translation_reading.related)}"
 
     def reading_language(self) -> str | None:
         """The language its records are shown in when read (`.translated()`), else None."""
@@ -146,23 +146,3 @@ class TranslatableQuerySet(models.QuerySet):
                 .values("language")
             )
         )
-
-
-def show_translations(records: list, language: str | None = None) -> list:
-    """Show each record of `records` (already read) in `language`: one query per model.
-
-    For rows a joined read cannot serve: the parts of a UNION (the calendar).
-    """
-    language = language or get_language()
-    by_model: dict[type, dict] = {}
-    for record in records:
-        by_model.setdefault(type(record), {})[record.pk] = record
-    for model, records_by_key in by_model.items():
-        translations = model._meta.get_field("translations").related_model
-        for translation in translations._base_manager.filter(
-            published_in(language), original_id__in=list(records_by_key)
-        ).only("original_id", *model.translated_fields):
-            records_by_key[translation.original_id].show_translation(
-                language, {field: getattr(translation, field) for field in model.translated_fields}
-            )
-    return records
