@@ -178,6 +178,8 @@ PUBLIC_PAGES = [
     "in-numbers/",
     "countries/",
     "countries/<iso3>/",
+    "data/",
+    "data/catalog.jsonld",
     "robots.txt",
 ]
 for route in PUBLIC_PAGES:
