@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from activities.calendar import activities_calendar, activity_calendar_file, calendar_activities
 from activities.filters import ActivityFilter
+from activities.linked_data import activity_data
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
 from apap_portal.translations.reading import TranslatedDetailMixin
@@ -42,6 +43,11 @@ class ActivityListView(FilterView):
 class ActivityDetailView(TranslatedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = activity_data(self.request, self.object)
+        return context
 
 
 class WorkAreaDetailView(TranslatedDetailMixin, DetailView):
