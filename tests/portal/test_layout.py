@@ -13,11 +13,9 @@ from tests.factories import (
     ProtectedAreaFactory,
     StoryFactory,
 )
+from tests.portal.test_structured_data import DATA_BLOCK
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
-
-# A detail page's schema.org description: JSON, in which no "<" can end the element.
-DATA_BLOCK = re.compile(r'<script type="application/ld\+json">\{[^<]*\}</script>')
 
 
 @pytest.fixture
