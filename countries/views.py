@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from countries.coverage import coverage_of
+from countries.linked_data import country_data
 from countries.models import COUNTRY_ORDERS, DEFAULT_ORDER, countries_with_coverage
 from countries.profiles import AreaGroup, SiteTally, profile_for
 from members.models import Country, GovernanceType, IucnCategory, Realm
@@ -41,6 +42,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         "coverage": coverage_of(statistics) if statistics else (),
         "profile": profile,
         "area_tables": area_tables(profile.protected_areas, profile.oecms),
+        "structured_data": country_data(request, country),
     }
     return render(request, "countries/country_detail.html", context)
 

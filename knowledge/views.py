@@ -18,6 +18,7 @@ from activities.models import Activity
 from apap_portal.caching import cached
 from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
+from knowledge.linked_data import best_practice_data, resource_data, story_data
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea
 
@@ -132,6 +133,9 @@ class BestPracticeDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, D
             and ProtectedArea.objects.listed_for(self.request.user).filter(pk=area.pk).exists()
         )
         context["protected_area"] = area if visible_area else None
+        context["structured_data"] = best_practice_data(
+            self.request, self.object, context["protected_area"]
+        )
         return context
 
 
@@ -154,6 +158,7 @@ class ResourceDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, Detai
         context["original"] = next(
             (edition for edition in editions if edition.pk == resource.translation_of_id), None
         )
+        context["structured_data"] = resource_data(self.request, resource)
         return context
 
 
@@ -176,4 +181,5 @@ class StoryDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailVi
             .exists()
         )
         context["related_activity"] = story.related_activity if visible_activity else None
+        context["structured_data"] = story_data(self.request, story)
         return context

@@ -27,6 +27,7 @@ from members.filters import (
     OrganizationFilter,
     ProtectedAreaFilter,
 )
+from members.linked_data import organization_data, protected_area_data
 from members.map_tiles import Tile, tile_body
 from members.models import (
     Audience,
@@ -81,6 +82,7 @@ class OrganizationDetailView(DescribedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_contact_emails"] = is_member_or_staff(self.request.user)
+        context["structured_data"] = organization_data(self.request, self.object)
         return context
 
 
@@ -99,6 +101,11 @@ class ProtectedAreaListView(FilterView):
 class ProtectedAreaDetailView(DescribedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = protected_area_data(self.request, self.object)
+        return context
 
 
 @require_GET

@@ -165,6 +165,7 @@ PUBLIC_PAGES = [
     "transboundary/",
     "activities/",
     "activities/calendar.ics",
+    "activities/<slug:slug>/event.ics",
     "activities/<slug:slug>/",
     "work-areas/<slug:slug>/",
     "knowledge/",
