@@ -320,6 +320,7 @@ SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost"
 OPEN_DATA_LICENCE_URL = env.str(
     "OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+OPEN_DATA_LICENCE_NAME = env.str("OPEN_DATA_LICENCE_NAME", default="CC BY 4.0")
 WDPA_TERMS_URL = "https://www.protectedplanet.net/en/legal"
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(

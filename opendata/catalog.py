@@ -62,6 +62,10 @@ class Dataset:
         return settings.WDPA_TERMS_URL if self.wdpa else settings.OPEN_DATA_LICENCE_URL
 
     @property
+    def licence_name(self) -> str:
+        return "" if self.wdpa else settings.OPEN_DATA_LICENCE_NAME
+
+    @property
     def landing_path(self) -> str:
         return reverse(self.landing_url_name)
 

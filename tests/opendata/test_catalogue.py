@@ -113,6 +113,7 @@ def test_the_data_page_lists_every_dataset_in_the_readers_language(client):
     assert 'href="/activities/calendar.ics"' in english.text
     assert 'href="/data/catalog.jsonld"' in english.text
     assert "The WDPA's terms of use" in english.text
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in english.text
 
     vietnamese = client.get("/vi/data/")
     assert vietnamese.status_code == 200
