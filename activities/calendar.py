@@ -97,12 +97,15 @@ def new_calendar() -> Calendar:
 
 
 def activities_calendar(
-    activities: Iterable[Activity], absolute_url, name: str = "APAP activities"
+    activities: Iterable[Activity], absolute_url, name: str | None = None
 ) -> bytes:
-    """An iCalendar feed of the activities; `absolute_url(activity)` gives each one's link."""
+    """An iCalendar feed of the activities; `absolute_url(activity)` gives each one's link.
+
+    Named in the active language, as a subscriber's calendar app lists it.
+    """
     calendar = new_calendar()
     # A subscription: named, and fetched again twice a day.
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", name or _("APAP activities"))
     calendar.add("x-wr-timezone", timezone.get_default_timezone_name())
     calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
