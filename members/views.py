@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from apap_portal.caching import cached
+from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
 from members.filters import (
     BoundingBox,
@@ -84,6 +85,12 @@ class OrganizationDetailView(DescribedDetailMixin, DetailView):
         return context
 
 
+class OrganizationPdfView(PdfProfileMixin, OrganizationDetailView):
+    """A member's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
+
+
 class ProtectedAreaListView(FilterView):
     filterset_class = ProtectedAreaFilter
     paginate_by = settings.PAGINATE_BY
@@ -99,6 +106,12 @@ class ProtectedAreaListView(FilterView):
 class ProtectedAreaDetailView(DescribedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
+
+
+class ProtectedAreaPdfView(PdfProfileMixin, ProtectedAreaDetailView):
+    """A protected area's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
 
 
 @require_GET
