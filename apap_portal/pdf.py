@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -74,16 +75,19 @@ class StaticFilesOnly(URLFetcher):
         ):
             return None
         name = unquote(parts.path.removeprefix(self.static_path))
-        if not name or ".." in Path(name).parts:
+        if not name or name.startswith("/") or ".." in PurePosixPath(name).parts:
             return None
         # Collected files (with hashed names, outside development), then the sources.
         try:
             collected = Path(staticfiles_storage.path(name))
-        except (NotImplementedError, ValueError):  # storage without local paths
+        except (NotImplementedError, SuspiciousFileOperation):  # no local paths; outside
             collected = None
         if collected is not None and collected.is_file():
             return collected
-        found = finders.find(name)
+        try:
+            found = finders.find(name)
+        except SuspiciousFileOperation:
+            return None
         return Path(found) if found else None
 
 

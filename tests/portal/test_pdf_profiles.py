@@ -181,6 +181,9 @@ def test_each_detail_page_links_its_pdf(client, practice, area, organization):
         "http://testserver/media/resources/guidelines.pdf",  # not a static file
         "http://testserver/static/../apap_portal/settings.py",
         "http://testserver/static/%2e%2e/apap_portal/settings.py",
+        "http://testserver/static//etc/passwd",
+        "http://testserver/static/%2Fetc%2Fpasswd",
+        "http://testserver/static/css\\..\\..\\apap_portal\\settings.py",
         "file:///etc/passwd",
         "data:text/css,body{}",
         "http://testserver/static/css/no-such-file.css",
