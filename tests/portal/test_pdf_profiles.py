@@ -145,6 +145,17 @@ def test_a_cached_pdf_costs_only_the_lookup(
     assert second.content == first.content
 
 
+def test_every_kind_of_profile_is_cached_after_its_lookup(
+    client, practice, area, organization, django_assert_num_queries
+):
+    CountryStatisticsFactory()
+    for url in pdf_urls(practice, area, organization).values():
+        first = client.get(url)
+        # 1. the lookup: the record visible to the visitor, by its slug (or ISO3 code)
+        with django_assert_num_queries(1):
+            assert client.get(url).content == first.content
+
+
 def test_an_edit_of_the_record_or_of_what_it_shows_makes_a_new_pdf(client, practice):
     url = reverse("knowledge:bestpractice_pdf", args=[practice.slug])
     assert "Community patrols in Cuc Phuong" in text_of(client.get(url))
@@ -155,6 +166,17 @@ def test_an_edit_of_the_record_or_of_what_it_shows_makes_a_new_pdf(client, pract
     block.title = "Patrol routes agreed with the villages"
     block.save()
     assert "Patrol routes agreed with the villages" in text_of(client.get(url))
+
+
+def test_a_country_pdf_follows_its_statistics_and_its_protected_areas(client):
+    statistics = CountryStatisticsFactory()
+    url = reverse("countries:pdf", args=["vnm"])
+    assert "7.57 %" in text_of(client.get(url))
+    statistics.pa_land_percent = "9.25"
+    statistics.save()
+    assert "9.25 %" in text_of(client.get(url))
+    ProtectedAreaFactory(country=country("VNM"), name="Bach Ma National Park")
+    assert "1 protected areas" in text_of(client.get(url))
 
 
 def test_a_protected_area_made_members_only_is_no_longer_sent_from_the_cache(client, area):
