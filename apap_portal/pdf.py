@@ -3,9 +3,9 @@
 A profile is the detail page's own template and context, rendered in another layout
 (`pdf/profile.html`: the APAP letterhead, the page's address and the day it was printed,
 page numbers in the footer), then laid out on A4 by WeasyPrint with the print
-stylesheets of our static files. WeasyPrint fetches only our static files
-(`StaticFilesOnly`): a template, or a description written by a member, can make it read
-nothing else — no network, no file outside the static files.
+stylesheets of our static files. WeasyPrint fetches only our static and media files
+(`OurFilesOnly`): a template, or a description written by a member, can make it read
+nothing else — no network, no other file.
 
 A PDF takes a few hundred milliseconds to lay out, so its bytes are cached
 (`apap_portal.caching.cached`) until a table it read changes: the request that finds
@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,53 +43,67 @@ CACHE_NAME = "pdf-profile"
 LAYOUT = "pdf/profile.html"
 
 
-class StaticFilesOnly(URLFetcher):
-    """WeasyPrint's fetcher, reading our static files and refusing anything else.
+class OurFilesOnly(URLFetcher):
+    """WeasyPrint's fetcher, reading our static and media files and refusing anything else.
 
-    A URL is read only when it is on the site being rendered (`base_url`) under
-    STATIC_URL and names a file of the static files; anything else — another host, a
-    `file:` or `data:` URL, a path out of the static files — fails, and WeasyPrint
-    leaves the resource out.
+    A URL is read only when it is on the site being rendered (`base_url`), under
+    STATIC_URL (a file of the static files: the stylesheets, the letterhead's logo) or
+    MEDIA_URL (a stored upload: the pictures of the records the page shows, which the
+    visitor may see since the page shows them; Markdown allows no image). Anything else
+    — another host, a `file:` or `data:` URL, a path out of those files — fails, and
+    WeasyPrint leaves the resource out: no network, no other file.
     """
 
     def __init__(self, base_url: str):
         super().__init__()
         site = urlsplit(base_url)
         self.origin = (site.scheme, site.netloc)
-        self.static_path = "/" + settings.STATIC_URL.strip("/") + "/"
+        self.readers = {
+            "/" + settings.STATIC_URL.strip("/") + "/": static_file,
+            "/" + settings.MEDIA_URL.strip("/") + "/": media_file,
+        }
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        path = self.static_file(url)
-        if path is None:
-            raise URLFetchingError(f"Not one of the portal's static files: {url}")
-        content_type, _encoding = mimetypes.guess_type(path.name)
+        content = self.read(url)
+        if content is None:
+            raise URLFetchingError(f"Not one of the portal's static or media files: {url}")
+        content_type, _encoding = mimetypes.guess_type(urlsplit(url).path)
         return URLFetcherResponse(
-            url,
-            path.read_bytes(),
-            headers={"Content-Type": content_type or "application/octet-stream"},
+            url, content, headers={"Content-Type": content_type or "application/octet-stream"}
         )
 
-    def static_file(self, url: str) -> Path | None:
+    def read(self, url: str) -> bytes | None:
         parts = urlsplit(url)
-        if (parts.scheme, parts.netloc) != self.origin or not parts.path.startswith(
-            self.static_path
-        ):
+        if (parts.scheme, parts.netloc) != self.origin:
             return None
-        name = unquote(parts.path.removeprefix(self.static_path))
-        if not name or name.startswith("/") or ".." in PurePosixPath(name).parts:
-            return None
-        # Collected files (with hashed names, outside development), then the sources.
-        try:
-            collected = Path(staticfiles_storage.path(name))
-        except (NotImplementedError, SuspiciousFileOperation):  # no local paths; outside
-            collected = None
-        if collected is not None and collected.is_file():
-            return collected
-        try:
-            found = finders.find(name)
-        except SuspiciousFileOperation:
-            return None
-        return Path(found) if found else None
+        for prefix, reader in self.readers.items():
+            if parts.path.startswith(prefix):
+                name = unquote(parts.path.removeprefix(prefix))
+                if not name or name.startswith("/") or ".." in PurePosixPath(name).parts:
+                    return None
+                try:
+                    return reader(name)
+                except (OSError, SuspiciousFileOperation):  # absent, or outside
+                    return None
+        return None
+
+
+def static_file(name: str) -> bytes | None:
+    """A static file: collected (hashed names, outside development), else from its source."""
+    try:
+        collected = Path(staticfiles_storage.path(name))
+    except NotImplementedError:  # a storage without local paths
+        collected = None
+    if collected is not None and collected.is_file():
+        return collected.read_bytes()
+    found = finders.find(name)
+    return Path(found).read_bytes() if found else None
+
+
+def media_file(name: str) -> bytes:
+    """An upload, from wherever uploads are kept (MEDIA_ROOT, or S3-compatible storage)."""
+    with default_storage.open(name) as upload:
+        return upload.read()
 
 
 def render_pdf(request: HttpRequest, template_name: str | list[str], context: dict) -> bytes:
@@ -96,7 +111,7 @@ def render_pdf(request: HttpRequest, template_name: str | list[str], context: di
     base_url = site_url(request) + "/"
     context = {"layout": LAYOUT, "prepared_on": timezone.localdate(), **context}
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly(base_url)).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=OurFilesOnly(base_url)).write_pdf()
 
 
 def pdf_response(content: bytes, name: str) -> HttpResponse:

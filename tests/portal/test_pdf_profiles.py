@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from apap_portal.pdf import StaticFilesOnly
+from apap_portal.pdf import OurFilesOnly
 from tests.factories import (
     BestPracticeFactory,
     BuildingBlockFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     country,
     translation,
 )
+from tests.portal.test_pictures import photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cache]
 
@@ -193,14 +194,16 @@ def test_each_detail_page_links_its_pdf(client, practice, area, organization):
         assert f'href="{url}"' in page.content.decode(), url
 
 
-# WeasyPrint reads our static files and nothing else
+# WeasyPrint reads our static and media files and nothing else
 
 
 @pytest.mark.parametrize(
     "url",
     [
         "https://example.org/static/css/site.css",  # another site
-        "http://testserver/media/resources/guidelines.pdf",  # not a static file
+        "http://testserver/media/resources/no-such-upload.pdf",
+        "http://testserver/media/../apap_portal/settings.py",
+        "http://testserver/elsewhere/apap_portal/settings.py",
         "http://testserver/static/../apap_portal/settings.py",
         "http://testserver/static/%2e%2e/apap_portal/settings.py",
         "http://testserver/static//etc/passwd",
@@ -211,13 +214,30 @@ def test_each_detail_page_links_its_pdf(client, practice, area, organization):
         "http://testserver/static/css/no-such-file.css",
     ],
 )
-def test_the_fetcher_refuses_anything_but_our_static_files(url):
-    fetcher = StaticFilesOnly("http://testserver/")
-    with pytest.raises(OSError, match="Not one of the portal's static files"):
+def test_the_fetcher_refuses_anything_but_our_static_and_media_files(url, media_root):
+    fetcher = OurFilesOnly("http://testserver/")
+    with pytest.raises(OSError, match="Not one of the portal's static or media files"):
         fetcher(url)
 
 
-def test_the_fetcher_reads_our_static_files():
-    response = StaticFilesOnly("http://testserver/")("http://testserver/static/css/pdf.css")
+def test_the_fetcher_reads_our_static_and_media_files(media_root):
+    fetcher = OurFilesOnly("http://testserver/")
+    response = fetcher("http://testserver/static/css/pdf.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
+    (media_root / "logos").mkdir()
+    (media_root / "logos" / "agency.png").write_bytes(b"\x89PNG not really")
+    response = fetcher("http://testserver/media/logos/agency.png")
+    assert response.read() == b"\x89PNG not really"
+    assert response.content_type == "image/png"
+
+
+def test_a_cover_picture_is_printed(client, media_root):
+    def images(practice) -> int:
+        response = client.get(reverse("knowledge:bestpractice_pdf", args=[practice.slug]))
+        return sum(len(page.images) for page in PdfReader(io.BytesIO(response.content)).pages)
+
+    pictured = BestPracticeFactory(cover_image_alt="Rangers on patrol")
+    pictured.cover_image.save("patrol.jpg", photo(size=(1200, 800)))
+    # The letterhead's logo is SVG: drawn, not an image.
+    assert (images(pictured), images(BestPracticeFactory())) == (1, 0)
