@@ -16,11 +16,12 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal.caching import cached
+from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.linked_data import best_practice_data, resource_data, story_data
 from knowledge.models import BestPractice, Resource, Story
-from members.models import ProtectedArea
+from members.models import ProtectedArea, audience_of
 
 LATEST_PRACTICES = 6
 
@@ -137,6 +138,12 @@ class BestPracticeDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, D
             self.request, self.object, context["protected_area"]
         )
         return context
+
+
+class BestPracticePdfView(PdfProfileMixin, BestPracticeDetailView):
+    """A best practice as a printable PDF: to whoever may see its page, or 404."""
+
+    audience_of = staticmethod(audience_of)
 
 
 class ResourceDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailView):

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from apap_portal.caching import cached
+from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
 from members.filters import (
     BoundingBox,
@@ -86,6 +87,12 @@ class OrganizationDetailView(DescribedDetailMixin, DetailView):
         return context
 
 
+class OrganizationPdfView(PdfProfileMixin, OrganizationDetailView):
+    """A member's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
+
+
 class ProtectedAreaListView(FilterView):
     filterset_class = ProtectedAreaFilter
     paginate_by = settings.PAGINATE_BY
@@ -106,6 +113,12 @@ class ProtectedAreaDetailView(DescribedDetailMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = protected_area_data(self.request, self.object)
         return context
+
+
+class ProtectedAreaPdfView(PdfProfileMixin, ProtectedAreaDetailView):
+    """A protected area's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
 
 
 @require_GET

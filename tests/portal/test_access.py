@@ -157,10 +157,12 @@ PUBLIC_PAGES = [
     "accessibility/",
     "members/",
     "members/<slug:slug>/",
+    "members/<slug:slug>/pdf/",
     "protected-areas/",
     "protected-areas/map.geojson",
     "protected-areas/map/<int:zoom>/<int:x>/<int:y>.geojson",
     "protected-areas/<slug:slug>/",
+    "protected-areas/<slug:slug>/pdf/",
     "protected-areas/<slug:slug>/boundary.geojson",
     "transboundary/",
     "activities/",
@@ -171,6 +173,7 @@ PUBLIC_PAGES = [
     "knowledge/",
     "knowledge/best-practices/",
     "knowledge/best-practices/<slug:slug>/",
+    "knowledge/best-practices/<slug:slug>/pdf/",
     "knowledge/resources/",
     "knowledge/resources/<slug:slug>/",
     "stories/",
@@ -181,6 +184,7 @@ PUBLIC_PAGES = [
     "countries/<iso3>/",
     "data/",
     "data/catalog.jsonld",
+    "countries/<iso3>/pdf/",
     "robots.txt",
 ]
 for route in PUBLIC_PAGES:
