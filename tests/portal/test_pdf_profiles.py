@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from apap_portal.pdf import OurFilesOnly
@@ -97,6 +98,9 @@ def test_the_vietnamese_pdf_shows_the_translation(client, practice, area):
     with_translation = text_of(client.get(f"/vi/knowledge/best-practices/{practice.slug}/pdf/"))
     assert "Tuần tra cộng đồng ở Cúc Phương" in with_translation
     assert "Trang 1 / " in with_translation
+    # The day it was made, as Vietnamese writes a date ("5 tháng 12 năm 2026").
+    today = timezone.localdate()
+    assert f"Lập ngày {today.day} tháng {today.month} năm {today.year}" in with_translation
     assert "Rừng đá vôi nhiệt đới." in text_of(client.get(f"/vi/protected-areas/{area.slug}/pdf/"))
     # The English PDF keeps the original.
     english = text_of(client.get(f"/knowledge/best-practices/{practice.slug}/pdf/"))
