@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from countries.coverage import coverage_of
+from countries.downloads import countries_csv
 from countries.models import COUNTRY_ORDERS, DEFAULT_ORDER, countries_with_coverage
 from countries.profiles import AreaGroup, SiteTally, profile_for
 from members.models import Country, GovernanceType, IucnCategory, Realm
@@ -22,6 +23,8 @@ def country_list(request: HttpRequest) -> HttpResponse:
     order = request.GET.get("sort", DEFAULT_ORDER)
     if order not in COUNTRY_ORDERS:
         order = DEFAULT_ORDER  # a link from elsewhere may carry anything: no error for it
+    if request.GET.get("format") == "csv":
+        return countries_csv(request, countries_with_coverage(order))
     context = {"countries": countries_with_coverage(order), "order": order}
     return render(request, "countries/country_list.html", context)
 

@@ -16,7 +16,9 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal.caching import cached
+from apap_portal.downloads import DownloadableListMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
+from knowledge.downloads import best_practices_csv, resources_csv, stories_csv
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.models import BestPractice, Resource, Story
 from members.models import ProtectedArea
@@ -55,7 +57,7 @@ def index(request):
     )
 
 
-class LibraryListView(FilterView):
+class LibraryListView(DownloadableListMixin, FilterView):
     """A list of the library: facets with their counts, search, pagination."""
 
     paginate_by = settings.PAGINATE_BY
@@ -73,6 +75,7 @@ class LibraryListView(FilterView):
 
 class BestPracticeListView(LibraryListView):
     filterset_class = BestPracticeFilter
+    downloads = {"csv": best_practices_csv}
     template_name = "knowledge/bestpractice_list.html"
 
     def get_queryset(self) -> QuerySet[BestPractice]:
@@ -82,6 +85,7 @@ class BestPracticeListView(LibraryListView):
 
 class ResourceListView(LibraryListView):
     filterset_class = ResourceFilter
+    downloads = {"csv": resources_csv}
     template_name = "knowledge/resource_list.html"
 
     def get_queryset(self) -> QuerySet[Resource]:
@@ -90,6 +94,7 @@ class ResourceListView(LibraryListView):
 
 class StoryListView(LibraryListView):
     filterset_class = StoryFilter
+    downloads = {"csv": stories_csv}
     template_name = "knowledge/story_list.html"
 
     def get_queryset(self) -> QuerySet[Story]:
