@@ -210,6 +210,7 @@ class DownloadableListMixin:
     `downloads` maps a format to a function of (request, the filtered rows) that answers
     it; the rows are those the page lists (its visibility, filters and search). Wrong
     filter values answer 400 naming the parameter, where the page shows them by the field.
+    The page links each format (`download_formats`, templates/includes/downloads.html).
     """
 
     downloads: ClassVar[Mapping[str, Callable[[HttpRequest, QuerySet], Any]]] = {}
@@ -222,3 +223,6 @@ class DownloadableListMixin:
         if filterset.is_bound and not filterset.is_valid():
             return bad_filters_response(filterset.errors)
         return answer(request, filterset.qs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(download_formats=tuple(self.downloads), **kwargs)

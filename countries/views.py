@@ -25,7 +25,11 @@ def country_list(request: HttpRequest) -> HttpResponse:
         order = DEFAULT_ORDER  # a link from elsewhere may carry anything: no error for it
     if request.GET.get("format") == "csv":
         return countries_csv(request, countries_with_coverage(order))
-    context = {"countries": countries_with_coverage(order), "order": order}
+    context = {
+        "countries": countries_with_coverage(order),
+        "order": order,
+        "download_formats": ("csv",),
+    }
     return render(request, "countries/country_list.html", context)
 
 

@@ -102,3 +102,9 @@ def test_activities_download_query_count_does_not_grow(client, django_assert_num
     # targets as subqueries, their translation joined
     with django_assert_num_queries(3):
         assert len(csv_table(client.get(ACTIVITIES, {"format": "csv"}))) == rows
+
+
+def test_the_activity_list_links_its_csv_with_its_filters(client):
+    ActivityFactory(start_date=datetime.date(2023, 4, 27))
+    html = client.get(ACTIVITIES, {"year": "2023"}).text
+    assert 'href="?year=2023&amp;format=csv" download>Download CSV</a>' in html

@@ -37,3 +37,8 @@ def test_countries_download_query_count_is_constant(
     with django_assert_num_queries(3):
         rows = csv_table(client.get("/countries/", {"format": "csv"}))
     assert sum(1 for row in rows if row["statistics_as_of"]) == len(with_statistics)
+
+
+def test_the_countries_list_links_its_csv_in_its_order(client):
+    html = client.get("/countries/", {"sort": "sea"}).text
+    assert 'href="?sort=sea&amp;format=csv" download>Download CSV</a>' in html

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from knowledge.views import BestPracticeListView
 from tests.downloads import body_of, csv_header, csv_table
 from tests.factories import (
     BestPracticeFactory,
@@ -227,3 +228,20 @@ def test_stories_download_query_count_does_not_grow(client, django_assert_num_qu
     # 1. savepoint  2. release  3. the rows, their translation joined
     with django_assert_num_queries(3):
         assert len(csv_table(client.get(STORIES, {"format": "csv"}))) == rows
+
+
+# The links on the lists
+
+
+def test_each_list_links_its_downloads_with_its_filters_but_not_its_page(client, monkeypatch):
+    monkeypatch.setattr(BestPracticeListView, "paginate_by", 1)
+    BestPracticeFactory(title="Mangrove replanting")
+    BestPracticeFactory(title="Mangrove nurseries")
+    html = client.get(BEST_PRACTICES, {"q": "mangrove", "page": "2"}).text
+    assert 'href="?q=mangrove&amp;format=csv" download>Download CSV</a>' in html
+    assert "GeoJSON" not in html  # best practices have no point of their own
+
+
+def test_the_download_links_read_in_vietnamese(client):
+    StoryFactory()
+    assert ">Tải xuống CSV</a>" in client.get("/vi" + STORIES).text

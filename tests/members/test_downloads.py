@@ -143,3 +143,12 @@ def test_protected_areas_download_query_count_does_not_grow(
         assert len(csv_table(client.get(AREAS, {"format": "csv"}))) == rows
     with django_assert_num_queries(3):
         assert len(geojson_of(client.get(AREAS, {"format": "geojson"}))["features"]) == rows
+
+
+def test_the_protected_area_list_links_csv_and_geojson_with_its_filters(client):
+    ProtectedAreaFactory(iucn_category="II")
+    html = client.get(AREAS, {"iucn_category": "II"}).text
+    assert 'href="?iucn_category=II&amp;format=csv" download>Download CSV</a>' in html
+    assert 'href="?iucn_category=II&amp;format=geojson" download>Download GeoJSON</a>' in html
+    MemberOrganizationFactory()
+    assert 'href="?format=csv" download>Download CSV</a>' in client.get(MEMBERS).text
