@@ -107,15 +107,22 @@ def geojson_lines(features: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield "]}\n"
 
 
+def json_value(value):
+    """A value as a GeoJSON property: dates in ISO 8601, decimals as numbers; lists stay lists
+    (JSON has no formulas to neutralise)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
 def point_feature(longitude, latitude, properties: Mapping[str, Any]) -> dict:
-    """A GeoJSON Feature at a point (WGS 84 degrees), its properties as CSV cells show them."""
+    """A GeoJSON Feature at a point (WGS 84 degrees) with `properties` (`json_value`)."""
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
-        "properties": {
-            name: value.isoformat() if isinstance(value, datetime.date) else value
-            for name, value in properties.items()
-        },
+        "properties": {name: json_value(value) for name, value in properties.items()},
     }
 
 

@@ -103,7 +103,10 @@ def test_a_formula_in_an_area_name_is_kept_as_text(client):
 
 
 def test_protected_areas_geojson_is_points_with_the_list_attributes(client):
-    ProtectedAreaFactory(name="Chitwan National Park", slug="chitwan", iucn_category="II")
+    chitwan = ProtectedAreaFactory(
+        name="Chitwan National Park", slug="chitwan", iucn_category="II", reported_area_km2="952.63"
+    )
+    chitwan.countries.add(country("IND"))
     ProtectedAreaFactory(name="Annapurna", iucn_category="VI")
     ProtectedAreaFactory(name="Somewhere", iucn_category="II", latitude=None, longitude=None)
     response = client.get(AREAS, {"format": "geojson", "iucn_category": "II"})
@@ -117,6 +120,8 @@ def test_protected_areas_geojson_is_points_with_the_list_attributes(client):
     properties = feature["properties"]
     assert properties["url"] == "http://testserver/protected-areas/chitwan/"
     assert (properties["iucn_category"], properties["country"]) == ("II", "NPL")
+    assert (properties["reported_area_km2"], properties["countries"]) == (952.63, ["IND"])
+    assert "latitude" not in properties  # the point says it
 
 
 def test_protected_areas_geojson_of_no_area_is_an_empty_collection(client):
