@@ -25,6 +25,7 @@ from django.http import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from apap_portal.fulltext.search import shown_field, shown_language, with_translation
@@ -89,10 +90,17 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     return _attach(HttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE), filename)
 
 
+def _streamed(lines: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type=content_type)
+    # Private: a member and the public are sent different rows at the same URL, and a
+    # shared cache (a CDN) must not hand one's file to the other.
+    patch_cache_control(response, private=True)
+    return _attach(response, filename)
+
+
 def streamed_csv(filename: str, header: Iterable[str], rows: Iterable[Iterable]):
     """A CSV download written while its rows are read (`download_rows`)."""
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
-    return _attach(response, filename)
+    return _streamed(csv_lines(header, rows), CSV_CONTENT_TYPE, filename)
 
 
 def geojson_lines(features: Iterable[Mapping[str, Any]]) -> Iterator[str]:
@@ -127,8 +135,8 @@ def point_feature(longitude, latitude, properties: Mapping[str, Any]) -> dict:
 
 
 def streamed_geojson(filename: str, features: Iterable[Mapping[str, Any]]):
-    response = StreamingHttpResponse(geojson_lines(features), content_type=GEOJSON_CONTENT_TYPE)
-    return _attach(response, filename)
+    """A GeoJSON download written while its features are read."""
+    return _streamed(geojson_lines(features), GEOJSON_CONTENT_TYPE, filename)
 
 
 def download_rows(rows: QuerySet) -> Iterator:

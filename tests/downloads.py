@@ -16,6 +16,7 @@ def csv_table(response) -> list[dict[str, str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="apap-')
+    assert "private" in response["Cache-Control"]  # members get rows the public does not
     text = body_of(response)
     assert text.startswith("\ufeff"), "a byte-order mark, which spreadsheets need for ư"
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -29,4 +30,5 @@ def csv_header(response) -> list[str]:
 def geojson_of(response) -> dict:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
+    assert "private" in response["Cache-Control"]
     return json.loads(body_of(response))
