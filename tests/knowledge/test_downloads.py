@@ -217,8 +217,12 @@ def test_stories_download_in_vietnamese_where_translated(client):
 
 
 def test_a_formula_in_a_story_title_is_kept_as_text(client):
+    StoryFactory(title='=HYPERLINK("https://evil.example")')
     StoryFactory(title="@SUM(A1:A9)")
-    assert titles(client.get(STORIES, {"format": "csv"})) == ["'@SUM(A1:A9)"]
+    assert titles(client.get(STORIES, {"format": "csv"})) == [
+        '\'=HYPERLINK("https://evil.example")',
+        "'@SUM(A1:A9)",
+    ]
 
 
 @pytest.mark.parametrize("rows", [3, 60])

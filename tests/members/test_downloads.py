@@ -39,8 +39,12 @@ def test_members_download_the_filtered_directory(client):
 
 
 def test_a_formula_in_a_member_name_is_kept_as_text(client):
-    MemberOrganizationFactory(name="+cmd|' /C calc'!A0")
-    assert names(client.get(MEMBERS, {"format": "csv"})) == ["'+cmd|' /C calc'!A0"]
+    MemberOrganizationFactory(name='=HYPERLINK("https://evil.example")', slug="a")
+    MemberOrganizationFactory(name="+cmd|' /C calc'!A0", slug="b")
+    assert names(client.get(MEMBERS, {"format": "csv"})) == [
+        "'+cmd|' /C calc'!A0",
+        '\'=HYPERLINK("https://evil.example")',
+    ]
 
 
 def test_members_download_with_a_bad_filter_answers_400_naming_it(client):
