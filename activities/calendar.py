@@ -86,19 +86,40 @@ def activity_event(activity: Activity, absolute_url: str) -> Event:
     return event
 
 
-def activities_calendar(
-    activities: Iterable[Activity], absolute_url, name: str = "APAP activities"
-) -> bytes:
-    """An iCalendar file of the activities; `absolute_url(activity)` gives each one's link."""
+def new_calendar() -> Calendar:
+    """An empty iCalendar object as the portal publishes it (feed or single event)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def activities_calendar(
+    activities: Iterable[Activity], absolute_url, name: str | None = None
+) -> bytes:
+    """An iCalendar feed of the activities; `absolute_url(activity)` gives each one's link.
+
+    Named in the active language, as a subscriber's calendar app lists it.
+    """
+    calendar = new_calendar()
+    # A subscription: named, and fetched again twice a day.
+    calendar.add("x-wr-calname", name or _("APAP activities"))
     calendar.add("x-wr-timezone", timezone.get_default_timezone_name())
     calendar.add("refresh-interval", datetime.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
     for activity in activities:
         calendar.add_component(activity_event(activity, absolute_url(activity)))
+    return calendar.to_ical()
+
+
+def activity_calendar_file(activity: Activity, absolute_url: str) -> bytes:
+    """One activity to add to a calendar: the feed's event, in a file of its own.
+
+    Without a calendar name or refresh interval: a calendar application adds the event to
+    a calendar of the reader's choice instead of making a new (subscribed) one.
+    """
+    calendar = new_calendar()
+    calendar.add_component(activity_event(activity, absolute_url))
     return calendar.to_ical()

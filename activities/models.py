@@ -245,14 +245,13 @@ class ActivityQuerySet(TranslatableQuerySet, ListedQuerySet):
             .translated(related=("work_area",))
         )
 
+    def for_event(self) -> ActivityQuerySet:
+        """Calendar events: the title and summary in the reader's language where they can."""
+        return self.select_related("country").defer(*LIST_DEFERRED).translated()
+
     def for_calendar(self) -> ActivityQuerySet:
-        """The feed's events: the title and summary in the reader's language where they can."""
-        return (
-            self.select_related("country")
-            .defer(*LIST_DEFERRED)
-            .exclude(status=Activity.Status.CANCELLED)
-            .translated()
-        )
+        """The feed's events: those not cancelled."""
+        return self.for_event().exclude(status=Activity.Status.CANCELLED)
 
 
 @reversion.register(

@@ -7,6 +7,7 @@ app_name = "activities"
 urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/calendar.ics", views.activity_calendar, name="calendar"),
+    path("activities/<slug:slug>/event.ics", views.activity_event, name="activity_event"),
     path(
         "activities/<slug:slug>/",
         views.ActivityDetailView.as_view(),

@@ -3,15 +3,17 @@
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from activities.calendar import activities_calendar, calendar_activities
+from activities.calendar import activities_calendar, activity_calendar_file, calendar_activities
 from activities.downloads import activities_csv
 from activities.filters import ActivityFilter
+from activities.linked_data import activity_data
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
 from apap_portal.downloads import DownloadableListMixin, bad_filters_response
@@ -44,6 +46,11 @@ class ActivityListView(DownloadableListMixin, FilterView):
 class ActivityDetailView(TranslatedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[Activity]:
         return Activity.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = activity_data(self.request, self.object)
+        return context
 
 
 class WorkAreaDetailView(TranslatedDetailMixin, DetailView):
@@ -107,4 +114,18 @@ def activity_calendar(request):
     body = cached(key, build)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="apap-activities.ics"'
+    return response
+
+
+@require_GET
+def activity_event(request, slug: str):
+    """One activity as an iCalendar file, to add to a calendar ("Add to calendar").
+
+    Whoever may open the activity's page may download it (a members-only one answers 404
+    to an anonymous visitor), in the reader's language as the page is.
+    """
+    activity = get_object_or_404(Activity.objects.visible_to(request.user).for_event(), slug=slug)
+    body = activity_calendar_file(activity, request.build_absolute_uri(activity.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{activity.slug}.ics"'
     return response

@@ -5,7 +5,8 @@ before a deep page (OFFSET 10,000 reads and throws away 10,000 rows). `KeyedPage
 a count already known (cached: the facet counts of the library, the activity count) and
 finds a page's rows by their primary keys first: the keys come from an index alone, then
 only the page's own rows are read in full. `PagesInOrder` pages through keys known in
-advance, in order: a search's cached ranking. A Paginator reads either as it reads a
+advance, in order: a search's cached ranking, whose pages are cached with it (their
+snippets cost more to mark than the rows to read). A Paginator reads either as it reads a
 queryset (`apap_portal.fulltext.filters.Listing.pages`).
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+
+from apap_portal.caching import cached
 
 
 class Pages(Sequence):
@@ -60,7 +63,9 @@ class KeyedPages(Pages):
 class PagesInOrder(Pages):
     """Rows whose keys are already known in order (a search's ranking).
 
-    A page is the slice of the keys, then one query for those rows alone.
+    A page is the slice of the keys, then one query for those rows alone, cached until
+    a table it read changes (`apap_portal.caching`): the next visitor reading the same
+    search, or this one coming back to it, reads no row and marks no snippet again.
     """
 
     def __init__(self, queryset: QuerySet, keys: list[int]):
@@ -74,5 +79,9 @@ class PagesInOrder(Pages):
         wanted = self.keys[page]
         if not wanted:
             return []
-        rows = {row.pk: row for row in self.queryset.filter(pk__any_of=wanted)}
-        return [rows[key] for key in wanted if key in rows]
+
+        def read() -> list:
+            rows = {row.pk: row for row in self.queryset.filter(pk__any_of=wanted)}
+            return [rows[key] for key in wanted if key in rows]
+
+        return cached(("rows-in-order", self.queryset, tuple(wanted)), read)

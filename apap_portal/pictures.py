@@ -168,6 +168,9 @@ class Picture:
 
     name: str = ""
     alt: str = ""
+    # The language the alt text is written in (a record read in the reader's language
+    # shows its translation's where there is one): "" when it is the page's own.
+    alt_language: str = ""
     credit: str = ""
     licence: str = ""
     width: int | None = None
@@ -242,6 +245,7 @@ def picture_of(record, field_name: str, *, widths: tuple[int, ...], **fallback) 
     return Picture(
         name=stored.name,
         alt=value(f"{field_name}_alt", ""),
+        alt_language=language_of_field(record, f"{field_name}_alt"),
         credit=value(f"{field_name}_credit", ""),
         licence=value(f"{field_name}_licence", ""),
         width=value(f"{field_name}_width"),
@@ -249,6 +253,15 @@ def picture_of(record, field_name: str, *, widths: tuple[int, ...], **fallback) 
         widths=widths,
         **fallback,
     )
+
+
+def language_of_field(record, field_name: str) -> str:
+    """The language a record's field is shown in: its translation's where it is translated
+    and shown translated (apap_portal.translations), else the record's own; "" for a record
+    that has no language of its own."""
+    if field_name in getattr(record, "translated_fields", ()):
+        return record.shown_language
+    return getattr(record, "original_language", "")
 
 
 def initials(text: str, count: int = 3) -> str:

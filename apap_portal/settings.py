@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "search",
     "in_numbers",
     "countries",
+    "opendata",
     "demo",
 ]
 
@@ -314,6 +315,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
 
 # Maps: tiles are the one request to another server that our pages make.
+# The licence of the open data (/data/): the partnership's own records. Protected areas and
+# the coverage figures come from the WDPA and keep its terms of use.
+OPEN_DATA_LICENCE_URL = env.str(
+    "OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+OPEN_DATA_LICENCE_NAME = env.str("OPEN_DATA_LICENCE_NAME", default="CC BY 4.0")
+WDPA_TERMS_URL = "https://www.protectedplanet.net/en/legal"
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",

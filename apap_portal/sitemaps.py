@@ -145,6 +145,7 @@ class StaticPagesSitemap(LocalizedSitemap):
             "knowledge:resource_list",
             "knowledge:story_list",
             "countries:list",
+            "opendata:index",
         ]
 
     def url_of(self, item) -> str:

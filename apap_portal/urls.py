@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from apap_portal import markdown_preview, media, signin, sitemaps, views
 from knowledge import feeds
+from opendata import views as open_data
 
 handler400 = "apap_portal.errors.bad_request"
 handler403 = "apap_portal.errors.permission_denied"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("markdown-preview/", markdown_preview.preview, name="markdown_preview"),
+    # The DCAT catalogue: one address in every language (its text is English).
+    path("data/catalog.jsonld", open_data.catalogue, name="data_catalogue"),
     path(
         "sitemap.xml",
         sitemaps.index,
@@ -92,6 +95,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),
     path("", include("in_numbers.urls")),
     path("", include("countries.urls")),
+    path("", include("opendata.urls")),
     path("", include("activities.report_urls")),
     prefix_default_language=False,
 )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("countries/", views.country_list, name="list"),
     # Any case: an upper-case code is sent to its lower-case URL, the one to link to.
     re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/$", views.country_detail, name="detail"),
+    re_path(r"^countries/(?P<iso3>[A-Za-z]{3})/pdf/$", views.country_pdf, name="pdf"),
 ]

@@ -6,16 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from apap_portal.pdf import cached_pdf
 from countries.coverage import coverage_of
 from countries.downloads import countries_csv
+from countries.linked_data import country_data
 from countries.models import COUNTRY_ORDERS, DEFAULT_ORDER, countries_with_coverage
 from countries.profiles import AreaGroup, SiteTally, profile_for
-from members.models import Country, GovernanceType, IucnCategory, Realm
+from members.models import Country, GovernanceType, IucnCategory, Realm, audience_of
+
+DETAIL_TEMPLATE = "countries/country_detail.html"
 
 
 @require_GET
@@ -39,17 +44,48 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         return HttpResponsePermanentRedirect(
             reverse("countries:detail", kwargs={"iso3": iso3.lower()})
         )
+    return render(request, DETAIL_TEMPLATE, profile_context(request, iso3))
+
+
+@transaction.non_atomic_requests  # it only reads, and a cached answer needs only the lookup
+@require_GET
+def country_pdf(request: HttpRequest, iso3: str) -> HttpResponse:
+    """The country's profile as a printable PDF (apap_portal.pdf), cached until it changes."""
+    if iso3 != iso3.lower():
+        return HttpResponsePermanentRedirect(
+            reverse("countries:pdf", kwargs={"iso3": iso3.lower()})
+        )
+    # The lookup, on every request; the rest is read inside the cached computation.
+    record = Country.objects.filter(iso3=iso3.upper())
+    if not record.exists():
+        raise Http404("No country found.")
+
+    def page() -> tuple[str, dict]:
+        page_url = request.build_absolute_uri(reverse("countries:detail", kwargs={"iso3": iso3}))
+        return DETAIL_TEMPLATE, {**profile_context(request, iso3), "page_url": page_url}
+
+    return cached_pdf(
+        request,
+        record=record,
+        audience=audience_of(request.user),
+        page=page,
+        name=iso3,
+    )
+
+
+def profile_context(request: HttpRequest, iso3: str) -> dict:
+    """What the country's page shows (and its PDF prints)."""
     country = get_object_or_404(Country.objects.select_related("statistics"), iso3=iso3.upper())
     statistics = getattr(country, "statistics", None)  # None: nothing imported for it
     profile = profile_for(country, request.user)
-    context = {
+    return {
         "country": country,
         "statistics": statistics,
         "coverage": coverage_of(statistics) if statistics else (),
         "profile": profile,
         "area_tables": area_tables(profile.protected_areas, profile.oecms),
+        "structured_data": country_data(request, country),
     }
-    return render(request, "countries/country_detail.html", context)
 
 
 # The protected areas and OECMs side by side, by each dimension

@@ -51,6 +51,7 @@ class TableRow:
     label: str
     cells: tuple[Cell, ...]
     href: str = ""  # the label's link
+    language: str = ""  # the label's, when it is a name not translated into the page's
 
 
 @dataclass(frozen=True)

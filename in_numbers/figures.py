@@ -263,6 +263,7 @@ class ThemeTally:
     name: str
     best_practices: int
     resources: int
+    language: str = ""  # the name's (the reader's where it is translated)
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,13 @@ def theme_tallies(
     """
     themes = Theme.objects.order_by("order", "name").only("pk", "slug", "name").translated()
     tallies = [
-        ThemeTally(theme.slug, theme.name, practices_in[theme.pk], resources_in[theme.pk])
+        ThemeTally(
+            theme.slug,
+            theme.name,
+            practices_in[theme.pk],
+            resources_in[theme.pk],
+            theme.shown_language,
+        )
         for theme in themes
         if practices_in[theme.pk] or resources_in[theme.pk]
     ]

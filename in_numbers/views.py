@@ -368,6 +368,7 @@ def theme_chart(figures: Figures) -> Chart:
                         filtered("knowledge:resource_list", theme=row.key) if row.resources else "",
                     ),
                 ),
+                language=row.language,
             )
             for row in themes
         ),

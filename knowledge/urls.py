@@ -18,6 +18,11 @@ urlpatterns = [
         views.BestPracticeDetailView.as_view(),
         name="bestpractice_detail",
     ),
+    path(
+        "knowledge/best-practices/<slug:slug>/pdf/",
+        views.BestPracticePdfView.as_view(),
+        name="bestpractice_pdf",
+    ),
     path("knowledge/resources/", views.ResourceListView.as_view(), name="resource_list"),
     path(
         "knowledge/resources/<slug:slug>/",

@@ -17,11 +17,13 @@ from django_filters.views import FilterView
 from activities.models import Activity
 from apap_portal.caching import cached
 from apap_portal.downloads import DownloadableListMixin
+from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.downloads import best_practices_csv, resources_csv, stories_csv
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
+from knowledge.linked_data import best_practice_data, resource_data, story_data
 from knowledge.models import BestPractice, Resource, Story
-from members.models import ProtectedArea
+from members.models import ProtectedArea, audience_of
 
 LATEST_PRACTICES = 6
 
@@ -137,7 +139,16 @@ class BestPracticeDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, D
             and ProtectedArea.objects.listed_for(self.request.user).filter(pk=area.pk).exists()
         )
         context["protected_area"] = area if visible_area else None
+        context["structured_data"] = best_practice_data(
+            self.request, self.object, context["protected_area"]
+        )
         return context
+
+
+class BestPracticePdfView(PdfProfileMixin, BestPracticeDetailView):
+    """A best practice as a printable PDF: to whoever may see its page, or 404."""
+
+    audience_of = staticmethod(audience_of)
 
 
 class ResourceDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailView):
@@ -159,6 +170,7 @@ class ResourceDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, Detai
         context["original"] = next(
             (edition for edition in editions if edition.pk == resource.translation_of_id), None
         )
+        context["structured_data"] = resource_data(self.request, resource)
         return context
 
 
@@ -181,4 +193,5 @@ class StoryDetailView(TranslatedDetailMixin, SignInForMembersOnlyMixin, DetailVi
             .exists()
         )
         context["related_activity"] = story.related_activity if visible_activity else None
+        context["structured_data"] = story_data(self.request, story)
         return context

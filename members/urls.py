@@ -11,6 +11,7 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path("members/<slug:slug>/pdf/", views.OrganizationPdfView.as_view(), name="organization_pdf"),
     path(
         "protected-areas/",
         views.ProtectedAreaListView.as_view(),
@@ -35,6 +36,11 @@ urlpatterns = [
         "protected-areas/<slug:slug>/boundary.geojson",
         views.protected_area_boundary,
         name="protectedarea_boundary",
+    ),
+    path(
+        "protected-areas/<slug:slug>/pdf/",
+        views.ProtectedAreaPdfView.as_view(),
+        name="protectedarea_pdf",
     ),
     path(
         "transboundary/",

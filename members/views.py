@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from apap_portal.caching import cached
 from apap_portal.downloads import DownloadableListMixin, absolute_url_builder
+from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
 from members.downloads import organizations_csv, protected_areas_csv, protected_areas_geojson
 from members.filters import (
@@ -28,6 +29,7 @@ from members.filters import (
     OrganizationFilter,
     ProtectedAreaFilter,
 )
+from members.linked_data import organization_data, protected_area_data
 from members.map_tiles import Tile, tile_body
 from members.models import (
     Audience,
@@ -83,7 +85,14 @@ class OrganizationDetailView(DescribedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_contact_emails"] = is_member_or_staff(self.request.user)
+        context["structured_data"] = organization_data(self.request, self.object)
         return context
+
+
+class OrganizationPdfView(PdfProfileMixin, OrganizationDetailView):
+    """A member's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
 
 
 class ProtectedAreaListView(DownloadableListMixin, FilterView):
@@ -102,6 +111,17 @@ class ProtectedAreaListView(DownloadableListMixin, FilterView):
 class ProtectedAreaDetailView(DescribedDetailMixin, DetailView):
     def get_queryset(self) -> QuerySet[ProtectedArea]:
         return ProtectedArea.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = protected_area_data(self.request, self.object)
+        return context
+
+
+class ProtectedAreaPdfView(PdfProfileMixin, ProtectedAreaDetailView):
+    """A protected area's profile as a printable PDF."""
+
+    audience_of = staticmethod(audience_of)
 
 
 @require_GET

@@ -5,7 +5,8 @@ searched at once and mixed in one list ranked by relevance (each kind's newest
 `MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`). Each kind's rows
 come from its model's `listed_for(user)`, the one place visibility is decided. The kinds
 meet in UNION ALL queries, so whatever the number of matches a page costs two queries:
-the ranking of every kind (cached until the content changes), then the page's rows. When
+the ranking of every kind, then the page's rows, each cached until the content changes
+(a visitor who reads a search, and the next one asking the same, pay neither). When
 the full-text search finds nothing in any kind, the misspelling-tolerant trigram search
 on titles runs instead.
 
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from activities.models import Activity
-from apap_portal.caching import cached
+from apap_portal.caching import Uncacheable, cached, key_text
 
 # The same snippets and fallback rule as the filtered lists (apap_portal.fulltext.search).
 from apap_portal.fulltext import search as full_text
@@ -149,13 +150,20 @@ class SiteSearch:
     The ranking of every kind comes from one UNION ALL query — (kind, key, score) rows,
     each kind's candidates scored (`apap_portal.fulltext.search.scored`) — and is cached for this
     query and the visitor's visibility until the content changes. Counts and pages are
-    read from it; a page then costs one query for its own rows and snippets.
+    read from it; a page then costs one query for its own rows and snippets, cached the
+    same way.
+
+    Both are keyed by what they are made of: the text, the reader's language, whether
+    near misses are searched, and the rows each kind lets this visitor find (`scope`,
+    their SQL). Building the ranking's UNION to key it by its own SQL would cost more
+    than reading the cached ranking saves.
     """
 
     def __init__(self, text: str, user):
         self.text = text
         self.user = user
         self.language = reader_language()
+        self.scope = visible_scope(user)
         self.approximate = False
         self.ranking, self.capped_kinds = self._ranking()
         # Decided for the whole query: a near miss in one kind is no use beside exact
@@ -187,6 +195,16 @@ class SiteSearch:
         branches, each ranking at most MAX_RANKED; a record in both counts once, by its
         better score.
         """
+        return self.cached("site-search", self._rank)
+
+    def cached[T](self, name: str, compute: Callable[[], T], *parts) -> T:
+        """`compute()` cached for this search (`apap_portal.caching.cached`), keyed as above."""
+        if self.scope is None:
+            return compute()
+        key = (name, self.approximate, self.text, self.language, self.scope, *parts)
+        return cached(key, compute)
+
+    def _rank(self) -> tuple[list[tuple[str, int]], set[str]]:
         branches = []
         for kind in KINDS:
             for number, branch in enumerate(
@@ -207,21 +225,15 @@ class SiteSearch:
                     .values_list("result_kind", "pk", "score", "result_branch")
                 )
         first, *others = branches
-        union = first.union(*others, all=True).order_by()  # not the first model's ordering
-
-        def rank() -> tuple[list[tuple[str, int]], set[str]]:
-            rows = list(union)
-            per_branch = Counter((kind_key, number) for kind_key, _key, _score, number in rows)
-            capped = {
-                kind_key
-                for (kind_key, _number), count in per_branch.items()
-                if count >= full_text.MAX_RANKED
-            }
-            ranking = best_first(((kind_key, key), score) for kind_key, key, score, _n in rows)
-            return ranking, capped
-
-        key = ("site-search", self.approximate, self.text, self.language, union)
-        return cached(key, rank)
+        rows = list(first.union(*others, all=True).order_by())  # not the first model's ordering
+        per_branch = Counter((kind_key, number) for kind_key, _key, _score, number in rows)
+        capped = {
+            kind_key
+            for (kind_key, _number), count in per_branch.items()
+            if count >= full_text.MAX_RANKED
+        }
+        ranking = best_first(((kind_key, key), score) for kind_key, key, score, _n in rows)
+        return ranking, capped
 
     def results(self, kind: SearchableKind | None = None) -> RankedResults:
         ranking = [row for row in self.ranking if kind is None or row[0] == kind.key]
@@ -246,13 +258,17 @@ class RankedResults(Pages):
         wanted = self.ranking[page]
         if not wanted:
             return []
+        found = self.search.cached("site-search-page", lambda: self._found(wanted), wanted)
+        return [self._result(found[wanted_row]) for wanted_row in wanted if wanted_row in found]
+
+    def _found(self, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+        """The rows of `wanted` ((kind, key) pairs), by (kind, key)."""
         keys: dict[str, list[int]] = {}
         for kind_key, key in wanted:
             keys.setdefault(kind_key, []).append(key)
         first, *others = [self._rows(KINDS_BY_KEY[k], kind_keys) for k, kind_keys in keys.items()]
         rows = first.union(*others, all=True).order_by() if others else first
-        found = {(row["result_kind"], row["result_id"]): row for row in rows}
-        return [self._result(found[wanted_row]) for wanted_row in wanted if wanted_row in found]
+        return {(row["result_kind"], row["result_id"]): row for row in rows}
 
     def _rows(self, kind: SearchableKind, keys: list[int]) -> models.QuerySet:
         """The rows of `keys` of a kind, as rows of COLUMNS, in the reader's language if it can."""
@@ -285,6 +301,14 @@ class RankedResults(Pages):
             language=row["result_language"],
             title_language=row["result_title_language"],
         )
+
+
+def visible_scope(user) -> str | None:
+    """The rows of every kind `user` may find, as the text of a cache key (None: uncacheable)."""
+    try:
+        return key_text(tuple(kind.listed_for(user) for kind in KINDS))
+    except Uncacheable:
+        return None
 
 
 @require_GET

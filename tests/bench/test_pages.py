@@ -110,3 +110,25 @@ def test_queries_of_the_pages_in_vietnamese_do_not_grow_with_the_data():
 
     assert len(small) == 7
     assert large == small
+
+
+PDF_PAGES = {page.name: page for page in PAGES if page.kind == "pdf"}
+
+
+def test_the_pdf_pages_answer_pdfs_judged_uncached_against_two_seconds(client):
+    """Issue 18, point 6: "a PDF in ≤ 2 s uncached"; warm, the cache sends it."""
+    generate(30)
+    assert set(PDF_PAGES) == {
+        "pdf-best-practice",
+        "pdf-protected-area",
+        "pdf-country",
+        "pdf-member",
+        "pdf-vi-best-practice-translated",
+    }
+    for page in PDF_PAGES.values():
+        assert (page.uncached_p95_target_ms, page.p95_target_ms) == (2000, None)
+        response = client.get(page.url())
+        assert response.status_code == 200, page.name
+        assert response["Content-Type"] == "application/pdf", page.name
+        assert response.content.startswith(b"%PDF"), page.name
+    assert PDF_PAGES["pdf-vi-best-practice-translated"].url().startswith("/vi/")

@@ -208,6 +208,7 @@ def page_types() -> list[PageType]:
         PageType("resource detail", first(Resource.objects.visible_to(visitor))),
         PageType("story list", reverse("knowledge:story_list")),
         PageType("story detail", first(Story.objects.visible_to(visitor).published())),
+        PageType("open data", reverse("opendata:index")),
         PageType("search page", reverse("search:index")),
         PageType("search results", reverse("search:index") + "?q=tourism"),
         PageType("empty search", reverse("search:index") + "?q=zzyzx+quokka"),

@@ -34,6 +34,7 @@ from tests.factories import (
     ResourceFactory,
     country,
     theme,
+    translation,
     work_area,
 )
 
@@ -821,3 +822,19 @@ def test_oecms_are_counted_apart_in_vietnamese_too(client):
     ProtectedAreaFactory(site_type="oecm", realm="marine", reported_area_km2=40)
 
     assert "Tính riêng: 1 OECM" in client.get("/vi" + URL).text
+
+
+def test_an_untranslated_theme_is_marked_in_the_table_of_the_vietnamese_page(client):
+    """A screen reader reads the chart's table (the picture is one image to it): a theme's
+    English name on /vi/ is read in English, a translated one in Vietnamese."""
+    tourism, conflict = theme(TOURISM), theme(WILDLIFE_CONFLICT)
+    for tagged in (tourism, conflict):
+        BestPracticeFactory().themes.add(tagged)
+    translation(conflict, name="Xung đột giữa người và động vật hoang dã")
+
+    html = client.get(f"/vi{URL}").text
+
+    assert f'<th scope="row" lang="en">{tourism.name}</th>' in html
+    assert '<th scope="row">Xung đột giữa người và động vật hoang dã</th>' in html
+    # In English nothing is marked.
+    assert '<th scope="row" lang="en">' not in client.get(URL).text

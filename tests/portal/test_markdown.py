@@ -6,6 +6,7 @@ The checks parse the HTML as a browser would read it, rather than only searching
 strings: an escaped `&lt;script&gt;` is text, and an attribute value is not code.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -97,6 +98,8 @@ URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
     "cite", "ping", "longdesc", "srcdoc", "codebase", "manifest", "lowsrc", "dynsrc",
 }  # fmt: skip
+# A script element of this type is a data block: browsers never run it.
+DATA_BLOCK_TYPE = "application/ld+json"
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 ACTIVE_TAGS = {
     "iframe", "frame", "frameset", "object", "embed", "applet", "base", "svg", "math",
@@ -105,28 +108,37 @@ ACTIVE_TAGS = {
 
 
 class _Elements(HTMLParser):
-    """Every start tag with its (unescaped) attributes, and the text inside scripts."""
+    """Every start tag with its (unescaped) attributes, and the text inside scripts.
+
+    The text of a data block (`<script type="application/ld+json">`, which browsers do not
+    run: the page's schema.org description) is kept apart, in `data_blocks`.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.script_texts: list[str] = []
+        self.data_blocks: list[str] = []
         self._in_script = False
+        self._in_data_block = False
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
+        self._in_data_block = tag == "script" and dict(attrs).get("type") == DATA_BLOCK_TYPE
+        self._in_script = tag == "script" and not self._in_data_block
 
     def handle_startendtag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
 
     def handle_endtag(self, tag):
         if tag == "script":
-            self._in_script = False
+            self._in_script = self._in_data_block = False
 
     def handle_data(self, data):
         if self._in_script and data.strip():
             self.script_texts.append(data)
+        if self._in_data_block:
+            self.data_blocks.append(data)
 
 
 def elements(html: str) -> _Elements:
@@ -142,8 +154,16 @@ def page_problems(html: str) -> list[str]:
     problems = []
     parsed = elements(html)
     problems += [f"inline script: {text[:60]!r}" for text in parsed.script_texts]
+    for text in parsed.data_blocks:
+        try:
+            json.loads(text)
+        except ValueError:
+            problems.append(f"data block that is not JSON: {text[:60]!r}")
     for tag, attrs in parsed.elements:
-        if tag == "script" and not (attrs.get("src") or "").startswith(settings.STATIC_URL):
+        if tag == "script" and attrs.get("type") == DATA_BLOCK_TYPE:
+            if "src" in attrs:
+                problems.append(f"data block from a file: {attrs}")
+        elif tag == "script" and not (attrs.get("src") or "").startswith(settings.STATIC_URL):
             problems.append(f"script not from our static files: {attrs}")
         if tag in ACTIVE_TAGS:
             problems.append(f"<{tag}> element")
@@ -177,7 +197,10 @@ def markdown_problems(html: str) -> list[str]:
 
 def without_meta_tags(html: str) -> str:
     """The page without its <meta> tags, whose content is an escaped attribute value
-    that the browser never runs (some pages put a record's text in their description)."""
+    that the browser never runs (some pages put a record's text in their description),
+    nor its schema.org data block, JSON that the browser never runs either (a "<" in it
+    is escaped, so a block holding one is not taken out, and fails the checks)."""
+    html = re.sub(rf'<script type="{re.escape(DATA_BLOCK_TYPE)}">[^<]*</script>', "", html)
     return re.sub(r"<meta\b[^>]*>", "", html, flags=re.I)
 
 
@@ -319,12 +342,17 @@ def test_the_page_checks_catch_what_they_are_meant_to_catch():
     assert page_problems("<script>alert(1)</script>")
     assert page_problems('<script src="https://evil.example/x.js"></script>')
     assert page_problems('<img src="x" onerror="alert(1)">')
+    assert page_problems(f'<script type="{DATA_BLOCK_TYPE}">alert(1)</script>')
+    assert page_problems(f'<script type="{DATA_BLOCK_TYPE}" src="https://evil.example/x.js">')
+    assert page_problems(f'<script type="{DATA_BLOCK_TYPE}">{{"name": "x"}}</script>') == []
     assert page_problems('<a href="  JAVA&#x09;SCRIPT:alert(1)">x</a>')
     assert page_problems("<svg></svg>")
     assert markdown_problems('<a href="ftp://example.org">x</a>')
     assert markdown_problems('<p class="x">x</p>')
     with pytest.raises(AssertionError):
         assert_page_is_safe('<p><a href="javascript:alert(1)">x</a></p>')
+    with pytest.raises(AssertionError):
+        assert_page_is_safe(f'<script type="{DATA_BLOCK_TYPE}">{{"x": "</script><script>"}}')
 
 
 # Public pages of the members and activities sections

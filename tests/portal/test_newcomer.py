@@ -80,7 +80,11 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     chromium = tmp_path / "chromium"
     chromium.symlink_to("/bin/true")
     executable(tmp_path / "fc-list", "echo 'Noto Sans'")
-    executable(tmp_path / "ldconfig", "echo 'libgdal.so.32 => /usr/lib/libgdal.so.32'")
+    libraries = ["libgdal.so.32", "libpango-1.0.so.0", "libpangoft2-1.0.so.0"]
+    libraries.append("libharfbuzz-subset.so.0")
+    executable(
+        tmp_path / "ldconfig", "; ".join(f"echo '{name} => /usr/lib/{name}'" for name in libraries)
+    )
     server = tmp_path / "postgresql" / "15" / "bin"
     server.mkdir(parents=True)
     (server / "postgres").symlink_to("/bin/true")
@@ -91,6 +95,15 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     result = run_script("test", tmp_path, CHROMIUM_PATH=str(chromium))
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_make_run_asks_for_what_the_pdf_profiles_need(bare_path):
+    """WeasyPrint's libraries (Pango, HarfBuzz) and a font with Vietnamese diacritics."""
+    result = run_script("run", bare_path)
+
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert package in result.stderr
+    assert "fontconfig fonts-dejavu-core" in result.stderr
 
 
 def test_an_unknown_purpose_is_refused(bare_path):

@@ -424,8 +424,8 @@ def test_the_search_page_runs_a_constant_number_of_queries(
     # 3. the page of results: its rows and snippets (one UNION ALL)
     # 4. RELEASE SAVEPOINT
     with django_assert_num_queries(4):
-        response = client.get("/search/", {"q": "kelp"})
-    assert len(response.context["results"]) == 20
+        first = client.get("/search/", {"q": "kelp"})
+    assert len(first.context["results"]) == 20
 
     # The misspelling fallback: the full-text ranking (empty), then the trigram ranking
     # and the page.
@@ -438,6 +438,12 @@ def test_the_search_page_runs_a_constant_number_of_queries(
     # kind, reads only its rows.
     with django_assert_num_queries(3):
         client.get("/search/", {"q": "kelp", "kind": "story", "page": 2})
+
+    # A page read before is cached too (rows and snippets): the same search by the next
+    # visitor reads nothing but the savepoint, and shows the same results.
+    with django_assert_num_queries(2):
+        again = client.get("/search/", {"q": "kelp"})
+    assert again.context["results"] == first.context["results"]
 
 
 @pytest.mark.parametrize("rows_per_kind", [5, 100])
@@ -514,6 +520,21 @@ def test_a_cached_search_sees_a_new_or_changed_item_at_once(client):
     ]
     listed = client.get("/knowledge/best-practices/", {"q": "dugong"})
     assert [practice.title for practice in listed.context["object_list"]] == [second.title]
+
+
+def test_a_cached_page_of_results_shows_an_edited_snippet_at_once(client):
+    """The pages of a search are cached with their snippets: an edit shows at once."""
+    practice = BestPracticeFactory(title="Dugong grazing survey", summary="Seagrass mapped.")
+    for path in ("/search/", "/knowledge/best-practices/"):
+        assert "Seagrass mapped." in client.get(path, {"q": "dugong"}).text, path
+
+    practice.summary = "Seagrass meadows counted from the air."
+    practice.save()
+
+    for path in ("/search/", "/knowledge/best-practices/"):
+        text = client.get(path, {"q": "dugong"}).text
+        assert "Seagrass meadows counted from the air." in text, path
+        assert "Seagrass mapped." not in text, path
 
 
 def test_organizations_are_found_by_name_acronym_and_description(client):

@@ -315,6 +315,11 @@ def test_the_calendar_holds_the_vietnamese_summary_with_its_language_on_vi(clien
     assert "CATEGORIES;LANGUAGE=vi:Hội thảo trực tuyến" in (
         client.get("/vi/activities/calendar.ics").text
     )
+    # The subscription's name is the interface's too.
+    named = Calendar.from_ical(client.get("/vi/activities/calendar.ics").content)
+    assert str(named["x-wr-calname"]) == "Hoạt động của APAP"
+    english = Calendar.from_ical(client.get("/activities/calendar.ics").content)
+    assert str(english["x-wr-calname"]) == "APAP activities"
     # An untranslated activity says it is in English.
     assert str(vi[other]["summary"]) == "Ranger exchange"
     assert vi[other]["summary"].params["LANGUAGE"] == "en"

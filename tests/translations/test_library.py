@@ -535,3 +535,28 @@ def test_cached_vietnamese_pages_follow_a_new_translation_at_once(client, practi
     assert "Du lịch bền vững" in client.get("/vi/in-numbers/").text
     for url in (f"/vi{BEST_PRACTICES}", "/vi/countries/vnm/", "/vi/"):
         assert "Tuần tra cộng đồng ở Cát Tiên" in client.get(url).text, url
+
+
+def test_a_cover_picture_says_the_language_of_its_alt_text(client):
+    """On /vi/, an untranslated practice's picture is described in English, and says so."""
+    translated, untranslated = (
+        BestPracticeFactory(
+            title=title,
+            cover_image=f"best-practices/2024/{name}.jpg",
+            cover_image_alt=f"A {name} at dawn",
+            language="en",
+        )
+        for title, name in (("Langur care", "langur"), ("Dugong watch", "dugong"))
+    )
+    translation(translated, title="Chăm sóc voọc", cover_image_alt="Một con voọc lúc bình minh")
+
+    for html in (
+        client.get(f"/vi{BEST_PRACTICES}").text,
+        client.get(f"/vi{BEST_PRACTICES}{untranslated.slug}/").text,
+    ):
+        assert re.search(r'alt="A dugong at dawn" lang="en"', html)
+    listed = client.get(f"/vi{BEST_PRACTICES}").text
+    assert re.search(r'alt="Một con voọc lúc bình minh"[^>]*>', listed)
+    assert not re.search(r'alt="Một con voọc lúc bình minh" lang=', listed)
+    # In English nothing is marked: the alt text is in the page's language.
+    assert 'alt="A dugong at dawn" loading' in client.get(BEST_PRACTICES).text
