@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,15 +11,18 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from activities.calendar import activities_calendar, activity_calendar_file, calendar_activities
+from activities.downloads import activities_csv
 from activities.filters import ActivityFilter
 from activities.linked_data import activity_data
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
+from apap_portal.downloads import DownloadableListMixin, bad_filters_response
 from apap_portal.translations.reading import TranslatedDetailMixin
 from knowledge.models import Resource, Story
 
 
-class ActivityListView(FilterView):
+class ActivityListView(DownloadableListMixin, FilterView):
+    downloads = {"csv": activities_csv}
     filterset_class = ActivityFilter
     paginate_by = settings.PAGINATE_BY
     template_name = "activities/activity_list.html"
@@ -96,10 +99,7 @@ def activity_calendar(request):
     """
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.public().for_calendar())
     if not filterset.is_valid():
-        errors = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
-        )
-        return HttpResponseBadRequest(f"Invalid filter: {errors}\n", content_type="text/plain")
+        return bad_filters_response(filterset.errors)
     today = timezone.localdate()
 
     def build() -> bytes:

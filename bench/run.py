@@ -15,7 +15,9 @@
    /healthz measured in the same run (before and after the pages).
 4. The WDPA import of 5,000 and 50,000 polygon sites, each into a new database
    (bench/wdpa_import.py): wall time and peak memory.
-5. Prints Markdown tables and writes bench/results/latest.json.
+5. The activity list's CSV download, every row of it, in a child process
+   (bench/downloads.py): rows per second, and whether its peak memory grows.
+6. Prints Markdown tables and writes bench/results/latest.json.
 
 See docs/performance.md for the method. Runs nothing outside loopback.
 """
@@ -42,7 +44,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import wdpa_import
+from bench import downloads, wdpa_import
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -783,6 +785,13 @@ def scale_description(database_url: str) -> dict:
 # ---------------------------------------------------------------------------------------
 
 
+def wants_download(args: argparse.Namespace) -> bool:
+    """Whether this run measures the CSV download: unless skipped, or left out by --page."""
+    if args.skip_download:
+        return False
+    return not args.page or any(name in downloads.NAME for name in args.page)
+
+
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
@@ -819,6 +828,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--skip-import",
         action="store_true",
         help="no WDPA import measurement (bench/wdpa_import.py; 5 minutes the first time)",
+    )
+    parser.add_argument(
+        "--skip-download",
+        action="store_true",
+        help=f"no CSV download measurement (bench/downloads.py; `--page {downloads.NAME}` "
+        "measures it alone)",
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -906,6 +921,11 @@ def main(argv: list[str] | None = None) -> int:
             print("== The WDPA import (bench/wdpa_import.py)", flush=True)
             imported = wdpa_import.measure(database_url, wdpa_import.SIZES)
 
+        downloaded = None
+        if wants_download(args):
+            print(f"== The CSV download of {downloads.PATH} (bench/downloads.py)", flush=True)
+            downloaded = downloads.measure()
+
         for row in rows:
             page = pages_by_name[row["name"]]
             row.setdefault("queries_small", None)
@@ -918,6 +938,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": [{key: row[key] for key in REPORT_KEYS} | row for row in rows],
             "after_edits": edits,
             "wdpa_import": imported,
+            "download": downloaded,
             "healthz_rps": served["healthz_rps"] if served else None,
             "settings": {
                 "requests": args.requests,
@@ -943,6 +964,9 @@ def main(argv: list[str] | None = None) -> int:
             print()
         if imported:
             print(wdpa_import.markdown(imported))
+            print()
+        if downloaded:
+            print(downloads.markdown(downloaded))
             print()
         if served:
             rates = served["healthz_rps"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from apap_portal.pdf import cached_pdf
 from countries.coverage import coverage_of
+from countries.downloads import countries_csv
 from countries.linked_data import country_data
 from countries.models import COUNTRY_ORDERS, DEFAULT_ORDER, countries_with_coverage
 from countries.profiles import AreaGroup, SiteTally, profile_for
@@ -27,7 +28,13 @@ def country_list(request: HttpRequest) -> HttpResponse:
     order = request.GET.get("sort", DEFAULT_ORDER)
     if order not in COUNTRY_ORDERS:
         order = DEFAULT_ORDER  # a link from elsewhere may carry anything: no error for it
-    context = {"countries": countries_with_coverage(order), "order": order}
+    if request.GET.get("format") == "csv":
+        return countries_csv(request, countries_with_coverage(order))
+    context = {
+        "countries": countries_with_coverage(order),
+        "order": order,
+        "download_formats": ("csv",),
+    }
     return render(request, "countries/country_list.html", context)
 
 

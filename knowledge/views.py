@@ -16,8 +16,10 @@ from django_filters.views import FilterView
 
 from activities.models import Activity
 from apap_portal.caching import cached
+from apap_portal.downloads import DownloadableListMixin
 from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
+from knowledge.downloads import best_practices_csv, resources_csv, stories_csv
 from knowledge.filters import BestPracticeFilter, ResourceFilter, StoryFilter
 from knowledge.linked_data import best_practice_data, resource_data, story_data
 from knowledge.models import BestPractice, Resource, Story
@@ -57,7 +59,7 @@ def index(request):
     )
 
 
-class LibraryListView(FilterView):
+class LibraryListView(DownloadableListMixin, FilterView):
     """A list of the library: facets with their counts, search, pagination."""
 
     paginate_by = settings.PAGINATE_BY
@@ -75,6 +77,7 @@ class LibraryListView(FilterView):
 
 class BestPracticeListView(LibraryListView):
     filterset_class = BestPracticeFilter
+    downloads = {"csv": best_practices_csv}
     template_name = "knowledge/bestpractice_list.html"
 
     def get_queryset(self) -> QuerySet[BestPractice]:
@@ -84,6 +87,7 @@ class BestPracticeListView(LibraryListView):
 
 class ResourceListView(LibraryListView):
     filterset_class = ResourceFilter
+    downloads = {"csv": resources_csv}
     template_name = "knowledge/resource_list.html"
 
     def get_queryset(self) -> QuerySet[Resource]:
@@ -92,6 +96,7 @@ class ResourceListView(LibraryListView):
 
 class StoryListView(LibraryListView):
     filterset_class = StoryFilter
+    downloads = {"csv": stories_csv}
     template_name = "knowledge/story_list.html"
 
     def get_queryset(self) -> QuerySet[Story]:

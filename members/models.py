@@ -671,6 +671,13 @@ class ProtectedAreaQuerySet(TranslatableQuerySet, ListedQuerySet):
             .translated()
         )
 
+    def with_map_coordinates(self) -> ProtectedAreaQuerySet:
+        """Annotate `map_latitude` and `map_longitude`: the map point's (None without one)."""
+        return self.annotate(
+            map_latitude=Func("map_point", function="ST_Y", output_field=FloatField()),
+            map_longitude=Func("map_point", function="ST_X", output_field=FloatField()),
+        )
+
     def with_location(self) -> ProtectedAreaQuerySet:
         """Areas with a place on the map: a reported point, or a boundary."""
         return self.filter(map_point__isnull=False)
@@ -757,10 +764,7 @@ class ProtectedAreaQuerySet(TranslatableQuerySet, ListedQuerySet):
         return (
             self.with_location()
             .order_by(*MAP_ORDERING)
-            .annotate(
-                map_latitude=Func("map_point", function="ST_Y", output_field=FloatField()),
-                map_longitude=Func("map_point", function="ST_X", output_field=FloatField()),
-            )
+            .with_map_coordinates()
             .values_list(
                 "name",
                 "slug",

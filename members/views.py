@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -19,8 +18,10 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from apap_portal.caching import cached
+from apap_portal.downloads import DownloadableListMixin, absolute_url_builder
 from apap_portal.pdf import PdfProfileMixin
 from apap_portal.translations.reading import TranslatedDetailMixin
+from members.downloads import organizations_csv, protected_areas_csv, protected_areas_geojson
 from members.filters import (
     BoundingBox,
     MapTileForm,
@@ -50,9 +51,10 @@ MAP_COORDINATE_DECIMALS = 4
 MAP_MAX_AGE = 60
 
 
-class OrganizationListView(FilterView):
-    """The member directory."""
+class OrganizationListView(DownloadableListMixin, FilterView):
+    """The member directory; `?format=csv` downloads its filtered rows."""
 
+    downloads = {"csv": organizations_csv}
     filterset_class = OrganizationFilter
     paginate_by = settings.PAGINATE_BY
     template_name = "members/organization_list.html"
@@ -93,7 +95,8 @@ class OrganizationPdfView(PdfProfileMixin, OrganizationDetailView):
     audience_of = staticmethod(audience_of)
 
 
-class ProtectedAreaListView(FilterView):
+class ProtectedAreaListView(DownloadableListMixin, FilterView):
+    downloads = {"csv": protected_areas_csv, "geojson": protected_areas_geojson}
     filterset_class = ProtectedAreaFilter
     paginate_by = settings.PAGINATE_BY
     template_name = "members/protectedarea_list.html"
@@ -240,11 +243,7 @@ def _feature_collection(areas: QuerySet[ProtectedArea], cap: int) -> dict:
 
 def _detail_url_builder() -> Callable[[str], str]:
     """An area's URL from its slug: one reverse() for the whole map, not one per area."""
-    marker = "slug"
-    before, _, after = reverse("members:protectedarea_detail", kwargs={"slug": marker}).rpartition(
-        marker
-    )
-    return lambda slug: f"{before}{slug}{after}"
+    return absolute_url_builder(None, "members:protectedarea_detail")
 
 
 def _feature(row: tuple, detail_url: Callable[[str], str]) -> dict:

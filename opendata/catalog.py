@@ -75,6 +75,11 @@ def _listed(model) -> Callable[[], QuerySet]:
     return partial(model.objects.listed_for, AnonymousUser())
 
 
+def _csv(list_url_name: str) -> Distribution:
+    """A list's rows as CSV: the list's own URL with `?format=csv` (apap_portal.downloads)."""
+    return Distribution("CSV", "text/csv", list_url_name, "?format=csv")
+
+
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 GEOJSON = "application/geo+json"
@@ -88,7 +93,7 @@ DATASETS = (
             "country, category and the year they joined, and its partners."
         ),
         "members:organization_list",
-        (),
+        (_csv("members:organization_list"),),
         updated=_listed(Organization),
         keywords=(_("protected area agencies"), _("Asia")),
     ),
@@ -101,7 +106,10 @@ DATASETS = (
             "partnership's own records of them."
         ),
         "members:protectedarea_list",
-        (Distribution("GeoJSON", GEOJSON, "members:protectedarea_geojson"),),
+        (
+            _csv("members:protectedarea_list"),
+            Distribution("GeoJSON", GEOJSON, "members:protectedarea_list", "?format=geojson"),
+        ),
         updated=_listed(ProtectedArea),
         keywords=(_("protected areas"), _("OECMs"), _("WDPA")),
         wdpa=True,
@@ -123,7 +131,7 @@ DATASETS = (
             "areas and OECMs: their progress toward GBF Target 3 (30 % by 2030)."
         ),
         "countries:list",
-        (),
+        (_csv("countries:list"),),
         updated=CountryStatistics.objects.all,
         updated_field="imported_at",
         keywords=(_("30x30"), _("GBF Target 3")),
@@ -137,7 +145,10 @@ DATASETS = (
             "activities since 2010, with their dates, places, organizers and work area."
         ),
         "activities:activity_list",
-        (Distribution("iCalendar", "text/calendar", "activities:calendar"),),
+        (
+            _csv("activities:activity_list"),
+            Distribution("iCalendar", "text/calendar", "activities:calendar"),
+        ),
         updated=_listed(Activity),
         keywords=(_("capacity building"), _("events")),
     ),
@@ -150,6 +161,7 @@ DATASETS = (
         ),
         "knowledge:bestpractice_list",
         (
+            _csv("knowledge:bestpractice_list"),
             Distribution("RSS", RSS, "feed_best_practices"),
             Distribution("Atom", ATOM, "feed_best_practices_atom"),
         ),
@@ -161,7 +173,7 @@ DATASETS = (
         _("Resources"),
         _("Guidelines, studies, policy briefs, toolkits and training material."),
         "knowledge:resource_list",
-        (),
+        (_csv("knowledge:resource_list"),),
         updated=_listed(Resource),
         keywords=(_("guidelines"), _("publications")),
     ),
@@ -171,6 +183,7 @@ DATASETS = (
         _("News, features and advocacy statements of the partnership."),
         "knowledge:story_list",
         (
+            _csv("knowledge:story_list"),
             Distribution("RSS", RSS, "feed_stories"),
             Distribution("Atom", ATOM, "feed_stories_atom"),
         ),
