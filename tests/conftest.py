@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from members.permissions import EDITORS, MANAGERS
 from tests.factories import MemberOrganizationFactory, UserFactory, country
@@ -64,6 +64,16 @@ def _empty_cache():
 def _no_page_cache(settings):
     """Tests see each page rendered (tests/portal/test_page_cache.py turns the cache on)."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The clock stands still: what the stories' SQL names (the minute it is, for the
+    stories already out) keys a cached value the same on every request of a test, so a
+    minute turning between two requests cannot make the second one compute it again."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

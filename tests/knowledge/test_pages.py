@@ -71,7 +71,9 @@ def test_landing_page_counts_the_library_and_leads_into_it(client):
 
 
 @pytest.mark.parametrize("rows", [5, 120])
-def test_landing_page_query_count_does_not_grow(client, django_assert_num_queries, rows):
+def test_landing_page_query_count_does_not_grow(
+    client, django_assert_num_queries, rows, still_clock
+):
     """Intended to prevent an n+1 issue on the library's landing page."""
     organization = OrganizationFactory()
     BestPracticeFactory.create_batch(rows, organization=organization)

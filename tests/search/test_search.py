@@ -9,7 +9,6 @@ import re
 import factory
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import (
     ActivityFactory,
@@ -410,14 +409,10 @@ def _create_rows_of_every_kind(count: int) -> None:
 
 @pytest.mark.parametrize("rows_per_kind", [5, 100])
 def test_the_search_page_runs_a_constant_number_of_queries(
-    client, django_assert_num_queries, rows_per_kind, monkeypatch
+    client, django_assert_num_queries, rows_per_kind, still_clock
 ):
     """Intended to prevent an n+1 issue: each kind and each result must not cost a query."""
     _create_rows_of_every_kind(rows_per_kind)
-    # The stories' SQL names the minute (Story.objects.published): a minute turning between
-    # two requests would key the cached ranking anew. The clock stands still here.
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
 
     # 1. SAVEPOINT (ATOMIC_REQUESTS)
     # 2. the ranking of every kind (one UNION ALL), which the counts are read from
