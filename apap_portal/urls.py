@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("markdown-preview/", markdown_preview.preview, name="markdown_preview"),
+    # The JSON API: one address in every language (?lang= or Accept-Language choose).
+    path("api/v1/", include("api.urls")),
     path(
         "sitemap.xml",
         sitemaps.index,

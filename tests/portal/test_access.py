@@ -204,6 +204,26 @@ expect("media/<path:path>", get=200, post=405)
 # Choosing a language: back to the page (here none: the home page).
 expect("i18n/setlang/", get=Redirect("/", exact=True), post=Redirect("/", exact=True))
 
+# The JSON API (tests/api/ walks it with tokens): anyone reads it, by GET only.
+API_COLLECTIONS = {
+    "countries": "members.country",
+    "organizations": "members.organization",
+    "protected-areas": "members.protectedarea",
+    "transboundary-areas": "members.transboundaryarea",
+    "activities": "activities.activity",
+    "best-practices": "knowledge.bestpractice",
+    "resources": "knowledge.resource",
+    "stories": "knowledge.story",
+    "work-areas": "activities.workarea",
+    "gbf-targets": "knowledge.gbftarget",
+}
+API_KEYS = {"countries": "<iso3>", "gbf-targets": "<number>"}
+for route in ["api/v1/", "api/v1/openapi.json", "api/v1/docs/"]:
+    expect(route, get=200, post=405)
+for collection in API_COLLECTIONS:
+    expect(f"api/v1/{collection}/", get=200, post=405)
+    expect(f"api/v1/{collection}/{API_KEYS.get(collection, '<slug>')}/", get=200, post=405)
+
 # Accounts
 expect("accounts/login/", get=200, post=200)  # an empty form: shown again with errors
 expect("accounts/logout/", get=405, post=Redirect("/", exact=True))
@@ -527,6 +547,10 @@ def concrete_url(route: str, world) -> str:
     if "<slug:slug>" in route:
         slug = world["slugs"][route.split("<slug:slug>")[0]]
         return "/" + route.replace("<slug:slug>", slug)
+    if route.startswith("api/v1/") and re.search(r"<(slug|number)>", route):
+        record = world["objects"][API_COLLECTIONS[route.split("/")[2]]]
+        key = record.number if route.endswith("<number>/") else record.slug
+        return "/" + re.sub(r"<(slug|number)>", str(key), route)
     if route.startswith("admin/r/"):
         organization = world["objects"]["members.organization"]
         content_type = ContentType.objects.get_for_model(organization)
