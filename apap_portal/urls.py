@@ -91,6 +91,7 @@ urlpatterns += i18n_patterns(
     # Before the library's URLs: /knowledge/best-practices/submit/ is not a slug.
     path("", include("knowledge.submission_urls")),
     path("", include("knowledge.urls")),
+    path("", include("api.token_urls")),
     path("", include("search.urls")),
     path("", include("in_numbers.urls")),
     path("", include("countries.urls")),
