@@ -419,6 +419,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "activities.models.Activity.Kind",
+        "ActivityStatusEnum": "activities.models.Activity.Status",
+        "ResourceKindEnum": "knowledge.models.Resource.Kind",
+        "StoryKindEnum": "knowledge.models.Story.Kind",
+        "OrganizationKindEnum": "members.models.Organization.Kind",
+        "MembershipStatusEnum": "members.models.Membership.Status",
+        "ProtectedAreaStatusEnum": "members.models.ProtectedAreaStatus",
+    },
 }
 # Any site may read the API from a browser (GET, HEAD, OPTIONS); no other URL is shared.
 CORS_URLS_REGEX = r"^/api/.*$"

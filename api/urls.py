@@ -2,17 +2,29 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from api import docs, views
 
 app_name = "api"
 
 
+class Root(APIRootView):
+    """The API's endpoints, its OpenAPI description and its documentation."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in ("openapi", "docs"):
+            response.data[name] = reverse(f"api:{name}", request=request)
+        return response
+
+
 class Router(DefaultRouter):
-    """The endpoints, and at /api/v1/ a root that lists them (no trailing-slash variants)."""
+    """The endpoints, and at /api/v1/ a root that lists them (no format suffixes)."""
 
     include_format_suffixes = False
+    APIRootView = Root
 
 
 router = Router()

@@ -112,3 +112,14 @@ def test_a_public_practice_does_not_name_a_members_only_area(api, records, token
     assert api.get(path, **bearer(token)).json()["protected_area"]["slug"] == "hidden-sanctuary"
     listed = api.get("/api/v1/best-practices/").json()["results"]
     assert [row["protected_area"] for row in listed] == [None]
+
+
+def test_the_page_cache_never_hands_a_members_answer_to_anyone_else(api, records, token, settings):
+    settings.PAGE_CACHE_SECONDS = 60  # the anonymous page cache on, as in production
+    path = "/api/v1/stories/members-story/"
+    assert api.get(path, **bearer(token)).status_code == 200
+    assert api.get(path).status_code == 404
+    listed = api.get("/api/v1/stories/", **bearer(token))
+    assert "private" in listed["Cache-Control"]
+    assert "Authorization" in listed["Vary"]
+    assert "members-story" not in api.get("/api/v1/stories/").content.decode()
