@@ -113,3 +113,9 @@ def test_a_manager_revokes_a_token_in_the_admin(manager_client, member):
     changelist = manager_client.get("/admin/api/apitoken/?q=laptop")
     assert changelist.status_code == 200
     assert token not in changelist.content.decode()
+
+
+def test_the_tokens_page_in_vietnamese(member_client):
+    page = member_client.get(f"/vi{PAGE}").content.decode()
+    assert "Mã truy cập API" in page
+    assert "Tạo mã truy cập" in page
