@@ -54,6 +54,10 @@ def requested_language(request) -> str | None:
     return asked if asked in codes else None
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
+    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
+)
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a record of one kind, read in the reader's language.
 
@@ -103,7 +107,25 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.request.user
 
 
-@extend_schema_view(list=extend_schema(parameters=[LANGUAGE_PARAMETER]))
+class ListedViewSet(ReadOnlyViewSet):
+    """A kind whose list and record pages say who sees what (`listed_for`): the rows the
+    reader may see, as the list (`list_rows`) or the record (`detail_rows`) reads them,
+    with the languages each can be read in."""
+
+    model: type
+
+    def get_queryset(self) -> QuerySet:
+        rows = self.model.objects.listed_for(self.reader)
+        rows = self.detail_rows(rows) if self.action == "retrieve" else self.list_rows(rows)
+        return rows.with_languages()
+
+    def list_rows(self, rows: QuerySet) -> QuerySet:
+        return rows.for_list()
+
+    def detail_rows(self, rows: QuerySet) -> QuerySet:
+        return rows.for_detail()
+
+
 class CountryViewSet(ReadOnlyViewSet):
     """The countries of Asia and their progress toward GBF Target 3 (30 % by 2030)."""
 
@@ -122,23 +144,20 @@ class CountryViewSet(ReadOnlyViewSet):
         return super().get_object()
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
-class OrganizationViewSet(ReadOnlyViewSet):
+class OrganizationViewSet(ListedViewSet):
     """APAP's members (the directory) with their memberships; a record for any organization."""
 
     serializer_class = serializers.OrganizationSerializer
     detail_serializer_class = serializers.OrganizationDetailSerializer
     filterset_class = OrganizationFilter
+    model = Organization
     ordering = ("name",)
 
-    def get_queryset(self) -> QuerySet[Organization]:
-        organizations = Organization.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            return organizations.for_detail(self.reader).with_languages()
-        return organizations.for_directory().with_languages()
+    def list_rows(self, rows):
+        return rows.for_directory()
+
+    def detail_rows(self, rows):
+        return rows.for_detail(self.reader)
 
 
 GEOMETRY_PARAMETER = OpenApiParameter(
@@ -152,24 +171,27 @@ GEOMETRY_PARAMETER = OpenApiParameter(
     list=extend_schema(parameters=[LANGUAGE_PARAMETER, GEOMETRY_PARAMETER]),
     retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER, GEOMETRY_PARAMETER]),
 )
-class ProtectedAreaViewSet(ReadOnlyViewSet):
+class ProtectedAreaViewSet(ListedViewSet):
     """Protected areas and OECMs (`site_type`), with the filters of their list page."""
 
     serializer_class = serializers.ProtectedAreaSerializer
     detail_serializer_class = serializers.ProtectedAreaDetailSerializer
     filterset_class = ProtectedAreaFilter
+    model = ProtectedArea
     ordering = ("name", "id")
 
     def get_queryset(self) -> QuerySet[ProtectedArea]:
-        areas = ProtectedArea.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            areas = areas.for_detail().annotate(is_transboundary=in_transboundary_area())
-        else:
-            areas = areas.for_list().translated()
-        areas = areas.with_languages()
+        areas = super().get_queryset()
         if self.wants_geometry():
             areas = areas.annotate(geometry=Coalesce(AsGeoJSON("boundary"), AsGeoJSON("map_point")))
         return areas
+
+    def list_rows(self, rows):
+        # The list page shows no description; the API gives it in the record.
+        return rows.for_list().translated()
+
+    def detail_rows(self, rows):
+        return rows.for_detail().annotate(is_transboundary=in_transboundary_area())
 
     def wants_geometry(self) -> bool:
         value = self.request.query_params.get("geometry", "")
@@ -183,7 +205,6 @@ class ProtectedAreaViewSet(ReadOnlyViewSet):
         return {**super().get_serializer_context(), "geometry": self.wants_geometry()}
 
 
-@extend_schema_view(list=extend_schema(parameters=[LANGUAGE_PARAMETER]))
 class TransboundaryAreaViewSet(ReadOnlyViewSet):
     """Protected areas of two or more countries managed in cooperation."""
 
@@ -194,89 +215,55 @@ class TransboundaryAreaViewSet(ReadOnlyViewSet):
         return TransboundaryArea.objects.for_list(self.reader)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
-class ActivityViewSet(ReadOnlyViewSet):
+class ActivityViewSet(ListedViewSet):
     """What APAP does: trainings, workshops, forums, studies… the latest first."""
 
     serializer_class = serializers.ActivitySerializer
     detail_serializer_class = serializers.ActivityDetailSerializer
     filterset_class = ActivityFilter
+    model = Activity
     ordering = ("-start_date", "id")
 
-    def get_queryset(self) -> QuerySet[Activity]:
-        activities = Activity.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            return activities.for_detail().with_languages()
-        return activities.for_list().with_languages()
 
-
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
-class BestPracticeViewSet(ReadOnlyViewSet):
+class BestPracticeViewSet(ListedViewSet):
     """Solutions that worked in protected areas, with their building blocks; the newest first."""
 
     serializer_class = serializers.BestPracticeSerializer
     detail_serializer_class = serializers.BestPracticeDetailSerializer
     filterset_class = BestPracticeFilter
+    model = BestPractice
     ordering = ("-created_at", "id")
 
-    def get_queryset(self) -> QuerySet[BestPractice]:
-        practices = BestPractice.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            # As the list's cards: the protected area is named only to who may see it.
-            condition = practices.area_seen_by(self.reader)
-            shown = ExpressionWrapper(condition, BooleanField()) if condition else Value(True)
-            return practices.for_detail().annotate(shows_protected_area=shown).with_languages()
-        return practices.for_list(self.reader).with_languages()
+    def list_rows(self, rows):
+        return rows.for_list(self.reader)
+
+    def detail_rows(self, rows):
+        # As the list's cards: the protected area is named only to who may see it.
+        condition = rows.area_seen_by(self.reader)
+        shown = ExpressionWrapper(condition, BooleanField()) if condition else Value(True)
+        return rows.for_detail().annotate(shows_protected_area=shown)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
-class ResourceViewSet(ReadOnlyViewSet):
+class ResourceViewSet(ListedViewSet):
     """Guidance and publications."""
 
     serializer_class = serializers.ResourceSerializer
     detail_serializer_class = serializers.ResourceDetailSerializer
     filterset_class = ResourceFilter
+    model = Resource
     ordering = ("title", "id")
 
-    def get_queryset(self) -> QuerySet[Resource]:
-        resources = Resource.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            return resources.for_detail().with_languages()
-        return resources.for_list().with_languages()
 
-
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
-class StoryViewSet(ReadOnlyViewSet):
+class StoryViewSet(ListedViewSet):
     """News, features and advocacy statements, the latest first."""
 
     serializer_class = serializers.StorySerializer
     detail_serializer_class = serializers.StoryDetailSerializer
     filterset_class = StoryFilter
+    model = Story
     ordering = ("-published_at", "id")
 
-    def get_queryset(self) -> QuerySet[Story]:
-        stories = Story.objects.listed_for(self.reader)
-        if self.action == "retrieve":
-            return stories.for_detail().with_languages()
-        return stories.for_list().with_languages()
 
-
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
 class WorkAreaViewSet(ReadOnlyViewSet):
     """APAP's three work areas and their focal activities."""
 
@@ -287,10 +274,6 @@ class WorkAreaViewSet(ReadOnlyViewSet):
         return WorkArea.objects.with_focal_activities().with_languages()
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-    retrieve=extend_schema(parameters=[LANGUAGE_PARAMETER]),
-)
 class GbfTargetViewSet(ReadOnlyViewSet):
     """The 23 targets of the Kunming-Montreal Global Biodiversity Framework, by number."""
 
