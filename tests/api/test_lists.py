@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from api.urls import router
 from tests.api.conftest import ENDPOINTS
 from tests.factories import (
     ActivityFactory,
@@ -149,3 +150,20 @@ def test_every_list_is_a_cursor_page(api, records):
     for endpoint in ENDPOINTS:
         body = api.get(f"/api/v1/{endpoint.path}/").json()
         assert set(body) == {"next", "previous", "results"}
+
+
+GARBAGE = ["\x00", "x" * 5000, "-1", "1e309", "%", "'; select", "２０２０"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.path)
+def test_garbage_in_any_parameter_is_never_a_500(api, records, endpoint, settings):
+    settings.API_RATE_LIMITS = {"address": "10000/minute", "token": "10000/minute"}
+    viewset = next(view for prefix, view, _name in router.registry if prefix == endpoint.path)
+    filterset = getattr(viewset, "filterset_class", None)
+    parameters = [*(filterset.base_filters if filterset else ()), "lang", "cursor", "page_size"]
+    for parameter in parameters:
+        for value in GARBAGE:
+            response = api.get(f"/api/v1/{endpoint.path}/", {parameter: value})
+            assert response.status_code in {200, 400}, (parameter, value)
+            if response.status_code == 400:
+                assert response.json()["parameter"] == parameter
