@@ -67,6 +67,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     ordering: tuple[str, ...] = ("pk",)
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # a slug, as the pages' URLs take it
     detail_serializer_class = None
 
     def dispatch(self, request, *args, **kwargs):

@@ -34,3 +34,10 @@ def test_an_unknown_record_is_404_in_json(api, records):
     response = api.get("/api/v1/stories/no-such-story/")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path", ["stories/%00/", "organizations/a%00b/", "gbf-targets/99/", "countries/ZZZ/"]
+)
+def test_a_record_that_cannot_exist_is_404(api, records, path):
+    assert api.get(f"/api/v1/{path}").status_code == 404
