@@ -39,6 +39,15 @@ def test_it_describes_every_endpoint_its_filters_and_the_token(description):
         "page_size",
         "lang",
     } <= parameters
+    responses = activities["responses"]
+    assert set(responses) == {"200", "400", "401", "429"}
+    bad_filter = responses["400"]["content"]["application/json"]["schema"]
+    assert bad_filter == {"$ref": "#/components/schemas/Error"}
+    assert {"error", "parameter", "message"} == set(
+        description["components"]["schemas"]["Error"]["properties"]
+    )
+    record = description["paths"]["/api/v1/activities/{slug}/"]["get"]["responses"]
+    assert "404" in record
     schemes = description["components"]["securitySchemes"]
     assert schemes["memberToken"] == {**schemes["memberToken"], "type": "http", "scheme": "bearer"}
 
