@@ -123,3 +123,14 @@ def test_the_page_cache_never_hands_a_members_answer_to_anyone_else(api, records
     assert "private" in listed["Cache-Control"]
     assert "Authorization" in listed["Vary"]
     assert "members-story" not in api.get("/api/v1/stories/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["best-practices/draft-practice/", "stories/draft-story/"])
+def test_a_staff_token_gets_no_draft_either(api, records, editor, path):
+    # Staff open drafts on the pages (to check them); the API is for what is out.
+    from api.models import api_token_create
+
+    token = api_token_create(editor, "Editor's laptop")[1]
+    assert api.get(f"/api/v1/{path}", **bearer(token)).status_code == 404
+    members_only = api.get("/api/v1/stories/members-story/", **bearer(token))
+    assert members_only.status_code == 200
