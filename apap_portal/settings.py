@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "reversion",
     # Pictures in the sizes pages ask for, made when uploaded (apap_portal.pictures).
     "imagekit",
+    # The read-only JSON API (/api/v1/), its OpenAPI description and Swagger UI's files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "apap_portal",
     "members",
     "activities",
@@ -70,11 +75,14 @@ INSTALLED_APPS = [
     "in_numbers",
     "countries",
     "opendata",
+    "api",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS headers on /api/ alone (CORS_URLS_REGEX), its preflights answered here.
+    "corsheaders.middleware.CorsMiddleware",
     "apap_portal.security.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before everything that reads the database: an outage is one line in the log each.
@@ -386,6 +394,54 @@ LOGGING = {
         "django.template": {"level": "WARNING"},
     },
 }
+
+# The read-only JSON API (/api/v1/, the `api` app; docs/api.md). Readers without a token
+# are counted per address, readers with a member's token per token: "60/minute" is sixty
+# a minute (second, minute, hour, day). Counted in the cache (Redis in production).
+API_RATE_LIMITS = {
+    "address": env.str("API_RATE_LIMIT_ADDRESS", default="60/minute"),
+    "token": env.str("API_RATE_LIMIT_TOKEN", default="600/minute"),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AddressRateThrottle",
+        "api.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.PageFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "APAP portal API",
+    "DESCRIPTION": (
+        "The read-only JSON API of the Asia Protected Areas Partnership's portal: its "
+        "countries, members, protected areas, activities and knowledge library."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "activities.models.Activity.Kind",
+        "ActivityStatusEnum": "activities.models.Activity.Status",
+        "ResourceKindEnum": "knowledge.models.Resource.Kind",
+        "StoryKindEnum": "knowledge.models.Story.Kind",
+        "OrganizationKindEnum": "members.models.Organization.Kind",
+        "MembershipStatusEnum": "members.models.Membership.Status",
+        "ProtectedAreaStatusEnum": "members.models.ProtectedAreaStatus",
+    },
+}
+# Any site may read the API from a browser (GET, HEAD, OPTIONS); no other URL is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # The portal's own settings.
 # load_demo creates accounts whose passwords the README prints: development only.

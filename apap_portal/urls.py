@@ -23,6 +23,8 @@ urlpatterns = [
     path("markdown-preview/", markdown_preview.preview, name="markdown_preview"),
     # The DCAT catalogue: one address in every language (its text is English).
     path("data/catalog.jsonld", open_data.catalogue, name="data_catalogue"),
+    # The JSON API: one address in every language (?lang= or Accept-Language choose).
+    path("api/v1/", include("api.urls")),
     path(
         "sitemap.xml",
         sitemaps.index,
@@ -92,6 +94,7 @@ urlpatterns += i18n_patterns(
     # Before the library's URLs: /knowledge/best-practices/submit/ is not a slug.
     path("", include("knowledge.submission_urls")),
     path("", include("knowledge.urls")),
+    path("", include("api.token_urls")),
     path("", include("search.urls")),
     path("", include("in_numbers.urls")),
     path("", include("countries.urls")),

@@ -88,6 +88,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.wdpaimport": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
+        # Members' API tokens: seen and revoked (a change), never made nor read back.
+        "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
     },
 }

@@ -37,6 +37,7 @@ from PIL import Image
 
 from activities.models import FocalActivity, WorkArea
 from apap_portal.sitemaps import SITEMAPS
+from api.models import api_token_create
 from knowledge.models import Challenge, Ecosystem, GbfTarget, HomeHero, Theme
 from members.models import WdpaImport
 from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
@@ -211,6 +212,26 @@ expect("media/<path:path>", get=200, post=405)
 # Choosing a language: back to the page (here none: the home page).
 expect("i18n/setlang/", get=Redirect("/", exact=True), post=Redirect("/", exact=True))
 
+# The JSON API (tests/api/ walks it with tokens): anyone reads it, by GET only.
+API_COLLECTIONS = {
+    "countries": "members.country",
+    "organizations": "members.organization",
+    "protected-areas": "members.protectedarea",
+    "transboundary-areas": "members.transboundaryarea",
+    "activities": "activities.activity",
+    "best-practices": "knowledge.bestpractice",
+    "resources": "knowledge.resource",
+    "stories": "knowledge.story",
+    "work-areas": "activities.workarea",
+    "gbf-targets": "knowledge.gbftarget",
+}
+API_KEYS = {"countries": "<iso3>", "gbf-targets": "<number>"}
+for route in ["api/v1/", "api/v1/openapi.json", "api/v1/docs/"]:
+    expect(route, get=200, post=405)
+for collection in API_COLLECTIONS:
+    expect(f"api/v1/{collection}/", get=200, post=405)
+    expect(f"api/v1/{collection}/{API_KEYS.get(collection, '<slug>')}/", get=200, post=405)
+
 # Accounts
 expect("accounts/login/", get=200, post=200)  # an empty form: shown again with errors
 expect("accounts/logout/", get=405, post=Redirect("/", exact=True))
@@ -232,6 +253,14 @@ expect(
     post={**signed_in(404), "member": 400},
 )
 expect("my/", get=signed_in(200), post=signed_in(200))
+# API tokens: members and staff have their own; an empty form is shown again (400).
+expect("my/api-tokens/", get=signed_in(200), post=signed_in(400))
+# Minh's token: only Minh may revoke it (after a confirmation page).
+expect(
+    "my/api-tokens/<int:pk>/revoke/",
+    get={**signed_in(404), "member": 200},
+    post={**signed_in(404), "member": Redirect("/my/api-tokens/", exact=True, localized=True)},
+)
 
 # The secretariat's reports (need staff and the permission to view the records).
 expect("reports/cooperation/", get=secretariat(200), post=secretariat(405))
@@ -365,6 +394,25 @@ expect(
     get=admin_staff(403, 200),
     post=admin_staff(403, 200),
 )
+# Members' API tokens: managers see and revoke them; nobody adds, changes or deletes one.
+expect("admin/api/apitoken/", get=admin_staff(403, 200), post=admin_staff(403, 200))
+expect("admin/api/apitoken/add/", get=admin_staff(403), post=admin_staff(403))
+expect("admin/api/apitoken/<path:object_id>/delete/", get=admin_staff(403), post=admin_staff(403))
+expect(
+    "admin/api/apitoken/<path:object_id>/history/",
+    get=admin_staff(403, 200),
+    post=admin_staff(403, 200),
+)
+expect(
+    "admin/api/apitoken/<path:object_id>/change/",
+    get=admin_staff(403, 200),
+    post=admin_staff(403, Redirect("/admin/api/apitoken/", exact=True)),
+)
+expect(
+    "admin/api/apitoken/<path:object_id>/",
+    get=admin_staff(CHANGE_PAGE),
+    post=admin_staff(CHANGE_PAGE),
+)
 # Sign-in attempts (django-axes): superusers only.
 for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
@@ -472,6 +520,7 @@ def _make_records(media_root) -> dict:
             finished_at=timezone.now(),
         ),
         "members.user": users["member"],
+        "api.apitoken": api_token_create(users["member"], "Laptop")[0],
         "members.organization": organization,
         "members.membership": organization.membership,
         "members.protectedarea": area,
@@ -534,6 +583,12 @@ def concrete_url(route: str, world) -> str:
     if "<slug:slug>" in route:
         slug = world["slugs"][route.split("<slug:slug>")[0]]
         return "/" + route.replace("<slug:slug>", slug)
+    if route.startswith("my/api-tokens/<int:pk>/"):
+        return "/" + route.replace("<int:pk>", str(world["objects"]["api.apitoken"].pk))
+    if route.startswith("api/v1/") and re.search(r"<(slug|number)>", route):
+        record = world["objects"][API_COLLECTIONS[route.split("/")[2]]]
+        key = record.number if route.endswith("<number>/") else record.slug
+        return "/" + re.sub(r"<(slug|number)>", str(key), route)
     if route.startswith("admin/r/"):
         organization = world["objects"]["members.organization"]
         content_type = ContentType.objects.get_for_model(organization)
