@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -43,6 +44,11 @@ class Distribution:
     @property
     def path(self) -> str:
         return reverse(self.url_name) + self.query
+
+    @property
+    def key(self) -> str:
+        """Its name in an address: "csv", "json-api"."""
+        return slugify(self.format)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,11 @@ def _csv(list_url_name: str) -> Distribution:
     return Distribution("CSV", "text/csv", list_url_name, "?format=csv")
 
 
+def _api(basename: str) -> Distribution:
+    """The dataset through the API: its list endpoint, paged and filtered (the `api` app)."""
+    return Distribution("JSON (API)", "application/json", f"api:{basename}-list", download=False)
+
+
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 GEOJSON = "application/geo+json"
@@ -93,7 +104,7 @@ DATASETS = (
             "country, category and the year they joined, and its partners."
         ),
         "members:organization_list",
-        (_csv("members:organization_list"),),
+        (_csv("members:organization_list"), _api("organization")),
         updated=_listed(Organization),
         keywords=(_("protected area agencies"), _("Asia")),
     ),
@@ -109,6 +120,7 @@ DATASETS = (
         (
             _csv("members:protectedarea_list"),
             Distribution("GeoJSON", GEOJSON, "members:protectedarea_list", "?format=geojson"),
+            _api("protectedarea"),
         ),
         updated=_listed(ProtectedArea),
         keywords=(_("protected areas"), _("OECMs"), _("WDPA")),
@@ -119,7 +131,7 @@ DATASETS = (
         _("Transboundary protected areas"),
         _("Protected areas in two or more countries managed in cooperation."),
         "members:transboundary_list",
-        (),
+        (_api("transboundaryarea"),),
         updated=TransboundaryArea.objects.all,
         keywords=(_("transboundary cooperation"),),
     ),
@@ -131,7 +143,7 @@ DATASETS = (
             "areas and OECMs: their progress toward GBF Target 3 (30 % by 2030)."
         ),
         "countries:list",
-        (_csv("countries:list"),),
+        (_csv("countries:list"), _api("country")),
         updated=CountryStatistics.objects.all,
         updated_field="imported_at",
         keywords=(_("30x30"), _("GBF Target 3")),
@@ -148,6 +160,7 @@ DATASETS = (
         (
             _csv("activities:activity_list"),
             Distribution("iCalendar", "text/calendar", "activities:calendar"),
+            _api("activity"),
         ),
         updated=_listed(Activity),
         keywords=(_("capacity building"), _("events")),
@@ -164,6 +177,7 @@ DATASETS = (
             _csv("knowledge:bestpractice_list"),
             Distribution("RSS", RSS, "feed_best_practices"),
             Distribution("Atom", ATOM, "feed_best_practices_atom"),
+            _api("bestpractice"),
         ),
         updated=_listed(BestPractice),
         keywords=(_("best practices"), _("protected area management")),
@@ -173,7 +187,7 @@ DATASETS = (
         _("Resources"),
         _("Guidelines, studies, policy briefs, toolkits and training material."),
         "knowledge:resource_list",
-        (_csv("knowledge:resource_list"),),
+        (_csv("knowledge:resource_list"), _api("resource")),
         updated=_listed(Resource),
         keywords=(_("guidelines"), _("publications")),
     ),
@@ -186,6 +200,7 @@ DATASETS = (
             _csv("knowledge:story_list"),
             Distribution("RSS", RSS, "feed_stories"),
             Distribution("Atom", ATOM, "feed_stories_atom"),
+            _api("story"),
         ),
         updated=_listed(Story),
         keywords=(_("news"),),
@@ -195,7 +210,7 @@ DATASETS = (
         _("Work areas and focal activities"),
         _("The partnership's three areas of work and the focal activities of each."),
         "about",
-        (),
+        (_api("workarea"),),
         updated=None,
         keywords=(_("work areas"),),
     ),
@@ -207,7 +222,7 @@ DATASETS = (
             "each of the 23 targets of the Kunming-Montreal Global Biodiversity Framework."
         ),
         "in_numbers:index",
-        (Distribution("CSV", "text/csv", "in_numbers:index", "?format=csv"),),
+        (Distribution("CSV", "text/csv", "in_numbers:index", "?format=csv"), _api("gbftarget")),
         updated=None,
         keywords=(_("Kunming-Montreal Global Biodiversity Framework"),),
     ),

@@ -8,6 +8,7 @@ typed `xsd:dateTime`, so the document reads as the same graph in any JSON-LD pro
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from apap_portal.seo import site_url
@@ -32,7 +33,7 @@ def date_time(value) -> dict:
 def distribution(dataset: Dataset, form: Distribution, base: str) -> dict:
     address = iri(base + form.path)
     described = {
-        "@id": f"{base}/data/#{dataset.key}-{form.format.lower()}",
+        "@id": f"{base}/data/#{dataset.key}-{form.key}",
         "@type": "dcat:Distribution",
         "dct:title": f"{dataset.title} ({form.format})",
         "dct:format": form.format,
@@ -42,7 +43,28 @@ def distribution(dataset: Dataset, form: Distribution, base: str) -> dict:
     }
     if form.download:
         described["dcat:downloadURL"] = address
+    else:  # an endpoint of the API, the catalogue's data service
+        described["dcat:accessService"] = iri(base + reverse("api:api-root"))
     return described
+
+
+def api_service(base: str) -> dict:
+    """The API as a DCAT data service: its endpoint, its OpenAPI description, what it serves."""
+    return {
+        "@id": base + reverse("api:api-root"),
+        "@type": "dcat:DataService",
+        "dct:title": "APAP portal API",
+        "dct:description": (
+            "A read-only JSON API over every dataset of the catalogue: the lists' filters, "
+            "cursor pages, records in the language asked for. Members add their "
+            "members-only records with a personal token."
+        ),
+        "dcat:endpointURL": iri(base + reverse("api:api-root")),
+        "dcat:endpointDescription": iri(base + reverse("api:openapi")),
+        "dcat:landingPage": iri(base + reverse("api:docs")),
+        "dct:license": iri(settings.OPEN_DATA_LICENCE_URL),
+        "dcat:servesDataset": [iri(f"{base}/data/#{dataset.key}") for dataset in DATASETS],
+    }
 
 
 def catalogue(request) -> dict:
@@ -92,4 +114,5 @@ def catalogue(request) -> dict:
                 "foaf:homepage": iri(f"{base}/"),
             },
             "dcat:dataset": datasets,
+            "dcat:service": [api_service(base)],
         }

@@ -78,6 +78,20 @@ def test_every_distribution_in_the_catalogue_answers(client):
         assert graph.value(node, DCTERMS.license)
 
 
+def test_the_api_is_described_as_the_data_service_of_every_dataset(client):
+    graph = catalogue_graph(client)
+    (service,) = graph.subjects(RDF.type, DCAT.DataService)
+    assert str(graph.value(service, DCAT.endpointURL)) == f"{SITE}/api/v1/"
+    description = urlsplit(str(graph.value(service, DCAT.endpointDescription))).path
+    assert client.get(description).json()["openapi"].startswith("3.")
+    served = {str(node) for node in graph.objects(service, DCAT.servesDataset)}
+    assert served == {f"{SITE}/data/#{dataset.key}" for dataset in DATASETS}
+    # Each dataset can be had through it: a distribution whose access service it is.
+    for dataset in DATASETS:
+        forms = set(graph.objects(dataset_node(graph, dataset.key), DCAT.distribution))
+        assert any((form, DCAT.accessService, service) in graph for form in forms), dataset.key
+
+
 def test_a_dataset_is_dated_by_its_newest_public_change(client):
     old = timezone.now() - datetime.timedelta(days=30)
     public = BestPracticeFactory(title="Public practice")
@@ -112,6 +126,8 @@ def test_the_data_page_lists_every_dataset_in_the_readers_language(client):
         assert f'id="{dataset.key}"' in english.text
     assert 'href="/activities/calendar.ics"' in english.text
     assert 'href="/data/catalog.jsonld"' in english.text
+    assert '<a href="/api/v1/docs/">The API</a>' in english.text
+    assert 'href="/api/v1/best-practices/"' in english.text
     assert "The WDPA's terms of use" in english.text
     assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in english.text
 
