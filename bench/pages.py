@@ -285,6 +285,27 @@ def member_detail() -> str:
     return first_by_slug(Organization.objects.members()).get_absolute_url()
 
 
+# The read-only JSON API (issue 18, points 1 and 6): its lists held to a list's target,
+# its records to a detail's, in English and in Vietnamese (?lang=vi).
+API = "/api/v1"
+
+
+def api_record(endpoint: str, detail: Callable[[], str], **params) -> Callable[[], str]:
+    """The API's record of the one whose page `detail` names (the page's last segment)."""
+
+    def url() -> str:
+        key = detail().rstrip("/").rsplit("/", 1)[1]
+        path = f"{API}/{endpoint}/{key}/"
+        return with_query(path, **params) if params else path
+
+    return url
+
+
+def api_filtered_practices() -> str:
+    theme = most_used_theme()
+    return with_query(f"{API}/best-practices/", theme=theme, country=most_used_country(theme))
+
+
 PAGES = [
     Page("home", "other", fixed("/")),
     Page("members", "list", fixed("/members/")),
@@ -335,6 +356,33 @@ PAGES = [
         "vi-search-unmarked",
         "search",
         fixed(with_query(in_vietnamese("/search/"), q=VIETNAMESE_SEARCH_TERM_UNMARKED)),
+    ),
+    *(
+        Page(f"api-{endpoint}", "list", fixed(f"{API}/{endpoint}/"))
+        for endpoint in (
+            "best-practices",
+            "activities",
+            "protected-areas",
+            "organizations",
+            "countries",
+            "resources",
+            "stories",
+        )
+    ),
+    Page("api-best-practices-filtered", "list", api_filtered_practices),
+    Page("api-vi-best-practices", "list", fixed(with_query(f"{API}/best-practices/", lang="vi"))),
+    Page("api-best-practice", "detail", api_record("best-practices", best_practice_detail)),
+    Page(
+        "api-vi-best-practice-translated",
+        "detail",
+        api_record("best-practices", translated_practice_detail, lang="vi"),
+    ),
+    Page("api-activity", "detail", api_record("activities", activity_detail)),
+    Page("api-protected-area", "detail", api_record("protected-areas", protected_area_detail)),
+    Page(
+        "api-protected-area-geometry",
+        "detail",
+        api_record("protected-areas", protected_area_detail, geometry=1),
     ),
     Page("pdf-best-practice", "pdf", pdf_of(best_practice_detail)),
     Page("pdf-protected-area", "pdf", pdf_of(protected_area_detail)),

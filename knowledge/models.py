@@ -370,6 +370,9 @@ class BestPractice(Translatable, VersionedModel):
                 name="bestpractice_listed",
             ),
             models.Index(fields=["organization", "status"]),
+            # The API's order (api/views.py), newest first, ties by id: its cursor pages
+            # read an index instead of sorting every published practice.
+            models.Index(fields=["-created_at", "id"], name="bestpractice_api_order"),
             # The home page's featured practices, newest first: a few hundred rows.
             models.Index(
                 fields=["-published_at", "-created_at"],
@@ -554,6 +557,8 @@ class Resource(Translatable, VersionedModel):
             GinIndex(fields=["search_vector"], name="resource_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="resource_title_trgm"),
             models.Index(fields=["visibility", "-year"]),
+            # The API's order (api/views.py), by title, ties by id.
+            models.Index(fields=["title", "id"], name="resource_api_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -132,3 +132,32 @@ def test_the_pdf_pages_answer_pdfs_judged_uncached_against_two_seconds(client):
         assert response["Content-Type"] == "application/pdf", page.name
         assert response.content.startswith(b"%PDF"), page.name
     assert PDF_PAGES["pdf-vi-best-practice-translated"].url().startswith("/vi/")
+
+
+API_PAGES = {page.name: page for page in PAGES if page.name.startswith("api-")}
+
+
+def test_the_api_pages_answer_json_held_to_the_list_and_detail_targets(client):
+    """Issue 18, point 6: API lists p95 ≤ 50 ms, records ≤ 25 ms, on the pages' records."""
+    generate(30)
+    assert len(API_PAGES) == 14
+    for page in API_PAGES.values():
+        assert page.p95_target_ms == {"list": 50, "detail": 25}[page.kind], page.name
+        response = client.get(page.url())
+        assert response.status_code == 200, (page.name, page.url())
+        body = response.json()
+        assert ("results" in body) == (page.kind == "list"), page.name
+    translated = client.get(API_PAGES["api-vi-best-practice-translated"].url()).json()
+    assert translated["language"] == "vi"
+    geometry = client.get(API_PAGES["api-protected-area-geometry"].url()).json()
+    assert geometry["geometry"]["type"] in {"Point", "Polygon", "MultiPolygon"}
+
+
+def test_queries_of_the_api_pages_do_not_grow_with_the_data(settings):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "address": "1000/minute"}
+    client = rendering_client()
+    generate(30)
+    small = {name: queries(client, page.url()) for name, page in API_PAGES.items()}
+    generate(120)
+    large = {name: queries(client, page.url()) for name, page in API_PAGES.items()}
+    assert large == small
