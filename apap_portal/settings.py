@@ -397,6 +397,11 @@ LOGGING = {
     "loggers": {
         # Missing variables in templates are expected; keep the log readable.
         "django.template": {"level": "WARNING"},
+        # WeasyPrint names every rule of site.css it cannot print (media queries, shadows):
+        # sixty warnings a PDF profile. What fails to load is still an error. (With a
+        # handler of its own, WeasyPrint leaves the level set here when it is imported.)
+        "weasyprint": {"level": "ERROR", "handlers": ["console"], "propagate": False},
+        "fontTools": {"level": "ERROR"},
     },
 }
 
