@@ -6,13 +6,18 @@ from django.views.decorators.http import require_GET
 
 from opendata import dcat
 from opendata.catalog import DATASETS, last_updates
+from opendata.linked_data import data_catalogue
 
 
 @require_GET
 def index(request):
     updates = last_updates()
     datasets = [(dataset, updates[dataset.key]) for dataset in DATASETS]
-    return render(request, "opendata/index.html", {"datasets": datasets})
+    return render(
+        request,
+        "opendata/index.html",
+        {"datasets": datasets, "structured_data": data_catalogue(request, datasets)},
+    )
 
 
 @require_GET

@@ -4,6 +4,8 @@ Ana harvests the catalogue into her data portal; Lan reads /data/ in Vietnamese.
 """
 
 import datetime
+import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -148,3 +150,22 @@ def test_the_data_page_runs_a_constant_number_of_queries(
     # 1. SAVEPOINT  2. RELEASE SAVEPOINT (ATOMIC_REQUESTS): the dates come from the cache
     with django_assert_num_queries(2):
         client.get("/data/")
+
+
+def test_the_data_page_describes_the_catalogue_to_dataset_search_engines(client):
+    """schema.org's DataCatalog and Datasets, in a data block of /data/ (point 3)."""
+    html = client.get("/data/").text
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    catalogue = json.loads(block)
+    assert (catalogue["@context"], catalogue["@type"]) == ("https://schema.org", "DataCatalog")
+    datasets = {item["identifier"]: item for item in catalogue["dataset"]}
+    assert set(datasets) == {item.key for item in DATASETS}
+    practices = datasets["best-practices"]
+    assert practices["@type"] == "Dataset"
+    assert practices["url"] == f"{SITE}/knowledge/best-practices/"
+    assert {form["encodingFormat"] for form in practices["distribution"]} >= {
+        "text/csv",
+        "application/json",
+        "application/rss+xml",
+    }
+    assert datasets["protected-areas"]["license"] == "https://www.protectedplanet.net/en/legal"
