@@ -92,9 +92,14 @@ def test_a_language_without_a_catalogue_is_warned_of():
 # record's own language (knowledge.models.Language) is any of 22 document languages, not a
 # site language; the og:locale entry's source is the default language's locale; and the
 # text search configurations by the language of a record's text: `apap` stems English
-# (members/migrations/0004), every other language is searched word for word.
+# (members/migrations/0004), every other language is searched word for word; and the
+# WDPA's terms of use, an outside address in English.
 ALLOWED = {
-    "apap_portal/settings.py": ('LANGUAGE_CODE = "en"', 'LANGUAGES = [("en", _("English")), '),
+    "apap_portal/settings.py": (
+        'LANGUAGE_CODE = "en"',
+        'LANGUAGES = [("en", _("English")), ',
+        'WDPA_TERMS_URL = "https://www.protectedplanet.net/en/legal"',
+    ),
     "knowledge/models.py": ('ENGLISH = "en", _("English")', 'VIETNAMESE = "vi", _("Vietnamese")'),
     "apap_portal/seo.py": ('locale = pgettext("og:locale", "en_GB")',),
     "apap_portal/fulltext/search.py": ('STEMMED_CONFIGS = {"en": SEARCH_CONFIG}',),
