@@ -81,7 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # CORS headers on /api/ alone (CORS_URLS_REGEX), its preflights answered here.
+    # CORS headers on /api/ and the open-data catalogue alone (CORS_URLS_REGEX), their
+    # preflights answered here.
     "corsheaders.middleware.CorsMiddleware",
     "apap_portal.security.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -447,8 +448,9 @@ SPECTACULAR_SETTINGS = {
         "ProtectedAreaStatusEnum": "members.models.ProtectedAreaStatus",
     },
 }
-# Any site may read the API from a browser (GET, HEAD, OPTIONS); no other URL is shared.
-CORS_URLS_REGEX = r"^/api/.*$"
+# Any site may read the API and the DCAT catalogue from a browser (GET, HEAD, OPTIONS): a
+# harvester running in a page reads /data/catalog.jsonld. No other URL is shared.
+CORS_URLS_REGEX = r"^/(api/.*|data/catalog\.jsonld)$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False

@@ -22,8 +22,6 @@ def index(request):
 
 @require_GET
 def catalogue(request):
-    response = JsonResponse(
+    return JsonResponse(
         dcat.catalogue(request), content_type="application/ld+json", json_dumps_params={"indent": 1}
     )
-    response["Access-Control-Allow-Origin"] = "*"  # harvesters in browsers read it too
-    return response

@@ -169,3 +169,10 @@ def test_the_data_page_describes_the_catalogue_to_dataset_search_engines(client)
         "application/rss+xml",
     }
     assert datasets["protected-areas"]["license"] == "https://www.protectedplanet.net/en/legal"
+
+
+def test_any_site_may_read_the_catalogue_from_a_browser_but_not_the_data_page(client):
+    """A harvester running in a web page reads the catalogue (CORS, as the API)."""
+    origin = {"HTTP_ORIGIN": "https://data.example.org"}
+    assert client.get(CATALOGUE, **origin)["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/data/", **origin)
