@@ -10,9 +10,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from api.models import ApiToken
 from apap_portal import personal_data
 from apap_portal.outbox import send_email
+from api.models import ApiToken
 from members.models import FocalPoint, User
 from tests.factories import FocalPointFactory
 
@@ -27,7 +27,9 @@ def minh_everywhere(member, member_org):
     member.email = "Minh@Agency.example"
     member.save()
     FocalPointFactory(membership=member_org.membership, name="Minh", email="minh@agency.example")
-    ApiToken.objects.create(user=member, name="GIS workstation", key_hash="x" * 64, key_start="apap_x")
+    ApiToken.objects.create(
+        user=member, name="GIS workstation", key_hash="x" * 64, key_start="apap_x"
+    )
     send_email(
         to="minh@agency.example",
         subject="Password reset",
@@ -72,7 +74,8 @@ def test_erasing_asks_first_then_erases_everywhere(manager_client, minh_everywhe
     account = User.objects.get(pk=minh_everywhere.pk)
     assert account.username == f"erased-{account.pk}"
     assert account.email == account.first_name == ""
-    assert not account.is_active and not account.has_usable_password()
+    assert not account.is_active
+    assert not account.has_usable_password()
     assert not FocalPoint.objects.filter(email__iexact="minh@agency.example").exists()
     assert not ApiToken.objects.exists()
     assert personal_data.export("minh@agency.example") == {}
