@@ -36,6 +36,7 @@ from django.utils import timezone
 from PIL import Image
 
 from activities.models import FocalActivity, WorkArea
+from apap_portal.outbox.models import Email
 from apap_portal.sitemaps import SITEMAPS
 from api.models import api_token_create
 from knowledge.models import Challenge, Ecosystem, GbfTarget, HomeHero, Theme
@@ -413,6 +414,26 @@ expect(
     get=admin_staff(CHANGE_PAGE),
     post=admin_staff(CHANGE_PAGE),
 )
+# The outbox: the secretariat sees what was sent and why one failed; managers send a
+# failed one again (a change, from the list's action); nobody writes or deletes one.
+expect("admin/apap_portal/email/", get=admin_staff(200), post=admin_staff(200))
+for suffix in ["add/", "<path:object_id>/delete/"]:
+    expect(f"admin/apap_portal/email/{suffix}", get=admin_staff(403), post=admin_staff(403))
+expect(
+    "admin/apap_portal/email/<path:object_id>/history/", get=admin_staff(200), post=admin_staff(200)
+)
+expect(
+    "admin/apap_portal/email/<path:object_id>/change/",
+    get=admin_staff(200),
+    post=admin_staff(403, Redirect("/admin/apap_portal/email/", exact=True)),
+)
+expect(
+    "admin/apap_portal/email/<path:object_id>/",
+    get=admin_staff(CHANGE_PAGE),
+    post=admin_staff(CHANGE_PAGE),
+)
+# One person's data, exported or erased: those who manage accounts.
+expect("admin/personal-data/", get=admin_staff(403, 200), post=admin_staff(403, 200))
 # Sign-in attempts (django-axes): superusers only.
 for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
@@ -521,6 +542,9 @@ def _make_records(media_root) -> dict:
         ),
         "members.user": users["member"],
         "api.apitoken": api_token_create(users["member"], "Laptop")[0],
+        "apap_portal.email": Email.objects.create(
+            to="minh@example.org", subject="Published", next_attempt_at=timezone.now()
+        ),
         "members.organization": organization,
         "members.membership": organization.membership,
         "members.protectedarea": area,
