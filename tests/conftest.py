@@ -203,3 +203,9 @@ def editor_client(editor):
 @pytest.fixture
 def manager_client(manager):
     return _client_for(manager)
+
+
+@pytest.fixture
+def run_worker():
+    """STUB until the lead's outbox lands: the stub outbox sends at once."""
+    return lambda: None
