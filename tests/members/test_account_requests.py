@@ -357,3 +357,11 @@ def test_admin_changelist_query_count_does_not_grow(
 
 def test_the_admin_home_reaches_the_requests(manager_client):
     assert reverse("admin:members_accountrequest_changelist") in manager_client.get("/admin/").text
+
+
+def test_the_admin_home_says_how_many_requests_wait(manager_client, member_org):
+    _pending(member_org)
+    _pending(member_org, email="other@vnforest.gov.vn", status="declined")
+    text = manager_client.get("/admin/").text
+    assert "1 account request waits for a decision" in text
+    assert "/admin/members/accountrequest/?status__exact=pending" in text

@@ -405,3 +405,9 @@ def test_the_review_queue_query_count_does_not_grow(
     with django_assert_num_queries(9):
         response = editor_client.get(REVIEW_QUEUE_URL)
     assert len(response.context["profile_changes"]) == waiting
+
+
+def test_the_admin_home_says_how_many_profile_changes_wait(editor_client, member_client):
+    _post(member_client)
+    text = editor_client.get("/admin/").text
+    assert "1 change to a member's profile waits for review" in text
