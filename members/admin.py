@@ -452,6 +452,33 @@ class AccountRequestAdmin(admin.ModelAdmin):
         label = obj.organization_label
         return label if obj.organization_id else format_html("{} <em>({})</em>", label, _("new"))
 
+    def _save_what_the_page_shows(self, request, queryset) -> bool:
+        """From a request's page, its buttons first keep what staff typed there (a corrected
+        organization, a reason for declining): a button does not submit the form otherwise.
+        Whether the step may go on (from the list, always)."""
+        if CHANGE_FORM_ACTION_FIELD not in request.POST:
+            return True
+        account_request = queryset.get()
+        form_class = self.get_form(request, account_request, change=True)
+        form = form_class(request.POST, instance=account_request)
+        if not form.is_valid():
+            errors = "; ".join(
+                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages_)}"
+                for name, messages_ in form.errors.items()
+            )
+            self.message_user(
+                request,
+                _("Nothing was done; correct the request first: %s") % errors,
+                messages.ERROR,
+            )
+            return False
+        if form.has_changed():
+            self.save_model(request, form.save(commit=False), form, change=True)
+            self.log_change(
+                request, account_request, self.construct_change_message(request, form, [])
+            )
+        return True
+
     @admin.action(
         description=_("Approve this request"),
         description_plural=_("Approve selected requests"),
@@ -459,6 +486,8 @@ class AccountRequestAdmin(admin.ModelAdmin):
         location=REVIEW_ACTION_LOCATIONS,
     )
     def approve_selected(self, request, queryset):
+        if not self._save_what_the_page_shows(request, queryset):
+            return
         base_url = request.build_absolute_uri("/")
         approved = 0
         for account_request in queryset:
@@ -491,6 +520,8 @@ class AccountRequestAdmin(admin.ModelAdmin):
     )
     def decline_selected(self, request, queryset):
         """Declines with each request's own reason (written in its page), if any."""
+        if not self._save_what_the_page_shows(request, queryset):
+            return
         declined = 0
         for account_request in queryset:
             if account_request_decline(

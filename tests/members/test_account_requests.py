@@ -365,3 +365,72 @@ def test_the_admin_home_says_how_many_requests_wait(manager_client, member_org):
     text = manager_client.get("/admin/").text
     assert "1 account request waits for a decision" in text
     assert "/admin/members/accountrequest/?status__exact=pending" in text
+
+
+def _change_page_post(request, action: str, **fields) -> dict:
+    """What the request's page posts when one of its buttons is pressed."""
+    data = {
+        "name": request.name,
+        "email": request.email,
+        "role": request.role,
+        "message": request.message,
+        "organization": request.organization_id or "",
+        "new_organization_name": request.new_organization_name,
+        "new_organization_kind": request.new_organization_kind,
+        "new_organization_country": request.new_organization_country_id or "",
+        "decline_reason": "",
+        "CHANGE_FORM-action": action,
+        "_selected_action": str(request.pk),
+        **fields,
+    }
+    return data
+
+
+def test_the_pages_buttons_keep_what_staff_typed_there(manager_client, run_worker):
+    request = _pending(
+        None, new_organization_name="Cat Tien NP", new_organization_country=country("VNM")
+    )
+    url = f"{CHANGELIST_URL}{request.pk}/change/"
+
+    manager_client.post(
+        url,
+        _change_page_post(
+            request, "approve_selected", new_organization_name="Cát Tiên National Park"
+        ),
+    )
+
+    user = User.objects.get(email="lan@vnforest.gov.vn")
+    assert user.organization.name == "Cát Tiên National Park"
+
+
+def test_a_reason_typed_on_the_page_goes_with_the_decline(manager_client, member_org, run_worker):
+    request = _pending(member_org)
+    url = f"{CHANGELIST_URL}{request.pk}/change/"
+
+    manager_client.post(
+        url,
+        _change_page_post(
+            request, "decline_selected", decline_reason="We only open accounts for agencies."
+        ),
+    )
+
+    request.refresh_from_db()
+    assert request.status == "declined"
+    run_worker()
+    assert "We only open accounts for agencies." in mail.outbox[0].body
+
+
+def test_a_page_with_bad_corrections_does_nothing_and_says_why(manager_client):
+    request = _pending(
+        None, new_organization_name="Cat Tien NP", new_organization_country=country("VNM")
+    )
+    response = manager_client.post(
+        f"{CHANGELIST_URL}{request.pk}/change/",
+        _change_page_post(request, "approve_selected", email="not an address"),
+        follow=True,
+    )
+    assert "Nothing was done" in response.text
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert request.user is None
+    assert not Organization.objects.filter(name="Cat Tien NP").exists()
