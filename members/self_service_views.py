@@ -126,7 +126,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 def _save(request: HttpRequest, organization: Organization, membership) -> HttpResponse:
     # Lock the organization: two members starting a change at once make one, not two.
-    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+    list(Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk"))
     change = _open_change(organization, lock=True)
     opened_on_existing = bool(request.POST.get(LOADED_VERSION))
     conflict = ""
