@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from apap_portal import markdown_preview
 from apap_portal.landing import landing_url
+from apap_portal.outbox.models import Email
 from knowledge.models import BestPractice
 from members.models import AccountRequest, ProfileChange
 
@@ -106,6 +107,13 @@ def recent_edits(user) -> list[LogEntry]:
     return list(edits.order_by("-action_time")[:HOME_ROWS])
 
 
+def failed_emails(user) -> dict:
+    """How many emails failed for good (one query), for those who may see the outbox."""
+    if not user.has_perm("apap_portal.view_email"):
+        return {}
+    return {"failed_emails": Email.objects.filter(status=Email.Status.FAILED).count()}
+
+
 def reports(user) -> list[dict]:
     return [
         {"label": report.label, "url": reverse(report.url_name)}
@@ -125,6 +133,7 @@ class PortalAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         user = request.user
         dashboard = {
+            **failed_emails(user),
             **waiting_for_review(user),
             **waiting_from_members(user),
             **upcoming_activities(user),

@@ -83,6 +83,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.wdpaimport": VIEW,
         # Account requests are read by editors; managers, who run accounts, decide them.
         "members.accountrequest": VIEW,
+        # The outbox: whether an email left, or why not (bodies are never shown).
+        "apap_portal.email": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
@@ -98,6 +100,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
+        # The outbox: seen, and a failed email sent again (a change).
+        "apap_portal.email": ("change", "view"),
     },
 }
 

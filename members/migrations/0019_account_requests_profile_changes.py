@@ -17,7 +17,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0017_translations'),
+        ('members', '0018_outbox_permissions'),
         ('activities', '0009_translations'),
         ('knowledge', '0016_api_orders'),
         ('countries', '0002_secretariat_groups'),
