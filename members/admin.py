@@ -400,7 +400,7 @@ class ReviewMessageForm(forms.Form):
 
 
 @admin.register(AccountRequest)
-class AccountRequestAdmin(admin.ModelAdmin):
+class AccountRequestAdmin(VersionAdmin):
     """Requests for an account, pending first: approve (creates the account) or decline.
 
     Staff may correct a new organization's name, kind and country before approving.

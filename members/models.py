@@ -1449,6 +1449,7 @@ class AccountRequestQuerySet(models.QuerySet):
         return self.filter(status=AccountRequest.Status.PENDING)
 
 
+@reversion.register()
 class AccountRequest(models.Model):
     """Someone at an agency asks for an account; no account exists until staff approve.
 

@@ -12,6 +12,7 @@ from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apap_portal.editing.history import revision
 from apap_portal.editing.locking import LOADED_VERSION
@@ -51,6 +52,7 @@ def account_request(request: HttpRequest) -> HttpResponse:
     return render(request, "members/account_request.html", {"form": form})
 
 
+@require_safe
 def account_request_received(request: HttpRequest) -> HttpResponse:
     return render(request, "members/account_request_received.html")
 
@@ -174,6 +176,9 @@ def _save(request: HttpRequest, organization: Organization, membership) -> HttpR
             "The other fields are kept; enter the focal points again."
         )
         formset_is_valid = False
+        status = 400
+    else:
+        status = 200
     if conflict:
         form.add_error(None, conflict)
     if change.pk and change.status not in ProfileChange.EDITABLE_STATUSES and form_is_valid:
@@ -187,7 +192,7 @@ def _save(request: HttpRequest, organization: Organization, membership) -> HttpR
     if not (form.is_valid() and formset_is_valid) or conflict:
         transaction.set_rollback(True)
         return _render(
-            request, organization, change, form, formset, formset_error=formset_error, status=200
+            request, organization, change, form, formset, formset_error=formset_error, status=status
         )
     creating = change.pk is None
     with revision("Created." if creating else "Changed.", user=request.user):

@@ -156,7 +156,7 @@ def account_request_approve(
     while the person has not chosen a password yet. An address that already has an
     account, or a declined request, is refused (`AccountRequestRefused`).
     """
-    with transaction.atomic():
+    with revision("Approved.", user=reviewer):
         locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
         if locked.status == AccountRequest.Status.DECLINED:
             raise AccountRequestRefused(
@@ -200,7 +200,7 @@ def account_request_decline(
     account_request: AccountRequest, reviewer: User, reason: str = ""
 ) -> bool:
     """Decline a pending request with a polite note; nothing is created. Whether it was pending."""
-    with transaction.atomic():
+    with revision("Declined.", user=reviewer):
         locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
         if locked.status != AccountRequest.Status.PENDING:
             return False
