@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from apap_portal import markdown_preview
+from apap_portal import markdown_preview, personal_data_admin
 from apap_portal.landing import landing_url
 from apap_portal.outbox.models import Email
 from knowledge.models import BestPractice
@@ -48,6 +48,11 @@ REPORTS = [
         _("Funding proposals"), "reports:funding_pipeline", "activities.view_fundingproposal"
     ),
     ReportLink(_("Cooperation report"), "reports:cooperation", "activities.view_activity"),
+    ReportLink(
+        _("One person's data: export or erase"),
+        "admin:personal_data",
+        personal_data_admin.PERMISSION,
+    ),
 ]
 
 
@@ -162,5 +167,10 @@ class PortalAdminSite(admin.AdminSite):
                 name="markdown_preview",
             ),
             path("landing/", self.admin_view(self.landing), name="landing"),
+            path(
+                "personal-data/",
+                self.admin_view(lambda request: personal_data_admin.person(request, self)),
+                name="personal_data",
+            ),
             *super().get_urls(),
         ]
