@@ -228,7 +228,7 @@ def test_a_logo_needs_its_description(member_client, media_root):
 
 def test_a_tampered_formset_is_explained(member_client):
     response = _post(member_client, **{"focal-TOTAL_FORMS": "x"}, description="Kept")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The focal points could not be read" in response.text
     assert "Kept" in response.text
     assert not ProfileChange.objects.exists()
