@@ -44,6 +44,8 @@ CONTENT = (
     "members.protectedarea",
     "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
+    # Members' proposed changes to their profiles, reviewed like best practices.
+    "members.profilechange",
     # Their translations: each its own record, with its own status and history.
     "activities.activitytranslation",
     "activities.workareatranslation",
@@ -65,6 +67,7 @@ PARTS = (
     "knowledge.buildingblock",
     "knowledge.buildingblocktranslation",
     "members.focalpoint",
+    "members.proposedfocalpoint",
 )
 
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -78,6 +81,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "countries.countrystatistics": VIEW,
         # The record of each WDPA import, written by import_wdpa only.
         "members.wdpaimport": VIEW,
+        # Account requests are read by editors; managers, who run accounts, decide them.
+        "members.accountrequest": VIEW,
         # The outbox: whether an email left, or why not (bodies are never shown).
         "apap_portal.email": VIEW,
     },
@@ -90,6 +95,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.wdpaimport": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
+        # Approving or declining a request is a change; spam may be deleted.
+        "members.accountrequest": ALL,
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
