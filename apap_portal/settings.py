@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "countries",
     "opendata",
     "api",
+    "subscriptions",
     "demo",
 ]
 
@@ -198,6 +199,9 @@ REQUEST_LIMITS = {
     "password-reset-email": env.str("DJANGO_PASSWORD_RESET_EMAIL_LIMIT", default="3/h"),
     # Markdown previews from one address (a writer previews as they type, paused a moment).
     "markdown-preview": env.str("DJANGO_MARKDOWN_PREVIEW_LIMIT", default="120/m"),
+    # Subscription requests from one address, and confirmation emails to one email address.
+    "subscribe": env.str("DJANGO_SUBSCRIBE_LIMIT", default="20/h"),
+    "subscribe-email": env.str("DJANGO_SUBSCRIBE_EMAIL_LIMIT", default="3/h"),
 }
 RATELIMIT_IP_META_KEY = "apap_portal.signin.client_ip_address"
 
@@ -327,6 +331,9 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
+# The site's address as readers reach it, for links in emails sent without a request
+# (digests, confirmations): scheme and host, no trailing slash.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Maps: tiles are the one request to another server that our pages make.
 # The licence of the open data (/data/): the partnership's own records. Protected areas and
