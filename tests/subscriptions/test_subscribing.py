@@ -26,7 +26,8 @@ def test_the_form_is_public_and_offers_what_to_follow(client):
     response = client.get(SUBSCRIBE)
     assert response.status_code == 200
     assert 'name="email"' in response.text
-    assert 'value="stories"' in response.text and 'value="activities"' in response.text
+    assert 'value="stories"' in response.text
+    assert 'value="activities"' in response.text
     # A saved library search is a member's, from the list itself: not offered here.
     assert 'value="best-practices"' not in response.text
 
@@ -40,7 +41,8 @@ def test_subscribing_sends_only_a_confirmation_and_subscribes_nothing_yet(
     assert response.status_code == 302
     assert response["Location"] == reverse("subscriptions:sent")
     subscriber = Subscriber.objects.get()
-    assert subscriber.email == "anna@example.org" and not subscriber.is_confirmed
+    assert subscriber.email == "anna@example.org"
+    assert not subscriber.is_confirmed
     assert not Subscription.objects.exists()
     [email] = mailoutbox
     assert email.to == ["anna@example.org"]
@@ -77,12 +79,11 @@ def test_confirming_by_the_emailed_link_subscribes(client, mailoutbox, deliver, 
     assert (activities.kind, activities.frequency) == ("activities", "weekly")
     assert list(activities.work_areas.all()) == areas
     assert set(activities.countries.all()) == {country("VNM"), country("LAO")}
-    assert stories.kind == "stories" and not stories.countries.exists()
+    assert stories.kind == "stories"
+    assert not stories.countries.exists()
 
 
-def test_the_same_address_again_gets_the_same_answer_and_no_duplicate(
-    client, mailoutbox, deliver
-):
+def test_the_same_address_again_gets_the_same_answer_and_no_duplicate(client, mailoutbox, deliver):
     with deliver():
         first = _subscribe(client, email="Anna@Example.org")
     client.post(link_in(mailoutbox[0].body, "/subscribe/confirm/"))
@@ -142,7 +143,8 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(client, mailoutbox, d
     assert message in response.text
     if typed["email"] and len(typed["email"]) < 100:
         assert f'value="{typed["email"]}"' in response.text
-    assert not mailoutbox and not Subscriber.objects.exists()
+    assert not mailoutbox
+    assert not Subscriber.objects.exists()
 
 
 @pytest.mark.parametrize(
