@@ -110,11 +110,13 @@ class FollowSearchForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often"),
         choices=Subscription.Frequency.choices,
-        initial=Subscription.Frequency.WEEKLY,
+        required=False,  # weekly unless said
     )
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("frequency") and "frequency" not in self.errors:
+            cleaned["frequency"] = Subscription.Frequency.WEEKLY
         if "kind" in cleaned and "query" in cleaned:
             cleaned["query"] = saved_query(cleaned["kind"], cleaned["query"])
         return cleaned

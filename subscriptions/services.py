@@ -80,10 +80,13 @@ def subscriber_for_member(user) -> Subscriber:
             subscriber = Subscriber(
                 email=user.email, language=translation.get_language() or settings.LANGUAGE_CODE
             )
-        subscriber.user = user
-        subscriber.email = user.email
-        subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
-        subscriber.save()
+        if (subscriber.user_id, subscriber.email) != (user.pk, user.email) or (
+            subscriber.confirmed_at is None
+        ):
+            subscriber.user = user
+            subscriber.email = user.email
+            subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
+            subscriber.save()
     return subscriber
 
 
