@@ -34,7 +34,7 @@ def absolute(path: str) -> str:
 
 
 def url_in(language: str, name: str, token: str) -> str:
-    """The absolute address of a signed page, in the subscriber's language (/vi/…)."""
+    """The absolute address of a signed page, in the subscriber's language (its prefix)."""
     with translation.override(language):
         return absolute(reverse(name, kwargs={"token": token}))
 
