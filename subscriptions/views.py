@@ -38,7 +38,7 @@ def subscribe(request):
     The answer is the same whether the address is new, waiting or already subscribed, and
     an address is sent at most a few confirmations an hour, whoever asks.
     """
-    form = PublicSubscribeForm(request.POST or None)
+    form = PublicSubscribeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if limit_reached(request, "subscribe"):
             form.add_error(
@@ -67,6 +67,7 @@ def _request_of(form, email: str) -> links.Request:
     )
 
 
+@require_http_methods(["GET"])
 def sent(request):
     return render(request, "subscriptions/sent.html")
 
@@ -158,7 +159,7 @@ def mine(request):
     if not request.user.email:
         return render(request, "subscriptions/no_email.html", status=400)
     subscriber = services.subscriber_for_member(request.user)
-    form = FollowForm(request.POST or None)
+    form = FollowForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for kind in data["kinds"]:
