@@ -91,6 +91,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
+        # Subscribers' addresses (personal data): managers answer and erase them.
+        "subscriptions.subscriber": ALL,
+        "subscriptions.subscription": ALL,
     },
 }
 

@@ -438,9 +438,9 @@ expect(
 # Sign-in attempts (django-axes): superusers only.
 for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
-# Subscribers' addresses: superusers only, until a group is given them (members/permissions.py).
+# Subscribers' addresses (personal data): managers only.
 for label in ["subscriptions.subscriber", "subscriptions.subscription"]:
-    admin_model(label, editor=NONE, manager=NONE)
+    admin_model(label, editor=NONE, manager=FULL)
 
 # Routes that exist only in some configurations: the history admin's (django-reversion)
 # where a VersionAdmin is used.
