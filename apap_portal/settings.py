@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The queue of background work (emails, digests, reminders) in PostgreSQL, and its
+    # worker (`manage.py db_worker`): see "Background work" below.
+    "django_tasks_db",
     "apap_portal",
     "members",
     "activities",
@@ -328,12 +331,38 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # filemail:///path/to/folder: each message a file there (a local check of the mail).
     # (django-environ drops the path's leading slash: the folder is absolute.)
     MAILERS["default"]["OPTIONS"] = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+# Background work: Django's tasks framework, its queue in PostgreSQL (django-tasks-db).
+# A task is enqueued in the transaction of the change that asks for it, so it exists if
+# and only if the change does, and it survives any restart of the worker. The worker is
+# `manage.py db_worker`; `manage.py scheduler` enqueues PERIODIC_TASKS (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What the scheduler enqueues, and how often. Each task decides itself what is due.
+PERIODIC_TASKS = {
+    "resend unsent emails": {"task": "apap_portal.outbox.tasks.resend_due", "every_seconds": 60},
+    "prune the outbox": {"task": "apap_portal.outbox.tasks.prune", "every_seconds": 24 * 3600},
+    # Subscribers' daily and weekly digests (subscriptions/digests.py).
+    "send the due digests": {"task": "subscriptions.tasks.send_digests", "every_seconds": 300},
+}
+# The outbox (apap_portal.outbox): messages per sending task; how long a worker may take
+# over one batch before another may take it over; the delays between failed attempts
+# (after the last, a message is "failed" and shown in the admin); how long sent messages
+# are listed.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+OUTBOX_RETRY_MINUTES = [
+    int(minutes)
+    for minutes in env.list("OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120", "720"])
+]
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# The portal's address as readers know it, for links in emails sent without a request
+# (digests, reminders): the first of DJANGO_ALLOWED_HOSTS over HTTPS unless set.
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
-# The site's address as readers reach it, for links in emails sent without a request
-# (digests, confirmations): scheme and host, no trailing slash.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Maps: tiles are the one request to another server that our pages make.
 # The licence of the open data (/data/): the partnership's own records. Protected areas and

@@ -78,6 +78,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "countries.countrystatistics": VIEW,
         # The record of each WDPA import, written by import_wdpa only.
         "members.wdpaimport": VIEW,
+        # The outbox: whether an email left, or why not (bodies are never shown).
+        "apap_portal.email": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
@@ -91,6 +93,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
+        # The outbox: seen, and a failed email sent again (a change).
+        "apap_portal.email": ("change", "view"),
         # Subscribers' addresses (personal data): managers answer and erase them.
         "subscriptions.subscriber": ALL,
         "subscriptions.subscription": ALL,

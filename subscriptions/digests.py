@@ -4,7 +4,7 @@
 and decides itself what is due, so running it again, late or twice changes nothing:
 
 - due: a confirmed subscriber's subscription whose high-water mark (`checked_up_to`) is a
-  period old (a day, a week; an hour's slack for the scheduler's jitter);
+  period old (a day, a week; less the scheduler's interval);
 - what is new is read once per group of subscriptions that follow the same thing for the
   same audience in the same language (`sources.Group`), not once per subscriber;
 - a subscription with nothing new is sent nothing; every due one has its mark moved to
@@ -38,8 +38,10 @@ from subscriptions.sources import SOURCES, Group, Item
 Kind = Subscription.Kind
 Frequency = Subscription.Frequency
 
-# A daily run that went at 08:02 yesterday is due again at 08:00 today.
-SLACK = datetime.timedelta(hours=1)
+# The scheduler looks every five minutes (settings.PERIODIC_TASKS): a daily digest sent at
+# 08:02 yesterday is due from 07:57 today, so it goes about a day apart, not a day and
+# five minutes (its hour creeps earlier by at most that much a day).
+SLACK = datetime.timedelta(minutes=5)
 # A mark older than this (a subscriber long unreachable) reads no further back.
 LOOK_BACK_AT_MOST = datetime.timedelta(days=31)
 # The most items one digest lists; it links to the list for the rest.

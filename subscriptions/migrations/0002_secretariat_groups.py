@@ -13,7 +13,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("subscriptions", "0001_initial"),
-        ("members", "0017_translations"),
+        ("members", "0018_outbox_permissions"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

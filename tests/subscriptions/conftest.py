@@ -1,22 +1,7 @@
-"""Helpers of the subscription tests: delivering what the outbox queued, reading links."""
+"""Helpers of the subscription tests: reading the links of the emails."""
 
 import re
-from contextlib import contextmanager
 from urllib.parse import urlsplit
-
-import pytest
-
-
-@pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """Send what the code inside queued through the outbox (it leaves on commit)."""
-
-    @contextmanager
-    def delivering():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return delivering
 
 
 def link_in(text: str, path_part: str) -> str:

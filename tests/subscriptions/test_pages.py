@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apap_portal import personal_data
 from subscriptions import links, privacy
 from subscriptions.models import Subscriber, Subscription
 from tests.factories import UserFactory, work_area
@@ -219,6 +220,25 @@ def test_privacy_export_and_erase_of_one_address():
     assert privacy.personal_data("nobody@example.org") == {"subscribers": []}
     assert privacy.erase("Anna@Example.org") == 3  # subscriber, subscription, its work area
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["other@example.org"]
+
+
+def test_the_secretariats_export_and_erasure_include_subscriptions():
+    _subscriber(kinds=["stories"])
+    assert personal_data.export("anna@example.org")["subscriptions"]["subscribers"][0][
+        "subscriptions"
+    ] == [
+        {
+            "kind": "stories",
+            "frequency": "weekly",
+            "saved_search": "",
+            "work_areas": [],
+            "countries": [],
+            "created_at": Subscription.objects.get().created_at.isoformat(),
+            "last_sent_at": None,
+        }
+    ]
+    assert personal_data.erase("anna@example.org", by="mark")["subscriptions"] == 2
+    assert not Subscriber.objects.exists()
 
 
 # The secretariat's admin
