@@ -14,12 +14,15 @@ def _subscribers(email: str):
 
 
 def personal_data(email: str) -> dict:
-    """Everything stored for `email` as a subscriber, as plain data (JSON-ready)."""
-    subscribers = (
+    """Everything stored for `email` as a subscriber, as plain data (JSON-ready); {} when
+    the address is no subscriber."""
+    subscribers = list(
         _subscribers(email)
         .select_related("user")
         .prefetch_related("subscriptions__work_areas", "subscriptions__countries")
     )
+    if not subscribers:
+        return {}
     return {
         "subscribers": [
             {

@@ -217,7 +217,7 @@ def test_privacy_export_and_erase_of_one_address():
     assert record["email"] == "anna@example.org"
     assert record["subscriptions"][0]["kind"] == "activities"
     assert record["subscriptions"][0]["work_areas"] == ["knowledge-capacity"]
-    assert privacy.personal_data("nobody@example.org") == {"subscribers": []}
+    assert privacy.personal_data("nobody@example.org") == {}
     assert privacy.erase("Anna@Example.org") == 3  # subscriber, subscription, its work area
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["other@example.org"]
 
