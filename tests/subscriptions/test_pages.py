@@ -266,3 +266,8 @@ def test_admin_filters_subscribers_by_confirmation(admin_client):
         reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
     )
     assert "New stories" in change.text  # its subscriptions inline
+
+
+def test_the_privacy_page_says_what_subscriptions_hold(client):
+    assert "Until the address is confirmed" in client.get("/privacy/").text
+    assert "Cho đến khi địa chỉ được xác nhận" in client.get("/vi/privacy/").text
