@@ -83,11 +83,24 @@ def subscriber_for_member(user) -> Subscriber:
         if (subscriber.user_id, subscriber.email) != (user.pk, user.email) or (
             subscriber.confirmed_at is None
         ):
+            _take_over_address(subscriber, user.email)
             subscriber.user = user
             subscriber.email = user.email
             subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
             subscriber.save()
     return subscriber
+
+
+def _take_over_address(subscriber: Subscriber, email: str) -> None:
+    """A member whose account's address changed to one that subscribed on its own: what
+    that address followed becomes the member's, and its separate record goes."""
+    if subscriber.pk is None:
+        return  # a new record: no other has the address (it was looked for)
+    other = Subscriber.objects.with_email(email).exclude(pk=subscriber.pk).first()
+    if other is None:
+        return
+    other.subscriptions.update(subscriber=subscriber)
+    other.delete()
 
 
 def subscription_add(

@@ -271,3 +271,21 @@ def test_admin_filters_subscribers_by_confirmation(admin_client):
 def test_the_privacy_page_says_what_subscriptions_hold(client):
     assert "Until the address is confirmed" in client.get("/privacy/").text
     assert "Cho đến khi địa chỉ được xác nhận" in client.get("/vi/privacy/").text
+
+
+def test_a_member_whose_address_changed_takes_over_what_it_followed(member, member_client):
+    member_client.get(MINE)
+    Subscription.objects.create(subscriber=member.subscriber, kind="stories")
+    _subscriber(email="minh.new@agency.example", kinds=["activities"])
+    member.email = "Minh.New@agency.example"
+    member.save()
+
+    page = member_client.get(MINE)
+
+    assert page.status_code == 200
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.user, subscriber.email) == (member, "Minh.New@agency.example")
+    assert sorted(subscriber.subscriptions.values_list("kind", flat=True)) == [
+        "activities",
+        "stories",
+    ]

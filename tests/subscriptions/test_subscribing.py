@@ -168,3 +168,32 @@ def test_an_expired_confirmation_is_refused(client, monkeypatch):
     response = client.post(reverse("subscriptions:confirm", kwargs={"token": token}))
     assert response.status_code == 400
     assert not Subscriber.objects.exists()
+
+
+GARBAGE = ["\x00", "x" * 10_000, "-1", "1e309", "<script>alert(1)</script>", "'; DROP TABLE--"]
+
+
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda value: repr(value[:8]))
+def test_garbage_in_every_field_is_refused_with_a_message_never_a_500(client, value):
+    for field in ("email", "kinds", "frequency", "work_areas", "countries"):
+        typed = {"email": "anna@example.org", "kinds": ["stories"], "frequency": "weekly"}
+        response = client.post(SUBSCRIBE, {**typed, field: value})
+        assert response.status_code == 200, (field, response.status_code)
+        assert "field__error" in response.text
+        assert "<script>alert(1)</script>" not in response.text
+    repeated = client.post(f"{SUBSCRIBE}?email=a&email=b", {"frequency": ["daily", "weekly"]})
+    assert repeated.status_code == 200
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["%00", "x" * 5000, ".e30:", "W10:1:2"])
+def test_garbage_links_answer_400(client, value):
+    for url in (
+        f"/subscribe/confirm/{value}/",
+        f"/subscribe/manage/{value}/",
+        f"/subscribe/manage/{value}/delete/",
+        f"/subscribe/unsubscribe/{value}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.status_code)
+        assert "This link does not work" in response.text
