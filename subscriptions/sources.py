@@ -135,8 +135,8 @@ def calls(group: Group, viewer, since, now) -> list[Item]:
 
     HOOK: the calls app (calls.Call) lands beside this one; until it is installed, there
     is nothing to tell. It is read through the app registry so that this module needs no
-    import of it; its queryset is expected to offer `listed_for(user)` and the fields
-    `opens_at` and `deadline` (aware datetimes).
+    import of it: its queryset's `listed_for(user)` and `for_event()`, the fields `opens_at`
+    and `deadline` (aware datetimes) and `deadline_label` (the deadline in its time zone).
     """
     if not apps.is_installed("calls"):
         return []
@@ -147,7 +147,8 @@ def calls(group: Group, viewer, since, now) -> list[Item]:
         call_model.objects.listed_for(viewer)
         .filter(deadline__gt=now)
         .filter(Q(opens_at__gt=since, opens_at__lte=now) | soon)
-        .order_by("deadline")[:READ_AT_MOST]
+        .for_event()
+        .order_by("deadline", "pk")[:READ_AT_MOST]
     )
     return [Item(call, call.opens_at, timezone.localdate(call.deadline)) for call in rows]
 

@@ -8,9 +8,11 @@ since then is new for it.
 import datetime
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.text import slugify
 
 from apap_portal.scheduler import periodic_tasks
 from subscriptions import links
@@ -377,3 +379,46 @@ def test_the_scheduler_runs_the_digests_on_the_worker(mailoutbox):
 
     [digest] = mailoutbox  # the worker ran the digests' task, then sent what it queued
     assert "Rangers share their maps" in digest.body
+
+
+calls_installed = pytest.mark.skipif(
+    not apps.is_installed("calls"), reason="the calls app (issue 19, point 3) is not installed"
+)
+
+
+@calls_installed
+def test_calls_tell_of_new_calls_and_remind_of_deadlines_once(client, mailoutbox):
+    call_model = apps.get_model("calls", "Call")
+    now = timezone.now()
+
+    def call(title, opens_at, deadline, status="published"):
+        return call_model.objects.create(
+            kind="nomination",
+            title=title,
+            slug=slugify(title),
+            summary="Member agencies nominate their representative.",
+            opens_at=opens_at,
+            deadline=deadline,
+            time_zone="Asia/Bangkok",
+            status=status,
+        )
+
+    assert 'value="calls"' in client.get("/subscribe/").text
+    follow("anna@example.org", "calls")  # checked up to 25 hours ago
+    call("Opened this morning", now - 2 * HOUR, now + 30 * DAY)
+    call("Closing in two days", now - 20 * DAY, now + 2 * DAY)
+    call("Closing tomorrow, reminded yesterday", now - 20 * DAY, now + DAY)
+    call("Closing in four days", now - 20 * DAY, now + 4 * DAY)
+    call("Closed an hour ago", now - 20 * DAY, now - HOUR)
+    call("A draft opened this morning", now - 2 * HOUR, now + 30 * DAY, status="draft")
+
+    run()
+
+    [digest] = mailoutbox
+    assert "2 calls to members" in digest.subject
+    assert "Opened this morning" in digest.body
+    assert "Closing in two days" in digest.body
+    assert "Asia/Bangkok" in digest.body  # the deadline in the call's own time zone
+    for left_out in ("reminded yesterday", "four days", "Closed an hour ago", "A draft"):
+        assert left_out not in digest.body
+    assert "/calls/" in digest.body
