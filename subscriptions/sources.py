@@ -37,18 +37,22 @@ class Item:
     """A record in a digest, and since when it is news.
 
     `new_at`: when it appeared (published, announced). `comes_on`: for what is news by
-    coming soon (an activity starting, a call's deadline), the day it comes; it is news
-    for a subscription once, in the digest whose period brings it into view.
+    coming soon, the day (an activity's start) or the moment (a call's deadline) it comes;
+    it is news for a subscription once, in the digest whose period brings it into view.
     """
 
     record: object
     new_at: datetime.datetime
-    comes_on: datetime.date | None = None
+    comes_on: datetime.date | datetime.datetime | None = None  # a day, or a moment
 
     def is_new_since(self, mark: datetime.datetime, ahead: datetime.timedelta) -> bool:
         if self.new_at > mark:
             return True
-        return self.comes_on is not None and self.comes_on > timezone.localdate(mark) + ahead
+        if self.comes_on is None:
+            return False
+        if isinstance(self.comes_on, datetime.datetime):
+            return self.comes_on > mark + ahead
+        return self.comes_on > timezone.localdate(mark) + ahead
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ def calls(group: Group, viewer, since, now) -> list[Item]:
         .for_event()
         .order_by("deadline", "pk")[:READ_AT_MOST]
     )
-    return [Item(call, call.opens_at, timezone.localdate(call.deadline)) for call in rows]
+    return [Item(call, call.opens_at, call.deadline) for call in rows]
 
 
 SOURCES = {
