@@ -27,7 +27,6 @@ from django.db.models import Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from apap_portal.outbox import Message, queue_emails
@@ -47,6 +46,9 @@ LOOK_BACK_AT_MOST = datetime.timedelta(days=31)
 # The most items one digest lists; it links to the list for the rest.
 SHOWN_AT_MOST = 20
 UPDATE_BATCH = 1000
+# Where each subscriber's own links go in a digest rendered once for many.
+MANAGE_URL = "@@manage-url@@"
+UNSUBSCRIBE_URL = "@@unsubscribe-url@@"
 # One run at a time: a second worker starting a run while one goes waits for its turn.
 LOCK_ID = 0x5B5C_D1_6E
 
@@ -106,7 +108,7 @@ class DigestRun:
         self.now = now
         self.since = since
         self.items: dict[Group, list[Item]] = {}
-        self.rendered: dict[tuple, tuple[str, str]] = {}
+        self.rendered: dict[tuple, tuple[str, str, str]] = {}
         self.members: dict[str, object] = {}  # a member to read members' groups for
         self.checked: list[int] = []
         self.sent: list[int] = []
@@ -164,30 +166,23 @@ class DigestRun:
         return self.message(subscription, group, new)
 
     def message(self, subscription: Subscription, group: Group, new: list[Item]) -> Message:
+        """The digest: rendered once for everyone who gets the same items in the same
+        language (`rendered`), then given each subscriber's own signed links."""
         subscriber = subscription.subscriber
-        shown = new[:SHOWN_AT_MOST]
+        subject, body, html = self.render(subscription, group, new)
         with translation.override(group.language):
-            items_text, items_html = self.render_items(subscription, group, shown)
+            manage_url = links.url_in(
+                group.language, "subscriptions:manage", links.manage_token(subscriber)
+            )
             unsubscribe_url = links.url_in(
                 group.language,
                 "subscriptions:unsubscribe",
                 links.unsubscribe_token(subscriber, subscription),
             )
-            context = {
-                "subscription": subscription,
-                "count": len(new),
-                "more": len(new) - len(shown),
-                "list_url": list_url(subscription),
-                "items_text": items_text,
-                "items_html": items_html,
-                "manage_url": links.url_in(
-                    group.language, "subscriptions:manage", links.manage_token(subscriber)
-                ),
-                "unsubscribe_url": unsubscribe_url,
-            }
-            subject = digest_subject(subscription, len(new))
-            body = render_to_string("subscriptions/emails/digest.txt", context)
-            html = render_to_string("subscriptions/emails/digest.html", context)
+        # The signed links hold letters, digits and ":-_" only: nothing to escape in HTML.
+        own = {MANAGE_URL: manage_url, UNSUBSCRIBE_URL: unsubscribe_url}
+        for placeholder, url in own.items():
+            body, html = body.replace(placeholder, url), html.replace(placeholder, url)
         return Message(
             to=subscriber.email,
             subject=subject,
@@ -200,20 +195,28 @@ class DigestRun:
             kind=f"subscriptions.digest.{subscription.kind}",
         )
 
-    def render_items(self, subscription, group: Group, shown: list[Item]) -> tuple[str, str]:
-        """The items' part of a digest, rendered once for everyone who gets the same items."""
-        key = (group, tuple(item.record.pk for item in shown))
+    def render(self, subscription, group: Group, new: list[Item]) -> tuple[str, str, str]:
+        """Subject, text and HTML of the digest of these items, with placeholders for the
+        subscriber's own links."""
+        shown = new[:SHOWN_AT_MOST]
+        key = (group, tuple(item.record.pk for item in new))
         if key not in self.rendered:
-            context = {
-                "kind": subscription.kind,
-                "items": [item.record for item in shown],
-                "site_url": settings.SITE_URL,
-            }
-            # The HTML part is our template's output, escaped there: safe in the digest's.
-            self.rendered[key] = (
-                render_to_string("subscriptions/emails/items.txt", context),
-                mark_safe(render_to_string("subscriptions/emails/items.html", context)),
-            )
+            with translation.override(group.language):
+                context = {
+                    "kind": subscription.kind,
+                    "kind_label": subscription.get_kind_display(),
+                    "items": [item.record for item in shown],
+                    "site_url": settings.SITE_URL,
+                    "more": len(new) - len(shown),
+                    "list_url": list_url(subscription),
+                    "manage_url": MANAGE_URL,
+                    "unsubscribe_url": UNSUBSCRIBE_URL,
+                }
+                self.rendered[key] = (
+                    digest_subject(subscription, len(new)),
+                    render_to_string("subscriptions/emails/digest.txt", context),
+                    render_to_string("subscriptions/emails/digest.html", context),
+                )
         return self.rendered[key]
 
     def advance_marks(self) -> None:

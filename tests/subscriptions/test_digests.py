@@ -422,3 +422,21 @@ def test_calls_tell_of_new_calls_and_remind_of_deadlines_once(client, mailoutbox
     for left_out in ("reminded yesterday", "four days", "Closed an hour ago", "A draft"):
         assert left_out not in digest.body
     assert "/calls/" in digest.body
+
+
+def test_a_digest_rendered_once_for_many_carries_each_subscribers_own_links(mailoutbox):
+    follow("anna@example.org")
+    follow("lan@example.org")
+    StoryFactory(title="Rangers share their maps", published_at=hours_ago(1))
+
+    run()
+
+    anna, lan = sorted(mailoutbox, key=lambda message: message.to)
+    for message in (anna, lan):
+        own = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert own in message.body
+        assert own in message.alternatives[0][0]
+        assert "@@" not in message.body
+        assert "@@" not in message.alternatives[0][0]
+    assert anna.extra_headers["List-Unsubscribe"] != lan.extra_headers["List-Unsubscribe"]
+    assert link_in(anna.body, "/subscribe/manage/") != link_in(lan.body, "/subscribe/manage/")
