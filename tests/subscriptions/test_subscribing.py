@@ -197,3 +197,21 @@ def test_garbage_links_answer_400(client, value):
         response = client.get(url)
         assert response.status_code == 400, (url, response.status_code)
         assert "This link does not work" in response.text
+
+
+def test_subscribing_in_vietnamese_confirms_and_reads_in_vietnamese(client, mailoutbox):
+    client.post(
+        "/vi/subscribe/", {"email": "lan@example.vn", "kinds": ["stories"], "frequency": "daily"}
+    )
+    [confirmation] = mailoutbox
+    assert confirmation.subject == "Xác nhận đăng ký nhận tin của APAP"
+    confirm = link_in(confirmation.body, "/subscribe/confirm/")
+    assert confirm.startswith("/vi/subscribe/confirm/")
+
+    client.post(confirm)
+
+    assert Subscriber.objects.get().language == "vi"
+
+
+def test_my_apap_links_to_my_subscriptions(member_client):
+    assert reverse("subscriptions:mine") in member_client.get("/my/").text
