@@ -49,7 +49,7 @@ UPDATE_BATCH = 1000
 # Where each subscriber's own links go in a digest rendered once for many.
 MANAGE_URL = "@@manage-url@@"
 UNSUBSCRIBE_URL = "@@unsubscribe-url@@"
-# One run at a time: a second worker starting a run while one goes waits for its turn.
+# One run at a time: a run started while another goes leaves the due digests to that one.
 LOCK_ID = 0x5B5C_D1_6E
 
 
