@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "countries",
     "opendata",
     "api",
+    "subscriptions",
     "demo",
 ]
 
@@ -204,6 +205,9 @@ REQUEST_LIMITS = {
     "account-request-email": env.str("DJANGO_ACCOUNT_REQUEST_EMAIL_LIMIT", default="3/d"),
     # Markdown previews from one address (a writer previews as they type, paused a moment).
     "markdown-preview": env.str("DJANGO_MARKDOWN_PREVIEW_LIMIT", default="120/m"),
+    # Subscription requests from one address, and confirmation emails to one email address.
+    "subscribe": env.str("DJANGO_SUBSCRIBE_LIMIT", default="20/h"),
+    "subscribe-email": env.str("DJANGO_SUBSCRIBE_EMAIL_LIMIT", default="3/h"),
 }
 RATELIMIT_IP_META_KEY = "apap_portal.signin.client_ip_address"
 
@@ -339,6 +343,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PERIODIC_TASKS = {
     "resend unsent emails": {"task": "apap_portal.outbox.tasks.resend_due", "every_seconds": 60},
     "prune the outbox": {"task": "apap_portal.outbox.tasks.prune", "every_seconds": 24 * 3600},
+    # Subscribers' daily and weekly digests (subscriptions/digests.py).
+    "send the due digests": {"task": "subscriptions.tasks.send_digests", "every_seconds": 300},
 }
 # The outbox (apap_portal.outbox): messages per sending task; how long a worker may take
 # over one batch before another may take it over; the delays between failed attempts

@@ -100,6 +100,7 @@ urlpatterns += i18n_patterns(
     path("", include("countries.urls")),
     path("", include("opendata.urls")),
     path("", include("activities.report_urls")),
+    path("", include("subscriptions.urls")),
     prefix_default_language=False,
 )
 

@@ -102,6 +102,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "auth.group": VIEW,
         # The outbox: seen, and a failed email sent again (a change).
         "apap_portal.email": ("change", "view"),
+        # Subscribers' addresses (personal data): managers answer and erase them.
+        "subscriptions.subscriber": ALL,
+        "subscriptions.subscription": ALL,
     },
 }
 

@@ -42,6 +42,7 @@ from api.models import api_token_create
 from knowledge.models import Challenge, Ecosystem, GbfTarget, HomeHero, Theme
 from members.models import AccountRequest, ProfileChange, WdpaImport
 from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
+from subscriptions.models import Subscriber, Subscription
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
@@ -271,6 +272,27 @@ expect(
     post={**signed_in(404), "member": Redirect("/my/api-tokens/", exact=True, localized=True)},
 )
 
+# Subscriptions (issue 19): anyone subscribes by email; the pages of an email's signed
+# links answer 400 to a link that does not work (here every one); a member's own page.
+expect("subscribe/", get=200, post=200)  # an empty form: shown again with errors
+expect("subscribe/sent/", get=200, post=405)
+for route in [
+    "subscribe/confirm/<str:token>/",
+    "subscribe/manage/<str:token>/delete/",
+    "subscribe/unsubscribe/<str:token>/",
+]:
+    expect(route, get=400, post=400)
+expect("subscribe/manage/<str:token>/", get=400, post=405)
+expect("my/subscriptions/", get=signed_in(200), post=signed_in(400))
+# "Follow this search": members and staff; an empty post is refused, back to their page.
+expect(
+    "my/subscriptions/follow/",
+    get=signed_in(405),
+    post=signed_in(Redirect("/my/subscriptions/", exact=True, localized=True)),
+)
+# A subscription of nobody's here (stopping one's own: tests/subscriptions).
+expect("my/subscriptions/<int:pk>/stop/", get=signed_in(405), post=signed_in(404))
+
 # The secretariat's reports (need staff and the permission to view the records).
 expect("reports/cooperation/", get=secretariat(200), post=secretariat(405))
 expect("reports/funding-proposals/", get=secretariat(200), post=secretariat(405))
@@ -449,6 +471,9 @@ expect("admin/personal-data/", get=admin_staff(403, 200), post=admin_staff(403, 
 # Sign-in attempts (django-axes): superusers only.
 for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
+# Subscribers' addresses (personal data): managers only.
+for label in ["subscriptions.subscriber", "subscriptions.subscription"]:
+    admin_model(label, editor=NONE, manager=FULL)
 
 # Routes that exist only in some configurations: the history admin's (django-reversion)
 # where a VersionAdmin is used.
@@ -573,7 +598,11 @@ def _make_records(media_root) -> dict:
         ),
         "axes.accesslog": AccessLog.objects.create(**attempt),
         "axes.accessfailurelog": AccessFailureLog.objects.create(**attempt),
+        "subscriptions.subscription": Subscription.objects.create(
+            subscriber=Subscriber.objects.create(email="anna@example.org"), kind="stories"
+        ),
     }
+    objects["subscriptions.subscriber"] = objects["subscriptions.subscription"].subscriber
     for label in ["activities.activity", "knowledge.bestpractice", "knowledge.resource",
                   "knowledge.story", "members.organization", "members.protectedarea"]:  # fmt: skip
         objects[f"{label}translation"] = translation(objects[label])
@@ -625,6 +654,8 @@ def concrete_url(route: str, world) -> str:
     if "<slug:slug>" in route:
         slug = world["slugs"][route.split("<slug:slug>")[0]]
         return "/" + route.replace("<slug:slug>", slug)
+    if route.startswith("my/subscriptions/<int:pk>/"):
+        return "/" + route.replace("<int:pk>", "999999")
     if route.startswith("my/api-tokens/<int:pk>/"):
         return "/" + route.replace("<int:pk>", str(world["objects"]["api.apitoken"].pk))
     if route.startswith("api/v1/") and re.search(r"<(slug|number)>", route):
@@ -647,6 +678,7 @@ def concrete_url(route: str, world) -> str:
         "<section>": next(iter(SITEMAPS)),
         "<uidb64>": "MQ",
         "<token>": "not-a-valid-token",
+        "<str:token>": "not-a-valid-token",
         "<path:path>": "resources/2024/guidelines.pdf",
         "<int:zoom>/<int:x>/<int:y>": "2/3/1",
         "<iso3>": "vnm",
