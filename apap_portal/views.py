@@ -94,6 +94,7 @@ def privacy(request):
         "sign_in_failures": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "map_tile_host": urlsplit(settings.MAP_TILE_URL).hostname,
+        "outbox_keep_days": settings.OUTBOX_KEEP_DAYS,
     }
     return render(request, "privacy.html", context)
 

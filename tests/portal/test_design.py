@@ -106,6 +106,16 @@ def test_the_privacy_statement_names_the_cookies_and_settings_it_describes(clien
     assert "after 5 failures for one username from one address" in text
 
 
+def test_the_privacy_statement_says_what_requests_emails_and_subscriptions_keep(client, settings):
+    settings.OUTBOX_KEEP_DAYS = 14
+    text = client.get("/privacy/").text
+    assert "kept for 14 days" in text  # sent emails, without their text
+    assert "Asking for an account" in text
+    assert "A response to a call" in text
+    assert "delete your address and subscriptions from the portal yourself" in text
+    assert "as one file, and erase it" in text
+
+
 def test_the_accessibility_statement_says_the_standard_and_how_it_is_tested(client):
     text = client.get("/accessibility/").text
     assert "WCAG) 2.2, level AA" in text
