@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The links in the worker's emails name the port `make run` serves on (SITE_URL's default).
+export PORT
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: help install run test test-browser test-redis test-redis-cached lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore

@@ -361,7 +361,11 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 # (digests, reminders): the first of DJANGO_ALLOWED_HOSTS over HTTPS unless set.
 SITE_URL = env.str(
     "SITE_URL",
-    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+    default=(
+        f"http://127.0.0.1:{env.str('PORT', default='8000')}"  # make run's port
+        if DEBUG
+        else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+    ),
 ).rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
