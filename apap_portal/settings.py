@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "search",
     "in_numbers",
     "countries",
+    "calls",
     "opendata",
     "api",
     "demo",
@@ -327,6 +328,8 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
+# Days before a call's deadline when eligible members who have not responded are reminded.
+CALL_REMINDER_DAYS = env.int("CALL_REMINDER_DAYS", default=3)
 
 # Maps: tiles are the one request to another server that our pages make.
 # The licence of the open data (/data/): the partnership's own records. Protected areas and

@@ -44,6 +44,7 @@ CONTENT = (
     "members.protectedarea",
     "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
+    "calls.call",
     # Their translations: each its own record, with its own status and history.
     "activities.activitytranslation",
     "activities.workareatranslation",
@@ -57,6 +58,7 @@ CONTENT = (
     "knowledge.gbftargettranslation",
     "members.organizationtranslation",
     "members.protectedareatranslation",
+    "calls.calltranslation",
 )
 # Rows that belong to one record and are edited in its page (admin inlines).
 PARTS = (
@@ -65,6 +67,7 @@ PARTS = (
     "knowledge.buildingblock",
     "knowledge.buildingblocktranslation",
     "members.focalpoint",
+    "calls.calldocument",
 )
 
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -78,6 +81,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "countries.countrystatistics": VIEW,
         # The record of each WDPA import, written by import_wdpa only.
         "members.wdpaimport": VIEW,
+        # Members' responses to calls are theirs: read (and exported), not rewritten.
+        "calls.callresponse": VIEW,
+        "calls.callresponseattachment": VIEW,
+        "calls.callreminder": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
@@ -86,6 +93,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.country": ALL,
         "countries.countrystatistics": VIEW,
         "members.wdpaimport": VIEW,
+        # A response sent by mistake (or a member's data to erase) is removed by a manager.
+        "calls.callresponse": ("delete", "view"),
+        "calls.callresponseattachment": ("delete", "view"),
+        "calls.callreminder": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
         # Members' API tokens: seen and revoked (a change), never made nor read back.

@@ -1,0 +1,22 @@
+"""Editors keep calls and read the responses; managers may also delete a response
+(members/permissions.py)."""
+
+from django.db import migrations
+
+from members.permissions import create_all_permissions, sync_groups
+
+
+def grant(apps, schema_editor):
+    create_all_permissions(apps)
+    sync_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("calls", "0001_initial"),
+        ("members", "0017_translations"),
+        ("api", "0002_secretariat_groups"),
+        ("countries", "0002_secretariat_groups"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
