@@ -47,6 +47,6 @@ def deadline_event(call: Call, absolute_url: str) -> Event:
 
 def deadline_events(absolute_url: Callable[[Call], str]) -> Iterator[Event]:
     """The published calls' deadlines, the latest first (at most the feed's bound)."""
-    calls = Call.objects.public().for_list().order_by("-deadline", "pk")[:MAX_EVENTS]
+    calls = Call.objects.public().for_event().order_by("-deadline", "pk")[:MAX_EVENTS]
     for call in calls:
         yield deadline_event(call, absolute_url(call))

@@ -130,12 +130,19 @@ class CallQuerySet(TranslatableQuerySet, ListedQuerySet):
 
     def nearest_deadline(self, now: datetime.datetime) -> Call | None:
         """The published open call that closes first (the home page's)."""
-        return self.published().open(now).for_list().order_by("deadline", "pk").first()
+        return self.published().open(now).for_event().order_by("deadline", "pk").first()
 
     # Pages read calls in the reader's language where a translation is published.
-    def for_list(self) -> CallQuerySet:
-        """A queryset optimized for lists and cards: one query, without the body."""
+    def for_event(self) -> CallQuerySet:
+        """A call as a deadline (the calendar, home, /my/): one query, without the body."""
         return self.select_related("work_area").defer("body").translated(related=("work_area",))
+
+    def for_list(self) -> CallQuerySet:
+        """A queryset optimized for the list's cards: the calls, then the countries they
+        are for (two queries a page)."""
+        return self.for_event().prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("name"))
+        )
 
     def for_detail(self) -> CallQuerySet:
         """The page: the call, its work area and activity, the countries it is for, its

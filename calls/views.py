@@ -99,6 +99,8 @@ class CallDetailView(TranslatedDetailMixin, DetailView):
         responses = CallResponse.objects.filter(call_id=self.object.pk, user_id=user.pk)
         if lock:
             responses = responses.select_for_update()
+        else:
+            responses = responses.prefetch_related("attachments")
         return responses.first()
 
     def get_context_data(self, **kwargs):

@@ -37,5 +37,5 @@ def member_calls(context) -> dict:
     whether they have responded (one query)."""
     user = context["request"].user
     now = timezone.now()
-    calls = Call.objects.answerable_by(user, now).for_list().with_response_of(user)
+    calls = Call.objects.answerable_by(user, now).for_event().with_response_of(user)
     return {"calls": list(calls), "now": now}
