@@ -94,7 +94,9 @@ def test_a_calls_page_shows_kind_dates_time_left_body_documents_and_related_work
 
 
 def test_a_past_call_says_since_when_it_is_closed(client, now):
-    call = CallFactory(opens_at=now - _days(30), deadline=now - _days(3) - datetime.timedelta(hours=2, minutes=30))
+    call = CallFactory(
+        opens_at=now - _days(30), deadline=now - _days(3) - datetime.timedelta(hours=2, minutes=30)
+    )
     assert "closed 3\xa0days, 2\xa0hours ago" in client.get(call.get_absolute_url()).text
 
 
@@ -111,14 +113,15 @@ def test_anna_reads_the_call_and_is_asked_to_sign_in(client, vietnam_call):
     page = client.get(vietnam_call.get_absolute_url())
     assert page.context["respond"] == "sign-in"
     assert f"/accounts/login/?next={vietnam_call.get_absolute_url()}" in page.text
-    assert "<form method=\"post\" enctype" not in page.text
+    assert '<form method="post" enctype' not in page.text
 
 
 def test_minh_of_viet_nam_gets_the_response_form(member_client, vietnam_call):
     page = member_client.get(vietnam_call.get_absolute_url())
     assert page.context["respond"] == "form"
     assert 'name="text"' in page.text
-    assert "Members in" in page.text and "Viet Nam" in page.text
+    assert "Members in" in page.text
+    assert "Viet Nam" in page.text
 
 
 def test_oyuna_of_mongolia_is_told_the_call_is_for_other_countries(
@@ -204,7 +207,7 @@ def test_my_page_lists_the_open_calls_minh_may_answer_and_whether_he_did(
 ):
     answered = CallFactory(title="Answered call", deadline=now + _days(5))
     CallResponseFactory(call=answered, user=member)
-    CallFactory(title="Open call", deadline=now + _days(3))
+    CallFactory(title="Closing sooner", deadline=now + _days(3))
     CallFactory(title="For Mongolia", eligibility="countries", countries=[country("MNG")])
     CallFactory(title="Closed call", opens_at=now - _days(9), deadline=now - _days(1))
 
@@ -212,9 +215,11 @@ def test_my_page_lists_the_open_calls_minh_may_answer_and_whether_he_did(
 
     html = page.text
     assert "Open calls you may answer" in html
-    assert html.index("Open call") < html.index("Answered call")  # nearest deadline first
-    assert "For Mongolia" not in html and "Closed call" not in html
-    assert "Responded" in html and "Not yet" in html
+    assert html.index("Closing sooner") < html.index("Answered call")  # nearest deadline first
+    assert "For Mongolia" not in html
+    assert "Closed call" not in html
+    assert "Responded" in html
+    assert "Not yet" in html
 
 
 def test_the_sitemap_lists_published_calls_only(client):
