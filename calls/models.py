@@ -24,7 +24,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, WorkArea
@@ -269,7 +269,7 @@ class Call(Translatable, VersionedModel):
     def moment_label(self, moment: datetime.datetime) -> str:
         """E.g. "15 January 2027, 17:00 (Asia/Bangkok, UTC+7)", in the language's formats."""
         local = moment.astimezone(self.zone)
-        return _now("%(date)s, %(time)s (%(zone)s, %(offset)s)") % {
+        return gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % {
             "date": date_format(local, "DATE_FORMAT"),
             "time": time_format(local, "H:i"),
             "zone": self.time_zone,
@@ -291,10 +291,10 @@ class Call(Translatable, VersionedModel):
     def time_left(self, now: datetime.datetime) -> str:
         """ "closes in 2 days, 4 hours", "closed 3 days ago", "opens in 5 days"."""
         if now < self.opens_at:
-            return _now("opens in %(time)s") % {"time": timeuntil(self.opens_at, now)}
+            return gettext("opens in %(time)s") % {"time": timeuntil(self.opens_at, now)}
         if now < self.deadline:
-            return _now("closes in %(time)s") % {"time": timeuntil(self.deadline, now)}
-        return _now("closed %(time)s ago") % {"time": timesince(self.deadline, now)}
+            return gettext("closes in %(time)s") % {"time": timeuntil(self.deadline, now)}
+        return gettext("closed %(time)s ago") % {"time": timesince(self.deadline, now)}
 
 
 class CallDocumentQuerySet(models.QuerySet):
