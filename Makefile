@@ -51,9 +51,14 @@ messages: system-packages-run $(CATALOGUES) ## Compile the translations
 makemessages: install ## Update every site language's catalogue (settings.LANGUAGES) from the code and templates
 	$(MANAGE) makemessages --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
 
-run: install check-db messages ## Migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+# The web server, the task worker (emails, digests, reminders) and the scheduler of
+# periodic work, in one command; Ctrl-C stops all three.
+run: install check-db messages ## Migrate, load the demo data, serve at http://127.0.0.1:$(PORT) with the task worker
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	@trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT; \
+	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	$(MANAGE) scheduler & scheduler=$$!; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Lint needs no database: makemigrations skips the system checks (some ask the server its

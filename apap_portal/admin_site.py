@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from apap_portal import markdown_preview
+from apap_portal import markdown_preview, personal_data_admin
 from apap_portal.landing import landing_url
+from apap_portal.outbox.models import Email
 from knowledge.models import BestPractice
 
 # What the home shows of each list: the rest is one link away.
@@ -46,6 +47,11 @@ REPORTS = [
         _("Funding proposals"), "reports:funding_pipeline", "activities.view_fundingproposal"
     ),
     ReportLink(_("Cooperation report"), "reports:cooperation", "activities.view_activity"),
+    ReportLink(
+        _("One person's data: export or erase"),
+        "admin:personal_data",
+        personal_data_admin.PERMISSION,
+    ),
 ]
 
 
@@ -92,6 +98,13 @@ def recent_edits(user) -> list[LogEntry]:
     return list(edits.order_by("-action_time")[:HOME_ROWS])
 
 
+def failed_emails(user) -> dict:
+    """How many emails failed for good (one query), for those who may see the outbox."""
+    if not user.has_perm("apap_portal.view_email"):
+        return {}
+    return {"failed_emails": Email.objects.filter(status=Email.Status.FAILED).count()}
+
+
 def reports(user) -> list[dict]:
     return [
         {"label": report.label, "url": reverse(report.url_name)}
@@ -111,6 +124,7 @@ class PortalAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         user = request.user
         dashboard = {
+            **failed_emails(user),
             **waiting_for_review(user),
             **upcoming_activities(user),
             "recent_edits": recent_edits(user),
@@ -138,5 +152,10 @@ class PortalAdminSite(admin.AdminSite):
                 name="markdown_preview",
             ),
             path("landing/", self.admin_view(self.landing), name="landing"),
+            path(
+                "personal-data/",
+                self.admin_view(lambda request: personal_data_admin.person(request, self)),
+                name="personal_data",
+            ),
             *super().get_urls(),
         ]

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # The queue of background work (emails, digests, reminders) in PostgreSQL, and its
+    # worker (`manage.py db_worker`): see "Background work" below.
+    "django_tasks_db",
     "apap_portal",
     "members",
     "activities",
@@ -325,6 +328,38 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # filemail:///path/to/folder: each message a file there (a local check of the mail).
     # (django-environ drops the path's leading slash: the folder is absolute.)
     MAILERS["default"]["OPTIONS"] = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+# Background work: Django's tasks framework, its queue in PostgreSQL (django-tasks-db).
+# A task is enqueued in the transaction of the change that asks for it, so it exists if
+# and only if the change does, and it survives any restart of the worker. The worker is
+# `manage.py db_worker`; `manage.py scheduler` enqueues PERIODIC_TASKS (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What the scheduler enqueues, and how often. Each task decides itself what is due.
+PERIODIC_TASKS = {
+    "resend unsent emails": {"task": "apap_portal.outbox.tasks.resend_due", "every_seconds": 60},
+    "prune the outbox": {"task": "apap_portal.outbox.tasks.prune", "every_seconds": 24 * 3600},
+    # Once per call and deadline, however often it runs (calls.models.CallReminder).
+    "remind members of calls' deadlines": {
+        "task": "calls.tasks.send_deadline_reminders",
+        "every_seconds": 5 * 60,
+    },
+}
+# The outbox (apap_portal.outbox): messages per sending task; how long a worker may take
+# over one batch before another may take it over; the delays between failed attempts
+# (after the last, a message is "failed" and shown in the admin); how long sent messages
+# are listed.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
+OUTBOX_RETRY_MINUTES = [
+    int(minutes)
+    for minutes in env.list("OUTBOX_RETRY_MINUTES", default=["1", "5", "30", "120", "720"])
+]
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# The portal's address as readers know it, for links in emails sent without a request
+# (digests, reminders): the first of DJANGO_ALLOWED_HOSTS over HTTPS unless set.
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")

@@ -26,10 +26,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from apap_portal.landing import landing_url
 from apap_portal.limits import limit_reached
+from apap_portal.outbox import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -131,15 +134,32 @@ class LimitedLoginView(auth_views.LoginView):
 
 
 class LimitedPasswordResetForm(PasswordResetForm):
-    """Django's form, whose email is not sent when a limit is passed (`limited`)."""
+    """Django's form, whose email goes through the outbox (sent by the worker, retried,
+    and in the reader's language), and is not sent when a limit is passed (`limited`)."""
 
     limited = False
 
-    def send_mail(self, *args, **kwargs) -> None:
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
         if self.limited:
             logger.warning("Password reset: limit reached, no email sent")
             return
-        super().send_mail(*args, **kwargs)
+        send_email(
+            to=to_email,
+            subject=render_to_string(subject_template_name, context),
+            template=email_template_name,
+            html_template=html_email_template_name,
+            context=context,
+            kind="password reset",
+            language=translation.get_language(),
+        )
 
 
 class LimitedPasswordResetView(auth_views.PasswordResetView):

@@ -1,10 +1,10 @@
 """The review workflow of best practices: submit, request changes, publish.
 
-Each step changes the status and tells the other side by email. Emails leave only
-once the transaction commits, so a rolled-back save sends nothing. Links in emails
-are absolute, built on `base_url` (the site's root as the request saw it, e.g.
-`request.build_absolute_uri("/")`), and in the site's default language: we do not
-know which language each reader prefers.
+Each step changes the status and tells the other side by email, through the outbox:
+queued in the step's transaction, so a rolled-back save sends nothing, and sent by the
+worker. Links in emails are absolute, built on `base_url` (the site's root as the
+request saw it, e.g. `request.build_absolute_uri("/")`), and in the site's default
+language: we do not know which language each reader prefers.
 
 Each step is a revision of the practice's history, by the person who took it; inside
 an admin view or the submission form, it joins the revision of that request.
@@ -12,22 +12,17 @@ an admin view or the submission form, it joins the revision of that request.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apap_portal.editing.history import revision
+from apap_portal.outbox import send_email
 from knowledge.models import BestPractice
 from members.models import User
-
-logger = logging.getLogger(__name__)
 
 Status = BestPractice.Status
 
@@ -52,25 +47,16 @@ def _absolute(base_url: str, path: str) -> str:
     return urljoin(base_url, path)
 
 
-def _one_line(text: str) -> str:
-    # Email subjects must not contain line breaks.
-    return " ".join(str(text).split())
-
-
-def _send_after_commit(subject: str, template: str, context: dict, recipient: str) -> None:
-    """Render the email now (in the default language) and send it once the data is committed."""
-    if not recipient:
-        logger.warning("No address to send %r to; not sent.", subject)
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, context)
-        subject = _one_line(subject)
-
-    def send() -> None:
-        send_mail(subject, body, None, [recipient])
-
-    # robust: the records are saved by then; a mail server failure is logged, not a 500.
-    transaction.on_commit(send, robust=True)
+def _send(subject: str, template: str, context: dict, recipient: str) -> None:
+    """Queue the email (in the default language) in the outbox, in this transaction: a
+    rolled-back step sends nothing, and the worker sends, and retries, the rest."""
+    send_email(
+        to=recipient,
+        subject=subject,
+        template=template,
+        context=context,
+        kind="best practice review",
+    )
 
 
 def _submitter_email(best_practice: BestPractice) -> str:
@@ -93,7 +79,7 @@ def best_practice_submit(best_practice: BestPractice, user: User, *, base_url: s
         subject = _("Best practice submitted for review: %(title)s") % {
             "title": best_practice.title
         }
-    _send_after_commit(
+    _send(
         subject,
         "knowledge/emails/submitted.txt",
         {
@@ -125,7 +111,7 @@ def best_practice_request_changes(
         )
         dashboard_url = _absolute(base_url, reverse("submissions:dashboard"))
         subject = _("Changes requested: %(title)s") % {"title": best_practice.title}
-    _send_after_commit(
+    _send(
         subject,
         "knowledge/emails/changes_requested.txt",
         {
@@ -150,7 +136,7 @@ def best_practice_publish(best_practice: BestPractice, reviewer: User, *, base_u
     with translation.override(settings.LANGUAGE_CODE):
         public_url = _absolute(base_url, best_practice.get_absolute_url())
         subject = _("Published: %(title)s") % {"title": best_practice.title}
-    _send_after_commit(
+    _send(
         subject,
         "knowledge/emails/published.txt",
         {"best_practice": best_practice, "reviewer": reviewer, "public_url": public_url},

@@ -85,6 +85,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "calls.callresponse": VIEW,
         "calls.callresponseattachment": VIEW,
         "calls.callreminder": VIEW,
+        # The outbox: whether an email left, or why not (bodies are never shown).
+        "apap_portal.email": VIEW,
     },
     MANAGERS: {
         **dict.fromkeys(CONTENT, ALL),
@@ -102,6 +104,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,
+        # The outbox: seen, and a failed email sent again (a change).
+        "apap_portal.email": ("change", "view"),
     },
 }
 

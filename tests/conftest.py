@@ -20,7 +20,9 @@ from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from members.permissions import EDITORS, MANAGERS
+from tests import worker
 from tests.factories import MemberOrganizationFactory, UserFactory, country
+from tests.worker import SentMail
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +79,19 @@ def still_clock(monkeypatch):
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """The emails sent, read after the real worker has run the queued tasks (tests/worker.py):
+    a test sees what would have reached the mail server."""
+    return SentMail()
+
+
+@pytest.fixture
+def run_worker(db):
+    """Run the task worker until the queue is empty (a task that fails fails the test)."""
+    return worker.run_worker
 
 
 @pytest.fixture(autouse=True)

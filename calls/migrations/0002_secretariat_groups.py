@@ -14,7 +14,9 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("calls", "0001_initial"),
-        ("members", "0017_translations"),
+        # After every earlier migration that sets the groups: each sets them to exactly
+        # the table of its time, and the last one to run must know the calls.
+        ("members", "0018_outbox_permissions"),
         ("api", "0002_secretariat_groups"),
         ("countries", "0002_secretariat_groups"),
     ]

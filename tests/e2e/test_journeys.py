@@ -19,6 +19,7 @@ from django.core import mail
 from PIL import Image
 
 from tests.e2e.helpers import BROWSER_TEST, load_demo_site, wait_for_the_map
+from tests.worker import run_worker
 
 pytestmark = BROWSER_TEST
 
@@ -192,6 +193,8 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     assert "1 best practice published" in mark.locator(".messagelist").inner_text()
     assert mark.get_by_role("link", name=title).count() == 0  # no longer waiting
     assert _dashboard_status(minh, title) == "Published"
+    # The worker sends the emails the review queued (the submitter hears of publication).
+    run_worker()
     subjects = [email.subject for email in mail.outbox]
     assert any(title in subject and "Published" in subject for subject in subjects), subjects
 

@@ -11,18 +11,14 @@ give the round trip a copy of it to commit its rows into.
 import hashlib
 import io
 import json
-import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.apps import apps
-from django.conf import settings as django_settings
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -51,6 +47,7 @@ from tests.factories import (
     UserFactory,
     country,
 )
+from tests.processes import manage
 
 MIGRATED = "backup_migrated"
 SOURCE = "backup_source"
@@ -172,25 +169,9 @@ def _catalog(name: str) -> dict[str, list[tuple]]:
         }
 
 
-def _database_url(name: str) -> str:
-    config = connections["default"].settings_dict
-    password = f":{quote(config['PASSWORD'], safe='')}" if config.get("PASSWORD") else ""
-    return (
-        f"postgres://{quote(config.get('USER') or '', safe='')}{password}"
-        f"@{quote(config.get('HOST') or '', safe='')}:{config.get('PORT') or 5432}/{name}"
-    )
-
-
 def _manage(*arguments: str, database: str, **environment: str) -> subprocess.CompletedProcess:
     """manage.py in a process of its own, configured for `database` as on a server."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=django_settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": _database_url(database), **environment},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return manage(*arguments, database=database, **environment)
 
 
 @pytest.fixture(scope="module")
