@@ -30,6 +30,7 @@ from apap_portal import markdown_preview, personal_data_admin
 from apap_portal.landing import landing_url
 from apap_portal.outbox.models import Email
 from knowledge.models import BestPractice
+from members.models import AccountRequest, ProfileChange
 
 # What the home shows of each list: the rest is one link away.
 HOME_ROWS = 8
@@ -61,6 +62,19 @@ def waiting_for_review(user) -> dict:
         return {}
     waiting = BestPractice.objects.waiting_for_review()
     return {"waiting": list(waiting[:HOME_ROWS]), "waiting_count": waiting.count()}
+
+
+def waiting_from_members(user) -> dict:
+    """How many profile changes wait for review, and account requests for a decision (a query
+    each, for staff who may see them)."""
+    waiting = {}
+    if user.has_perm("members.view_profilechange"):
+        waiting["profile_changes_waiting"] = ProfileChange.objects.filter(
+            status=ProfileChange.Status.SUBMITTED
+        ).count()
+    if user.has_perm("members.view_accountrequest"):
+        waiting["account_requests_waiting"] = AccountRequest.objects.pending().count()
+    return waiting
 
 
 def upcoming_activities(user) -> dict:
@@ -126,6 +140,7 @@ class PortalAdminSite(admin.AdminSite):
         dashboard = {
             **failed_emails(user),
             **waiting_for_review(user),
+            **waiting_from_members(user),
             **upcoming_activities(user),
             "recent_edits": recent_edits(user),
             "reports": reports(user),

@@ -200,6 +200,9 @@ REQUEST_LIMITS = {
     # Password-reset requests from one address, and for one email address.
     "password-reset": env.str("DJANGO_PASSWORD_RESET_LIMIT", default="10/h"),
     "password-reset-email": env.str("DJANGO_PASSWORD_RESET_EMAIL_LIMIT", default="3/h"),
+    # Account requests from one address, and for one email address (/accounts/request/).
+    "account-request": env.str("DJANGO_ACCOUNT_REQUEST_LIMIT", default="10/h"),
+    "account-request-email": env.str("DJANGO_ACCOUNT_REQUEST_EMAIL_LIMIT", default="3/d"),
     # Markdown previews from one address (a writer previews as they type, paused a moment).
     "markdown-preview": env.str("DJANGO_MARKDOWN_PREVIEW_LIMIT", default="120/m"),
 }

@@ -39,6 +39,7 @@ from knowledge.services import (
     best_practice_publish,
     best_practice_request_changes,
 )
+from members.models import ProfileChange
 
 REVIEW_ACTION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 CHANGE_FORM_ACTION_FIELD = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
@@ -231,6 +232,12 @@ class BestPracticeAdmin(
             "sent_back_count": BestPractice.objects.filter(
                 status=BestPractice.Status.CHANGES_REQUESTED
             ).count(),
+            # Members' changes to their organization's profile wait beside the practices.
+            "profile_changes": (
+                list(ProfileChange.objects.waiting_for_review())
+                if request.user.has_perm("members.change_profilechange")
+                else None
+            ),
         }
         return TemplateResponse(request, "admin/knowledge/bestpractice/review_queue.html", context)
 

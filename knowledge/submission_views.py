@@ -19,6 +19,7 @@ from apap_portal.editing.history import revision
 from knowledge.forms import BestPracticeForm, BuildingBlockFormSet, unique_best_practice_slug
 from knowledge.models import BestPractice, GbfTarget
 from knowledge.services import best_practice_submit
+from members.models import ProfileChange
 
 FORM_TEMPLATE = "knowledge/bestpractice_form.html"
 FORMSET_PREFIX = "blocks"
@@ -261,7 +262,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """A member's page: their organization and its best practices, with their review status."""
     organization = request.user.organization
     best_practices = []
+    profile_change = None
     if organization is not None:
+        # A change to the organization's profile under way, if any, and where it stands.
+        profile_change = (
+            ProfileChange.objects.open().filter(organization=organization).only("status").first()
+        )
         editable = BestPractice.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
         best_practices = (
             BestPractice.objects.filter(organization=organization)
@@ -273,5 +279,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/dashboard.html",
-        {"organization": organization, "best_practices": best_practices},
+        {
+            "organization": organization,
+            "best_practices": best_practices,
+            "profile_change": profile_change,
+        },
     )

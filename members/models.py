@@ -1439,3 +1439,243 @@ class ProtectedAreaTranslation(Translation):
         verbose_name = _("protected area translation")
         verbose_name_plural = _("protected area translations")
         indexes = [GinIndex(fields=["search_vector"], name="patranslation_search")]
+
+
+# Members serving themselves: asking for an account, keeping their profile
+
+
+class AccountRequestQuerySet(models.QuerySet):
+    def pending(self) -> AccountRequestQuerySet:
+        return self.filter(status=AccountRequest.Status.PENDING)
+
+
+@reversion.register()
+class AccountRequest(models.Model):
+    """Someone at an agency asks for an account; no account exists until staff approve.
+
+    The organization is one of ours, or one the requester names (with its country): staff
+    may correct that name and country before approving, which creates it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("work email"))
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_requests",
+    )
+    new_organization_name = models.CharField(
+        _("new organization"),
+        max_length=255,
+        blank=True,
+        help_text=_("The organization the requester named, when it is not in the list yet."),
+    )
+    new_organization_country = models.ForeignKey(
+        Country,
+        verbose_name=_("country of the new organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_organization_kind = models.CharField(
+        _("kind of the new organization"),
+        max_length=20,
+        choices=Organization.Kind.choices,
+        default=Organization.Kind.NATIONAL_AGENCY,
+    )
+    role = models.CharField(_("role or position"), max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decline_reason = models.TextField(
+        _("reason for declining"), blank=True, help_text=_("Emailed to the requester.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_requests",
+        help_text=_("The account approving created."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = AccountRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account request")
+        verbose_name_plural = _("account requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | ~Q(new_organization_name=""),
+                name="account_request_names_an_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def organization_label(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        country = f" ({self.new_organization_country})" if self.new_organization_country_id else ""
+        return f"{self.new_organization_name}{country}"
+
+
+class ProfileChangeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProfileChangeQuerySet:
+        """Staff, and the members of the organization (a proposed logo is theirs to see)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization_id=user.organization_id)
+
+    def members_only(self) -> ProfileChangeQuerySet:
+        return self.none()
+
+    def open(self) -> ProfileChangeQuerySet:
+        """Not yet published nor declined: at most one per organization."""
+        return self.filter(status__in=ProfileChange.OPEN_STATUSES)
+
+    def waiting_for_review(self) -> ProfileChangeQuerySet:
+        """Submitted and not yet reviewed, the longest-waiting first (the review queue)."""
+        return (
+            self.filter(status=ProfileChange.Status.SUBMITTED)
+            .select_related("organization", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+
+
+@reversion.register(follow=["focal_points"])
+class ProfileChange(VersionedModel):
+    """A member's proposed change to their organization's public profile.
+
+    The public page keeps showing the organization as it is until the secretariat
+    publishes the change, which then copies it onto the organization, its membership's
+    focal points included.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes-requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        DECLINED = "declined", _("Declined")
+
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED})
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="profile_changes",
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    website = models.URLField(_("website"), blank=True)
+    logo = PictureField(
+        _("new logo"),
+        upload_to="logos/proposed/%Y/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB; PNG keeps a transparent background."),
+    )
+    logo_alt = pictures.alt_field(_("logo description"))
+    remove_logo = models.BooleanField(_("remove the logo"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    review_message = models.TextField(
+        _("message from the secretariat"),
+        blank=True,
+        help_text=_("Emailed to the member when changes are requested or the change declined."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProfileChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("profile change")
+        verbose_name_plural = _("profile changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(status__in=["draft", "submitted", "changes-requested"]),
+                name="one_open_profile_change_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Profile of %(organization)s")) % {"organization": self.organization}
+
+    def clean(self) -> None:
+        super().clean()
+        pictures.require_alt(self, "logo")
+
+
+@reversion.register()
+class ProposedFocalPoint(models.Model):
+    """A focal point as a profile change proposes it; `focal_point` is the one it edits."""
+
+    profile_change = models.ForeignKey(
+        ProfileChange,
+        verbose_name=_("profile change"),
+        on_delete=models.CASCADE,
+        related_name="focal_points",
+    )
+    focal_point = models.ForeignKey(
+        FocalPoint,
+        verbose_name=_("focal point it changes"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("proposed focal point")
+        verbose_name_plural = _("proposed focal points")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name

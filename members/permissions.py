@@ -45,6 +45,8 @@ CONTENT = (
     "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
     "calls.call",
+    # Members' proposed changes to their profiles, reviewed like best practices.
+    "members.profilechange",
     # Their translations: each its own record, with its own status and history.
     "activities.activitytranslation",
     "activities.workareatranslation",
@@ -68,6 +70,7 @@ PARTS = (
     "knowledge.buildingblocktranslation",
     "members.focalpoint",
     "calls.calldocument",
+    "members.proposedfocalpoint",
 )
 
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -85,6 +88,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "calls.callresponse": VIEW,
         "calls.callresponseattachment": VIEW,
         "calls.callreminder": VIEW,
+        # Account requests are read by editors; managers, who run accounts, decide them.
+        "members.accountrequest": VIEW,
         # The outbox: whether an email left, or why not (bodies are never shown).
         "apap_portal.email": VIEW,
     },
@@ -101,6 +106,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "calls.callreminder": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
+        # Approving or declining a request is a change; spam may be deleted.
+        "members.accountrequest": ALL,
         # Members' API tokens: seen and revoked (a change), never made nor read back.
         "api.apitoken": ("change", "view"),
         "auth.group": VIEW,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import self_service_views, views
 
 app_name = "members"
 
@@ -42,6 +42,13 @@ urlpatterns = [
         views.ProtectedAreaPdfView.as_view(),
         name="protectedarea_pdf",
     ),
+    path("accounts/request/", self_service_views.account_request, name="account_request"),
+    path(
+        "accounts/request/received/",
+        self_service_views.account_request_received,
+        name="account_request_received",
+    ),
+    path("my/organization/", self_service_views.profile_edit, name="profile_edit"),
     path(
         "transboundary/",
         views.TransboundaryAreaListView.as_view(),

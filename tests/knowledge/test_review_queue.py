@@ -243,7 +243,8 @@ def test_queue_query_count_does_not_grow(editor_client, django_assert_num_querie
         submitted(member, day=day % 28 + 1)
     # 1. savepoint  2. session  3. user  4.-5. the user's permissions, own and from groups
     # 6. the waiting practices with organization and submitter  7. how many were sent back
-    # 8. release savepoint
-    with django_assert_num_queries(8):
+    # 8. the members' profile changes waiting, with organization and submitter
+    # 9. release savepoint
+    with django_assert_num_queries(9):
         response = editor_client.get(QUEUE_URL)
     assert len(response.context["waiting"]) == rows

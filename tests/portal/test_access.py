@@ -36,10 +36,11 @@ from django.utils import timezone
 from PIL import Image
 
 from activities.models import FocalActivity, WorkArea
+from apap_portal.outbox.models import Email
 from apap_portal.sitemaps import SITEMAPS
 from api.models import api_token_create
 from knowledge.models import Challenge, Ecosystem, GbfTarget, HomeHero, Theme
-from members.models import WdpaImport
+from members.models import AccountRequest, ProfileChange, WdpaImport
 from members.permissions import EDITORS, GROUP_PERMISSIONS, MANAGERS, codenames, sync_groups
 from tests.factories import (
     ActivityFactory,
@@ -254,6 +255,11 @@ expect("accounts/password-reset/done/", get=200, post=405)
 expect("accounts/password-reset/<uidb64>/<token>/", get=200, post=200)
 expect("accounts/password-reset/complete/", get=200, post=405)
 
+# Asking for an account: anyone (a signed-in person is told they have one); an empty
+# form is shown again with its errors. The answer page is read only.
+expect("accounts/request/", get=200, post=200)
+expect("accounts/request/received/", get=200, post=405)
+
 # Members' own pages
 # An empty post has lost the building blocks' form counts: 400, the form is shown again.
 expect("knowledge/best-practices/submit/", get=members_only(200), post=members_only(400))
@@ -264,6 +270,9 @@ expect(
     post={**signed_in(404), "member": 400},
 )
 expect("my/", get=signed_in(200), post=signed_in(200))
+# The organization's profile: members edit their own; staff without one are told (403).
+# An empty post has lost the focal points' form counts: 400, the form is shown again.
+expect("my/organization/", get=members_only(200), post=members_only(400))
 # API tokens: members and staff have their own; an empty form is shown again (400).
 expect("my/api-tokens/", get=signed_in(200), post=signed_in(400))
 # Minh's token: only Minh may revoke it (after a confirmation page).
@@ -406,6 +415,10 @@ admin_model("members.country", editor=VIEW, manager=FULL)
 admin_model("countries.countrystatistics", editor=VIEW, manager=VIEW)
 # The record of each WDPA import: written by import_wdpa only.
 admin_model("members.wdpaimport", editor=VIEW, manager=VIEW)
+# Account requests: editors read them; managers decide them (and delete spam).
+admin_model("members.accountrequest", editor=VIEW, manager=FULL)
+# Members' profile changes: reviewed like best practices.
+admin_model("members.profilechange", editor=EDIT, manager=FULL)
 # Accounts: managers keep them, but delete none (they are deactivated).
 admin_model("members.user", editor=NONE, manager=EDIT)
 admin_model("auth.group", editor=NONE, manager=VIEW)
@@ -433,6 +446,26 @@ expect(
     get=admin_staff(CHANGE_PAGE),
     post=admin_staff(CHANGE_PAGE),
 )
+# The outbox: the secretariat sees what was sent and why one failed; managers send a
+# failed one again (a change, from the list's action); nobody writes or deletes one.
+expect("admin/apap_portal/email/", get=admin_staff(200), post=admin_staff(200))
+for suffix in ["add/", "<path:object_id>/delete/"]:
+    expect(f"admin/apap_portal/email/{suffix}", get=admin_staff(403), post=admin_staff(403))
+expect(
+    "admin/apap_portal/email/<path:object_id>/history/", get=admin_staff(200), post=admin_staff(200)
+)
+expect(
+    "admin/apap_portal/email/<path:object_id>/change/",
+    get=admin_staff(200),
+    post=admin_staff(403, Redirect("/admin/apap_portal/email/", exact=True)),
+)
+expect(
+    "admin/apap_portal/email/<path:object_id>/",
+    get=admin_staff(CHANGE_PAGE),
+    post=admin_staff(CHANGE_PAGE),
+)
+# One person's data, exported or erased: those who manage accounts.
+expect("admin/personal-data/", get=admin_staff(403, 200), post=admin_staff(403, 200))
 # Sign-in attempts (django-axes): superusers only.
 for label in ["axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"]:
     admin_model(label, editor=NONE, manager=NONE)
@@ -543,8 +576,17 @@ def _make_records(media_root) -> dict:
             started_at=timezone.now(),
             finished_at=timezone.now(),
         ),
+        "members.accountrequest": AccountRequest.objects.create(
+            name="Lan", email="lan@vnforest.example", role="Officer", organization=organization
+        ),
+        "members.profilechange": ProfileChange.objects.create(
+            organization=organization, status="submitted", submitted_by=users["member"]
+        ),
         "members.user": users["member"],
         "api.apitoken": api_token_create(users["member"], "Laptop")[0],
+        "apap_portal.email": Email.objects.create(
+            to="minh@example.org", subject="Published", next_attempt_at=timezone.now()
+        ),
         "members.organization": organization,
         "members.membership": organization.membership,
         "members.protectedarea": area,

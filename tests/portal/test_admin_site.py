@@ -165,9 +165,11 @@ def test_home_query_count_does_not_grow(
             action_flag=CHANGE,
         )
     # 1. savepoint  2. session  3. user  4.-5. the user's permissions, own and from groups
-    # 6. the oldest waiting submissions  7. how many wait  8. the coming activities
-    # 9. the recent edits with their users and content types  10. release savepoint
-    with django_assert_num_queries(10):
+    # 6. how many emails failed  7. the oldest waiting submissions  8. how many wait
+    # 9. how many members' profile changes wait  10. how many account requests wait
+    # 11. the coming activities  12. the recent edits with their users and content types
+    # 13. release savepoint
+    with django_assert_num_queries(13):
         response = editor_client.get(HOME)
     assert len(response.context["recent_edits"]) == min(rows, 8)
 

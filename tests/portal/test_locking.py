@@ -35,6 +35,7 @@ from knowledge.services import best_practice_publish
 from members.models import (
     Organization,
     OrganizationTranslation,
+    ProfileChange,
     ProtectedArea,
     ProtectedAreaTranslation,
     TransboundaryArea,
@@ -356,6 +357,8 @@ def test_every_versioned_model_is_edited_through_version_checked_admins():
         ProtectedAreaTranslation,
         ResourceTranslation,
         StoryTranslation,
+        # Members' proposed changes to their profile, reviewed by the secretariat.
+        ProfileChange,
     }
     for model in versioned:
         assert isinstance(admin.site._registry[model], VersionCheckedAdmin), model
