@@ -4,7 +4,7 @@ The feed is bounded: it holds at most `MAX_EVENTS` activities (see `calendar_act
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -26,6 +26,18 @@ EVENT_STATUS = {
     Activity.Status.COMPLETED: "CONFIRMED",
     Activity.Status.CANCELLED: "CANCELLED",
 }
+
+
+# Other sections add their own events to the feed (the calls their deadlines): each source
+# is registered by its app (`AppConfig.ready`), so that this module names no app above it.
+# A source takes the function that makes a record's absolute URL and gives its events.
+type EventSource = Callable[[Callable[[object], str]], Iterable[Event]]
+EVENT_SOURCES: list[EventSource] = []
+
+
+def add_event_source(source: EventSource) -> None:
+    if source not in EVENT_SOURCES:
+        EVENT_SOURCES.append(source)
 
 
 def calendar_activities(activities: QuerySet[Activity], today: datetime.date) -> list[Activity]:
@@ -97,11 +109,15 @@ def new_calendar() -> Calendar:
 
 
 def activities_calendar(
-    activities: Iterable[Activity], absolute_url, name: str | None = None
+    activities: Iterable[Activity],
+    absolute_url,
+    name: str | None = None,
+    other_events: bool = False,
 ) -> bytes:
-    """An iCalendar feed of the activities; `absolute_url(activity)` gives each one's link.
+    """An iCalendar feed of the activities; `absolute_url(record)` gives each one's link.
 
-    Named in the active language, as a subscriber's calendar app lists it.
+    Named in the active language, as a subscriber's calendar app lists it. With
+    `other_events`, the events of the other sections (`EVENT_SOURCES`) follow.
     """
     calendar = new_calendar()
     # A subscription: named, and fetched again twice a day.
@@ -111,6 +127,9 @@ def activities_calendar(
     calendar.add("x-published-ttl", "PT12H")
     for activity in activities:
         calendar.add_component(activity_event(activity, absolute_url(activity)))
+    for source in EVENT_SOURCES if other_events else ():
+        for event in source(absolute_url):
+            calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -95,17 +95,22 @@ def activity_calendar(request):
 
     Calendar applications fetch it without signing in, so it holds public activities
     only, at most `activities.calendar.MAX_EVENTS` of them (current and upcoming ones
-    first). The body is cached until the content changes or the day does.
+    first); unfiltered, it also holds the other sections' events (the calls' deadlines).
+    The body is cached until the content changes or the day does.
     """
     filterset = ActivityFilter(request.GET, queryset=Activity.objects.public().for_calendar())
     if not filterset.is_valid():
         return bad_filters_response(filterset.errors)
     today = timezone.localdate()
+    unfiltered = not any(value for name in filterset.filters for value in request.GET.getlist(name))
 
     def build() -> bytes:
         return activities_calendar(
             calendar_activities(filterset.qs, today),
-            lambda activity: request.build_absolute_uri(activity.get_absolute_url()),
+            lambda record: request.build_absolute_uri(record.get_absolute_url()),
+            # The whole feed also holds the calls' deadlines; a filtered one (a work area,
+            # a kind of activity) holds the activities it asks for.
+            other_events=unfiltered,
         )
 
     # The links name the site as this request reached it, in its language.

@@ -13,6 +13,7 @@ SECTIONS = [
     ("knowledge:index", _("Knowledge")),
     ("knowledge:story_list", _("Stories")),
     ("in_numbers:index", _("In numbers")),
+    ("calls:call_list", _("Calls")),
 ]
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "search",
     "in_numbers",
     "countries",
+    "calls",
     "opendata",
     "api",
     "subscriptions",
@@ -345,6 +346,11 @@ PERIODIC_TASKS = {
     "prune the outbox": {"task": "apap_portal.outbox.tasks.prune", "every_seconds": 24 * 3600},
     # Subscribers' daily and weekly digests (subscriptions/digests.py).
     "send the due digests": {"task": "subscriptions.tasks.send_digests", "every_seconds": 300},
+    # Once per call and deadline, however often it runs (calls.models.CallReminder).
+    "remind members of calls' deadlines": {
+        "task": "calls.tasks.send_deadline_reminders",
+        "every_seconds": 5 * 60,
+    },
 }
 # The outbox (apap_portal.outbox): messages per sending task; how long a worker may take
 # over one batch before another may take it over; the delays between failed attempts
@@ -370,6 +376,8 @@ SITE_URL = env.str(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="APAP Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@localhost")
+# Days before a call's deadline when eligible members who have not responded are reminded.
+CALL_REMINDER_DAYS = env.int("CALL_REMINDER_DAYS", default=3)
 
 # Maps: tiles are the one request to another server that our pages make.
 # The licence of the open data (/data/): the partnership's own records. Protected areas and

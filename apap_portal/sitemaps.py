@@ -38,6 +38,7 @@ from apap_portal.caching import DEFAULT_TIMEOUT, cached
 from apap_portal.seo import site_url
 from apap_portal.translations.models import Translatable
 from apap_portal.translations.reading import languages_of
+from calls.models import Call
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Country, Organization, ProtectedArea
 
@@ -146,6 +147,7 @@ class StaticPagesSitemap(LocalizedSitemap):
             "knowledge:story_list",
             "countries:list",
             "opendata:index",
+            "calls:call_list",
         ]
 
     def url_of(self, item) -> str:
@@ -219,6 +221,11 @@ class StorySitemap(ModelSitemap):
         return Story.objects.public()
 
 
+class CallSitemap(ModelSitemap):
+    def records(self):
+        return Call.objects.public()
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "work-areas": WorkAreaSitemap,
@@ -229,6 +236,7 @@ SITEMAPS = {
     "best-practices": BestPracticeSitemap,
     "resources": ResourceSitemap,
     "stories": StorySitemap,
+    "calls": CallSitemap,
 }
 
 

@@ -98,6 +98,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),
     path("", include("in_numbers.urls")),
     path("", include("countries.urls")),
+    path("", include("calls.urls")),
     path("", include("opendata.urls")),
     path("", include("activities.report_urls")),
     path("", include("subscriptions.urls")),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
 from apap_portal.translations.languages import default_language, other_site_languages
+from calls.models import Call
 from knowledge.models import BestPractice, HomeHero, Story
 from members.models import Organization, ProtectedArea, SiteType, audience_of
 
@@ -63,6 +64,7 @@ def home(request):
         "featured_best_practices": BestPractice.objects.listed_for(user)
         .featured()
         .for_list(user)[:3],
+        "nearest_call": Call.objects.listed_for(user).nearest_deadline(timezone.now()),
     }
     return render(request, "home.html", context)
 

@@ -44,6 +44,7 @@ CONTENT = (
     "members.protectedarea",
     "members.managementeffectivenessevaluation",
     "members.transboundaryarea",
+    "calls.call",
     # Members' proposed changes to their profiles, reviewed like best practices.
     "members.profilechange",
     # Their translations: each its own record, with its own status and history.
@@ -59,6 +60,7 @@ CONTENT = (
     "knowledge.gbftargettranslation",
     "members.organizationtranslation",
     "members.protectedareatranslation",
+    "calls.calltranslation",
 )
 # Rows that belong to one record and are edited in its page (admin inlines).
 PARTS = (
@@ -67,6 +69,7 @@ PARTS = (
     "knowledge.buildingblock",
     "knowledge.buildingblocktranslation",
     "members.focalpoint",
+    "calls.calldocument",
     "members.proposedfocalpoint",
 )
 
@@ -81,6 +84,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "countries.countrystatistics": VIEW,
         # The record of each WDPA import, written by import_wdpa only.
         "members.wdpaimport": VIEW,
+        # Members' responses to calls are theirs: read (and exported), not rewritten.
+        "calls.callresponse": VIEW,
+        "calls.callresponseattachment": VIEW,
+        "calls.callreminder": VIEW,
         # Account requests are read by editors; managers, who run accounts, decide them.
         "members.accountrequest": VIEW,
         # The outbox: whether an email left, or why not (bodies are never shown).
@@ -93,6 +100,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.country": ALL,
         "countries.countrystatistics": VIEW,
         "members.wdpaimport": VIEW,
+        # A response sent by mistake (or a member's data to erase) is removed by a manager.
+        "calls.callresponse": ("delete", "view"),
+        "calls.callresponseattachment": ("delete", "view"),
+        "calls.callreminder": VIEW,
         # Accounts are deactivated, not deleted: their history stays readable.
         "members.user": ADD_CHANGE_VIEW,
         # Approving or declining a request is a change; spam may be deleted.

@@ -257,3 +257,41 @@ def translation(original, language: str = "vi", status: str = "published", **fie
     made.follow_original()
     made.save()
     return made
+
+
+# Calls to members (issue 19: calls)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A published call to all members, open since yesterday, closing in ten days."""
+
+    class Meta:
+        model = "calls.Call"
+        skip_postgeneration_save = True
+
+    kind = "nomination"
+    title = factory.Sequence(lambda n: f"Nominations to the steering committee {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Member agencies nominate their representative."
+    body = "Send the **nomination form** signed by the head of the agency."
+    opens_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    )
+    deadline = factory.LazyAttribute(lambda o: o.opens_at + datetime.timedelta(days=11))
+    time_zone = "Asia/Bangkok"
+    status = "published"
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+
+class CallResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "calls.CallResponse"
+
+    call = factory.SubFactory(CallFactory)
+    user = factory.SubFactory(UserFactory)
+    organization = factory.LazyAttribute(lambda o: o.user.organization)
+    text = "We nominate our deputy director."

@@ -98,8 +98,9 @@ def test_bad_filter_answers_400_with_the_reason(client):
 def test_feed_query_count_does_not_grow(client, django_assert_num_queries, rows):
     """Intended to prevent an n+1 issue in the feed."""
     ActivityFactory.create_batch(rows)
-    # 1. savepoint  2. the activities with their countries  3. release
-    with django_assert_num_queries(3):
+    # 1. savepoint  2. the activities with their countries  3. the calls' deadlines
+    # 4. release
+    with django_assert_num_queries(4):
         calendar = parse(client.get("/activities/calendar.ics"))
     assert len(calendar.walk("VEVENT")) == rows
 

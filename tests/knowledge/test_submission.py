@@ -610,9 +610,10 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_practices(
     BestPracticeFactory.create_batch(count // 2, organization=member_org, status="draft")
     BestPracticeFactory.create_batch(count - count // 2, organization=member_org)
     # The request's savepoint (ATOMIC_REQUESTS), the session, the user, their
-    # organization, the change to its profile under way, the best practices (whether
-    # each is editable is a subquery), the savepoint's release.
-    with django_assert_num_queries(7):
+    # organization, the change to its profile under way, the open calls they may answer
+    # (whether they did is a subquery), the best practices (whether each is editable is
+    # a subquery), the savepoint's release.
+    with django_assert_num_queries(8):
         response = member_client.get(DASHBOARD_URL)
     assert len(response.context["best_practices"]) == count
 

@@ -46,6 +46,8 @@ from subscriptions.models import Subscriber, Subscription
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    CallFactory,
+    CallResponseFactory,
     CountryStatisticsFactory,
     FundingProposalFactory,
     MemberOrganizationFactory,
@@ -188,6 +190,7 @@ PUBLIC_PAGES = [
     "data/",
     "data/catalog.jsonld",
     "countries/<iso3>/pdf/",
+    "calls/",
     "robots.txt",
 ]
 for route in PUBLIC_PAGES:
@@ -203,6 +206,14 @@ for route in [
     "feeds/best-practices/atom/",
 ]:
     expect(route, get=200, post=200)
+
+# A call is public; responding (a POST) needs a member of a country it is for (here
+# Viet Nam's: Minh, whose empty response is refused with the form's message).
+expect(
+    "calls/<slug:slug>/",
+    get=200,
+    post={**signed_in(403), "member": 400},
+)
 
 # Load balancers probe it with whatever method they like.
 expect("healthz", get=200, post=200)
@@ -412,6 +423,15 @@ CONTENT = [
 for label in CONTENT:
     admin_model(label, editor=EDIT, manager=FULL)
 admin_model("activities.fundingproposal", editor=EDIT, manager=FULL)
+admin_model("calls.call", editor=EDIT, manager=FULL)
+admin_model("calls.calltranslation", editor=EDIT, manager=FULL)
+# Members' responses to calls: read by the secretariat, deleted by managers only.
+admin_model("calls.callresponse", editor=VIEW, manager=VIEW)
+expect(
+    "admin/calls/callresponse/<path:object_id>/delete/",
+    get=admin_staff(403, 200),
+    post=admin_staff(403, 200),
+)
 admin_model("members.country", editor=VIEW, manager=FULL)
 # Protected Planet's statistics: imported, never edited by hand.
 admin_model("countries.countrystatistics", editor=VIEW, manager=VIEW)
@@ -553,6 +573,7 @@ def _make_records(media_root) -> dict:
     resource = ResourceFactory(file="resources/2024/guidelines.pdf")
     story = StoryFactory()
     work_area = WorkArea.objects.get(slug="knowledge-capacity")
+    call = CallFactory(eligibility="countries", countries=[country("VNM")])
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "minh",
                "http_accept": "text/html", "path_info": "/accounts/login/"}  # fmt: skip
     objects = {
@@ -560,6 +581,9 @@ def _make_records(media_root) -> dict:
         "activities.workarea": work_area,
         "activities.focalactivity": FocalActivity.objects.filter(work_area=work_area).first(),
         "activities.fundingproposal": FundingProposalFactory(),
+        "calls.call": call,
+        "calls.calltranslation": translation(call),
+        "calls.callresponse": CallResponseFactory(call=call, user=users["member"]),
         "knowledge.bestpractice": practice,
         "knowledge.resource": resource,
         "knowledge.story": story,
@@ -614,6 +638,7 @@ def _make_records(media_root) -> dict:
         "knowledge/best-practices/": practice.slug,
         "knowledge/resources/": resource.slug,
         "stories/": story.slug,
+        "calls/": call.slug,
     }
     return {
         "users": users,

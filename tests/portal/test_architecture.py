@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["apap_portal", "members", "activities", "knowledge", "search", "in_numbers"]
-PACKAGES += ["countries", "api", "opendata", "subscriptions", "demo", "bench"]
+PACKAGES += ["countries", "calls", "api", "opendata", "subscriptions", "demo", "bench"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

@@ -328,11 +328,11 @@ def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, ro
         ActivityFactory()
         ProtectedAreaFactory()
         ResourceFactory()
-    # 1. savepoint  2. work areas counted  3. countries counted  4-15. each section of
+    # 1. savepoint  2. work areas counted  3. countries counted  4-17. each section of
     # records (members, protected areas, activities, best practices, resources,
-    # stories): its latest change, and its items counted  16. the next scheduled story
-    # 17. release
-    with django_assert_num_queries(17):
+    # stories, calls): its latest change, and its items counted  18. the next scheduled
+    # story  19. release
+    with django_assert_num_queries(19):
         assert client.get("/sitemap.xml").status_code == 200
     # 1. savepoint  2. the items counted  3. the page's items, with their translations'
     # languages  4. the next scheduled story  5. release

@@ -97,6 +97,7 @@ OTHER_PAGES = [
     "/in-numbers/",
     "/countries/",
     "/countries/vnm/",
+    "/calls/",
     "/search/",
     "/feeds/stories/",
     "/feeds/stories/atom/",
@@ -362,10 +363,11 @@ def test_every_admin_add_form_answers_garbage(manager_client, content, url, valu
     if page.status_code == 403:
         # Sign-in attempts and groups: managers add none; Protected Planet's figures
         # and the record of WDPA imports come from their import commands only; API tokens
-        # are made by their members on /my/api-tokens/.
+        # are made by their members on /my/api-tokens/, responses to calls on the call's page.
         assert url.startswith(
             (
                 "/admin/api/apitoken/",
+                "/admin/calls/callresponse/",
                 "/admin/apap_portal/email/",
                 "/admin/axes/",
                 "/admin/auth/group/",

@@ -500,8 +500,8 @@ def test_home_query_count_holds_with_translations(client, django_assert_num_quer
     # 1. savepoint  2. members and their countries  3. protected areas  4. best practices
     # 5. work areas  6. their focal activities  7. latest stories
     # 8. upcoming activities with their translations  9. the home page's picture
-    # 10. featured best practices  11. release
-    with django_assert_num_queries(11):
+    # 10. featured best practices  11. the nearest open call's deadline  12. release
+    with django_assert_num_queries(12):
         html = client.get("/vi/").text
     assert "[vi]" in html
 
@@ -510,8 +510,9 @@ def test_home_query_count_holds_with_translations(client, django_assert_num_quer
 @pytest.mark.parametrize("rows", [10, 300])
 def test_calendar_query_count_holds_with_translations(client, django_assert_num_queries, rows):
     _activities_half_translated(rows)
-    # 1. savepoint  2. the activities with their countries and translations  3. release
-    with django_assert_num_queries(3):
+    # 1. savepoint  2. the activities with their countries and translations  3. the
+    # calls' deadlines  4. release
+    with django_assert_num_queries(4):
         response = client.get("/vi/activities/calendar.ics")
     assert len(calendar_events(response)) == rows
 

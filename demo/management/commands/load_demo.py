@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apap_portal.editing.history import revision
 from demo.activities import load_activities_demo
+from demo.calls import load_calls_demo
 from demo.countries import load_countries_demo
 from demo.knowledge import load_knowledge_demo
 from demo.members import load_members_demo
@@ -24,6 +25,7 @@ DEMO_LOADERS = [
     ("activities", load_activities_demo),
     ("knowledge", load_knowledge_demo),
     ("countries", load_countries_demo),
+    ("calls", load_calls_demo),
     ("translations", load_translations_demo),
 ]
 
