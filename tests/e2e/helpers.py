@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -172,6 +173,7 @@ def page_types() -> list[PageType]:
     /in-numbers/ is not listed here: see `in_numbers_page`.
     """
     from activities.models import Activity
+    from calls.models import Call
     from knowledge.models import BestPractice, Resource, Story
     from members.models import Organization, ProtectedArea
 
@@ -215,7 +217,17 @@ def page_types() -> list[PageType]:
         PageType("login", reverse("login")),
         PageType("404 page", "/no-such-page/", status=404),
         PageType("home in Vietnamese", "/vi/"),
+        PageType("calls list", reverse("calls:call_list")),
+        PageType(
+            "call detail",
+            first(Call.objects.published().open(timezone.now()).filter(eligibility="all")),
+            persona=MEMBER,
+        ),
+        PageType("subscribe", reverse("subscriptions:subscribe")),
+        PageType("account request", reverse("members:account_request")),
         PageType("member dashboard", reverse("submissions:dashboard"), persona=MEMBER),
+        PageType("member subscriptions", reverse("subscriptions:mine"), persona=MEMBER),
+        PageType("organization profile form", reverse("members:profile_edit"), persona=MEMBER),
         PageType("submission form", reverse("submissions:bestpractice_submit"), persona=MEMBER),
         PageType("cooperation report", reverse("reports:cooperation"), persona=STAFF),
         PageType("funding pipeline", reverse("reports:funding_pipeline"), persona=STAFF),
