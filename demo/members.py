@@ -641,6 +641,9 @@ def load_members_demo(stdout: TextIO | None = None) -> dict[str, dict[str, int]]
                 "organization": organizations[organization_slug] if organization_slug else None,
                 "is_staff": is_staff,
                 "is_active": True,
+                # An address (of a reserved domain: nothing reaches anyone) for what is
+                # sent to accounts: subscriptions, reminders, review notices.
+                "email": f"{username}@apap-demo.example",
             },
             # A password is set once: a second run must not rewrite it, nor undo a change.
             on_create=_set_password(password),
