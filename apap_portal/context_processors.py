@@ -3,7 +3,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 # The sections of the portal, in the order the header shows them. A section
-# whose URL is not installed yet is left out rather than linked to a 404.
+# whose URL is not installed yet is left out rather than linked to a 404. The calls to
+# members are not among them (the header holds eight at 1280 px): members find them on
+# /my/ and the home page's next deadline, everyone in the footer.
 SECTIONS = [
     ("about", _("About")),
     ("activities:activity_list", _("Activities")),
@@ -13,7 +15,6 @@ SECTIONS = [
     ("knowledge:index", _("Knowledge")),
     ("knowledge:story_list", _("Stories")),
     ("in_numbers:index", _("In numbers")),
-    ("calls:call_list", _("Calls")),
 ]
 
 
