@@ -152,8 +152,9 @@ def test_a_call_not_open_yet_says_when_it_opens(member_client, now):
     assert 'name="text"' not in page.text
 
 
-def test_the_header_leads_to_the_calls(client):
-    assert 'href="/calls/"' in client.get("/").text
+def test_every_page_leads_to_the_calls(client):
+    footer = client.get("/about/").text.split('class="site-footer')[1]
+    assert 'href="/calls/"' in footer
 
 
 @pytest.mark.parametrize("rows", [2, 40])
