@@ -24,7 +24,8 @@ outbox and task queue are emptied on each run).
    (recipient, Message-ID); `--workers` `manage.py db_worker` processes send to it over
    SMTP on loopback. The rate is the emails over the time from the queue's commit to
    the last `sent_at`; the sink must hold exactly the queued messages, each once.
-4. Pages: p50/p95 of PAGES with the test Client in this process (production settings),
+4. Pages: p50/p95 of PAGES with the test Client in this process (production settings,
+   each page rendered: the whole-page cache kept out of the way, as bench/run.py does),
    idle (the workers started, nothing queued), then while the workers send the digests
    of another run of N.
 5. A table; the exit status is 1, with a line saying which, when a target is missed.
@@ -58,7 +59,6 @@ SEARCH_QUERY = "q=patrols"
 PAGES = ("/", "/stories/", "/knowledge/best-practices/")
 PAGE_KIND = {"/": "other", "/stories/": "list", "/knowledge/best-practices/": "list"}
 IDLE_REQUESTS = 60
-BUSY_REQUESTS = 60
 MIN_BUSY_REQUESTS = 5
 # Targets (issue 19, point 7).
 TARGET_RATE = 200  # messages a second to the sink
@@ -67,10 +67,30 @@ MEMORY_GROWTH_MB = 10  # peak RSS at N over the peak at N/10
 # few queries each: a tenth of a query a subscriber is far from either.
 QUERIES_PER_EMAIL_AT_MOST = 0.1
 SEND_TIMEOUT_MIN_SECONDS = 60
+NODE_MODULES_VARIABLE = "APAP_BENCH_NODE_MODULES"
 
 
 def peak_memory_mb() -> float:
+    """This process's peak resident memory since `reset_peak_memory` (or its start)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def reset_peak_memory() -> None:
+    """Start the peak (VmHWM) again from the current memory: what Django's start-up took
+    (its imports, the system checks) is not the run's. Linux only; elsewhere the peak is
+    the process's whole life's (ru_maxrss)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
 
 
 def setup_django() -> None:
@@ -107,7 +127,9 @@ def _translate(original, language: str = "vi") -> None:
     model = type(original)._meta.get_field("translations").related_model
     if model.objects.filter(original=original, language=language).exists():
         return
-    values = {name: f"{getattr(original, name)} [{language}]" for name in original.translated_fields}
+    values = {
+        name: f"{getattr(original, name)} [{language}]" for name in original.translated_fields
+    }
     made = model(original=original, language=language, status="published", **values)
     made.follow_original()
     made.save()
@@ -241,6 +263,7 @@ def queue() -> dict:
 
     connection.ensure_connection()
     peak_before = peak_memory_mb()
+    reset_peak_memory()
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         queued = send_due_digests()
@@ -345,6 +368,19 @@ def start_workers(count: int, environment: dict[str, str]) -> list[subprocess.Po
     ]
 
 
+def cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """The CPU time (user and system) the processes have used so far (Linux's /proc)."""
+    total = 0
+    for process in processes:
+        try:
+            with open(f"/proc/{process.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_workers(workers: list[subprocess.Popen]) -> None:
     for worker in workers:
         worker.terminate()
@@ -417,7 +453,7 @@ def pages_idle(client, requests: int = IDLE_REQUESTS) -> dict[str, list[float]]:
 class BusyPages:
     """Requests of each page in turn, while the workers send (`wait_until_sent`'s callback)."""
 
-    def __init__(self, client, requests: int = BUSY_REQUESTS):
+    def __init__(self, client, requests: int = IDLE_REQUESTS):
         self.client = client
         self.requests = requests
         self.timings: dict[str, list[float]] = {url: [] for url in PAGES}
@@ -471,10 +507,13 @@ def queue_and_send(count: int, environment: dict, workers: list, sink: Sink, pag
     seeded = seed(count)
     received_before = len(sink.lines())
     queued = run_queue_child(environment)
+    cpu_before = cpu_seconds(workers)
     if queued["queued"] != seeded["expected"]:
         sys.exit(f"bench: {queued['queued']} digests queued, {seeded['expected']} expected.")
     wait_until_sent(queued["queued"], workers, pages)
     seconds = max(last_sent_at() - queued["committed_at"], 0.001)
+    # What the workers' processor time allows, whatever else the machine runs meanwhile.
+    cpu_ms = (cpu_seconds(workers) - cpu_before) * 1000 / max(queued["queued"], 1)
     # The last sent_at is written after the sink answered: its line is there already.
     received = sink.lines()[received_before:]
     return {
@@ -482,6 +521,8 @@ def queue_and_send(count: int, environment: dict, workers: list, sink: Sink, pag
         **queued,
         "send_seconds": round(seconds, 2),
         "rate": round(queued["queued"] / seconds),
+        "worker_cpu_ms": round(cpu_ms, 2),
+        "load": round(os.getloadavg()[0], 1),
         "received": len(received),
         "distinct_messages": len({message_id for _, message_id in received}),
         "distinct_recipients": len({recipient for recipient, _ in received}),
@@ -521,15 +562,15 @@ def judge(small: dict, large: dict, pages: list[dict]) -> list[str]:
 def table(small: dict, large: dict, pages: list[dict], workers: int) -> str:
     lines = [
         "| subscribers | emails queued | queue wall | queries (content) | queries / email "
-        "| peak RSS | send wall | messages/s | received (distinct) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak RSS | send wall | messages/s | worker CPU ms/msg | load | received (distinct) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in (small, large):
         lines.append(
             f"| {run['subscribers']:,} | {run['queued']:,} | {run['seconds']} s "
             f"| {run['queries']} ({run['content_queries']}) "
             f"| {run['queries'] / max(run['queued'], 1):.3f} | {run['peak_mb']} MB "
-            f"| {run['send_seconds']} s | {run['rate']:,} "
+            f"| {run['send_seconds']} s | {run['rate']:,} | {run['worker_cpu_ms']} | {run['load']} "
             f"| {run['received']:,} ({run['distinct_messages']:,}) |"
         )
     growth = large["peak_mb"] - small["peak_mb"]
@@ -553,8 +594,15 @@ def table(small: dict, large: dict, pages: list[dict], workers: int) -> str:
     return "\n".join(lines)
 
 
-def measure(subscribers: int, workers: int, environment: dict[str, str], client) -> dict:
-    """Steps 1 to 4 against the database Django is set up with (and `environment` names)."""
+def measure(
+    subscribers: int,
+    workers: int,
+    environment: dict[str, str],
+    client,
+    requests: int = IDLE_REQUESTS,
+) -> dict:
+    """Steps 1 to 4 against the database Django is set up with (and `environment` names);
+    `requests` of each page idle, and at most as many while the workers send."""
     smaller = max(subscribers // 10, 1)
     sink = Sink()
     worker_environment = {**environment, "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}"}
@@ -562,13 +610,13 @@ def measure(subscribers: int, workers: int, environment: dict[str, str], client)
     try:
         seed(smaller)
         print("== Pages, idle", flush=True)
-        idle = pages_idle(client)
+        idle = pages_idle(client, requests)
         print(f"== Queue and send at N/10 = {smaller:,}", flush=True)
         small = queue_and_send(smaller, environment, running, sink)
         print(f"== Queue and send at N = {subscribers:,}", flush=True)
         large = queue_and_send(subscribers, environment, running, sink)
         print("== Pages while the workers send another run of N", flush=True)
-        busy = BusyPages(client)
+        busy = BusyPages(client, requests)
         queue_and_send(subscribers, environment, running, sink, pages=busy)
     finally:
         stop_workers(running)
@@ -592,6 +640,19 @@ def prepare_database(database_url: str) -> None:
             sys.exit(f"bench: `manage.py {' '.join(arguments)}` failed.")
 
 
+def use_node_modules(path: str | None) -> None:
+    """Collect Leaflet from another checkout's node_modules (a git worktree has none)."""
+    if not path:
+        return
+    from django.conf import settings
+
+    settings.STATICFILES_DIRS = [
+        (prefix, Path(path) / "leaflet" / "dist") if prefix == "vendor/leaflet" else entry
+        for entry in settings.STATICFILES_DIRS
+        for prefix in [entry[0] if isinstance(entry, tuple) else None]
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -613,15 +674,26 @@ def main(argv: list[str] | None = None) -> int:
     prepare_database(database_url)
     environment = production_environment(database_url)
     os.environ.update(environment)
-    from bench.run import collect_static, setup_django as setup_with_static
+    from django.conf import settings
+
+    from bench.run import collect_static
+    from bench.run import setup_django as setup_with_static
 
     with tempfile.TemporaryDirectory(prefix="apap-digests-static-") as static_root:
         setup_with_static(static_root)
+        use_node_modules(os.environ.get(NODE_MODULES_VARIABLE))
+        # Hashed names as in production, without its gzip and Brotli copies of every
+        # file (two minutes on two cores; a page's time does not depend on them).
+        settings.STORAGES["staticfiles"] = {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        }
         collect_static(static_root)
-        from django.test import Client
+        # Each page rendered, as the targets are judged: the whole-page cache would
+        # answer an anonymous visitor's request in a millisecond.
+        from bench.run import rendering_client
 
         try:
-            figures = measure(args.subscribers, args.workers, environment, Client())
+            figures = measure(args.subscribers, args.workers, environment, rendering_client())
         finally:
             clear()
     text, misses = report(figures)
