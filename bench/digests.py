@@ -554,8 +554,10 @@ def judge(small: dict, large: dict, pages: list[dict]) -> list[str]:
     if large["queries"] > QUERIES_PER_EMAIL_AT_MOST * large["queued"]:
         misses.append(f"{large['queries']} queries for {large['queued']} emails")
     for row in pages:
-        if not row["ok"]:
-            misses.append(f"{row['page']}: p95 over {row['target_ms']} ms, or too few requests")
+        if row.get("busy_n", MIN_BUSY_REQUESTS) < MIN_BUSY_REQUESTS:
+            misses.append(f"{row['page']}: too few requests while the workers sent")
+        elif not row["ok"]:
+            misses.append(f"{row['page']}: p95 over its target of {row['target_ms']} ms")
     return misses
 
 
@@ -653,6 +655,17 @@ def use_node_modules(path: str | None) -> None:
     ]
 
 
+def refuse_a_database_in_use() -> None:
+    """The run empties the outbox and the task queue: not where others' emails wait."""
+    from apap_portal.outbox.models import Email
+
+    if Email.objects.exclude(to__endswith=f"@{DOMAIN}").exists():
+        sys.exit(
+            "bench: this database's outbox holds emails that are not the benchmark's, and "
+            "the benchmark empties it: give it a database of its own (make bench-digests)."
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -688,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
             "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         }
         collect_static(static_root)
+        refuse_a_database_in_use()
         # Each page rendered, as the targets are judged: the whole-page cache would
         # answer an anonymous visitor's request in a millisecond.
         from bench.run import rendering_client
