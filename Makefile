@@ -9,7 +9,7 @@ PORT ?= 8000
 export PORT
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test test-browser test-redis test-redis-cached lint audit audit-if-reachable check-db messages makemessages lock bench clean backup restore
+.PHONY: help install run test test-browser test-redis test-redis-cached lint audit audit-if-reachable check-db messages makemessages lock bench bench-digests clean backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -142,6 +142,11 @@ bench: install ## Measure the key pages at 100x today's size (fills the scale da
 	@scripts/install-system-packages bench
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(MANAGE) ensure_database
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m bench.run $(BENCH_OPTIONS)
+
+# The digests (issue 19, point 7) in a database of their own: no scale data needed.
+DIGESTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apap_portal_digests
+bench-digests: install ## Queue and send 10,000 digests to a local SMTP sink, pages meanwhile
+	DATABASE_URL=$(DIGESTS_DATABASE_URL) $(BIN)/python -m bench.digests $(BENCH_DIGESTS_OPTIONS)
 
 backup: install ## Back up the database and the media files into backups/
 	$(MANAGE) backup
