@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from apap_portal.outbox import Message, queue_emails
 from apap_portal.outbox.models import Email
+from apap_portal.outbox.tasks import MARK_SENT_EVERY
 from tests.processes import manage, start_manage
 
 
@@ -109,5 +110,5 @@ def test_killing_the_worker_in_the_middle_of_a_run_loses_no_email(committed, smt
 
     assert set(sink.received) == set(addresses)
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
-    # At least once, never zero: at most the one message in flight when killed came twice.
-    assert len(sink.received) - len(addresses) <= 1
+    # At least once, never zero: at most the few not yet recorded as sent came twice.
+    assert len(sink.received) - len(addresses) <= MARK_SENT_EVERY
