@@ -134,7 +134,7 @@ RESPONSE_COLUMNS = [
 
 
 @admin.register(CallResponse)
-class CallResponseAdmin(VersionAdmin):
+class CallResponseAdmin(VersionCheckedAdmin, VersionAdmin):
     list_display = ["organization", "call", "user", "created_at", "updated_at", "attachment_count"]
     list_filter = [
         ("call", admin.RelatedOnlyFieldListFilter),

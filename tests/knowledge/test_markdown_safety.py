@@ -140,8 +140,13 @@ KNOWLEDGE_CASES = {
     ),
 }
 
-# Markdown fields that no page shows: staff read them in the admin only.
-NOT_ON_ANY_PAGE = {("activities.FundingProposal", "summary")}
+# Markdown fields that no page shows: staff read them in the admin only. A member's
+# proposed description is edited as text (with the sanitised preview of every Markdown
+# field) and shown rendered only once published, as the organization's description.
+NOT_ON_ANY_PAGE = {
+    ("activities.FundingProposal", "summary"),
+    ("members.ProfileChange", "description"),
+}
 
 
 def _skip_unless_page_exists(url_name: str) -> None:

@@ -51,11 +51,14 @@ from knowledge.models import (
     Theme,
 )
 from members.models import (
+    AccountRequest,
     Country,
     FocalPoint,
     ManagementEffectivenessEvaluation,
     Membership,
     Organization,
+    ProfileChange,
+    ProposedFocalPoint,
     ProtectedArea,
     TransboundaryArea,
     User,
@@ -169,8 +172,20 @@ def portal() -> Portal:
         image_width=2400,
         image_height=1000,
     )
+    request = AccountRequest.objects.create(
+        name="Lan", email="lan@agency.example", organization=agency, role="Ranger"
+    )
+    profile_change = ProfileChange.objects.create(
+        organization=agency, description="A proposed description.", submitted_by=member
+    )
+    proposed_focal_point = ProposedFocalPoint.objects.create(
+        profile_change=profile_change, name="Tran Thi B", email="b@agency.example"
+    )
     records = {
         Country: vietnam,
+        AccountRequest: request,
+        ProfileChange: profile_change,
+        ProposedFocalPoint: proposed_focal_point,
         Organization: agency,
         Membership: agency.membership,
         FocalPoint: focal_point,
@@ -281,6 +296,10 @@ SHOWN_FIELD = {
     "members.ManagementEffectivenessEvaluation": "method",
     "members.TransboundaryArea": "name",
     "members.WdpaImport": "file_name",  # the admin alone shows it
+    # Members' requests and proposals: the admin and their authors alone see them.
+    "members.AccountRequest": "name",
+    "members.ProfileChange": "description",
+    "members.ProposedFocalPoint": "name",
     "activities.WorkArea": "name",
     "activities.FocalActivity": "description",
     "activities.Activity": "title",

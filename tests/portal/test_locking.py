@@ -23,6 +23,7 @@ from reversion.admin import VersionAdmin
 
 from activities.models import Activity, ActivityTranslation, FundingProposal
 from apap_portal.editing.locking import VersionCheckedAdmin, VersionedModel
+from calls.models import Call, CallResponse, CallTranslation
 from knowledge.models import (
     BestPractice,
     BestPracticeTranslation,
@@ -359,6 +360,10 @@ def test_every_versioned_model_is_edited_through_version_checked_admins():
         StoryTranslation,
         # Members' proposed changes to their profile, reviewed by the secretariat.
         ProfileChange,
+        # Calls to members, their translations, and members' responses to them.
+        Call,
+        CallTranslation,
+        CallResponse,
     }
     for model in versioned:
         assert isinstance(admin.site._registry[model], VersionCheckedAdmin), model
