@@ -26,7 +26,7 @@ from apap_portal.translations.models import (
     translation_source_field,
 )
 from apap_portal.translations.queries import TranslatableQuerySet
-from apap_portal.uploads import DocumentField, PictureField
+from apap_portal.uploads import AttachedDocument, DocumentField, PictureField
 from members.models import Country, ListedQuerySet, Organization, Visibility, members_may_see
 
 
@@ -500,13 +500,12 @@ class ActivityDocumentQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class ActivityDocument(models.Model):
+class ActivityDocument(AttachedDocument):
     """An agenda, report or presentation of an activity: an uploaded file or a link."""
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("title"), max_length=255)
     file = DocumentField(
         _("file"),
         upload_to="activities/documents/%Y/",
@@ -514,34 +513,8 @@ class ActivityDocument(models.Model):
         original_name_field="file_name",
         help_text=_("PDF or office document, at most 25 MB."),
     )
-    file_name = models.CharField(
-        _("file name"),
-        max_length=255,
-        blank=True,
-        editable=False,
-        help_text=_("The name the file was uploaded under, which downloads are given."),
-    )
-    url = models.URLField(_("link"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = ActivityDocumentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "title"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.file and not self.url:
-            raise ValidationError(_("Upload a file or give a link."))
-
-    @property
-    def href(self) -> str:
-        return self.file.url if self.file else self.url
 
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))

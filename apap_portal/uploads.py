@@ -411,3 +411,38 @@ def rename_stored_files(
         model._default_manager.filter(pk=pk).update(**changes)
         transaction.on_commit(lambda old=old_name: storage.delete(old))
     return counts
+
+
+class AttachedDocument(models.Model):
+    """A document of a record (an activity's report, a call's terms of reference): an
+    uploaded file or a link, in an order. A subclass adds the record it belongs to and its
+    `file = DocumentField(..., upload_to=…, original_name_field="file_name")`."""
+
+    title = models.CharField(_("title"), max_length=255)
+    file_name = models.CharField(
+        _("file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The name the file was uploaded under, which downloads are given."),
+    )
+    url = models.URLField(_("link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.file and not self.url:
+            raise ValidationError(_("Upload a file or give a link."))
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url

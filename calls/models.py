@@ -36,7 +36,7 @@ from apap_portal.translations.models import (
     translation_source_field,
 )
 from apap_portal.translations.queries import TranslatableQuerySet
-from apap_portal.uploads import DocumentField
+from apap_portal.uploads import AttachedDocument, DocumentField
 from members.models import Country, ListedQuerySet, Organization
 
 
@@ -307,13 +307,12 @@ class CallDocumentQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class CallDocument(models.Model):
+class CallDocument(AttachedDocument):
     """A form to fill in, terms of reference, a template: an uploaded file or a link."""
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("title"), max_length=255)
     file = DocumentField(
         _("file"),
         upload_to="calls/documents/%Y/",
@@ -321,34 +320,8 @@ class CallDocument(models.Model):
         original_name_field="file_name",
         help_text=_("PDF or office document, at most 25 MB."),
     )
-    file_name = models.CharField(
-        _("file name"),
-        max_length=255,
-        blank=True,
-        editable=False,
-        help_text=_("The name the file was uploaded under, which downloads are given."),
-    )
-    url = models.URLField(_("link"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = CallDocumentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "title"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.file and not self.url:
-            raise ValidationError(_("Upload a file or give a link."))
-
-    @property
-    def href(self) -> str:
-        return self.file.url if self.file else self.url
 
 
 class CallResponseQuerySet(models.QuerySet):
