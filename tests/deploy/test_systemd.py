@@ -56,11 +56,11 @@ def test_systemd_accepts_the_units(tmp_path):
 
 def test_verify_reports_a_misspelt_setting(tmp_path):
     """The test above can fail."""
-    web = (UNITS / "apap-portal-web.service").read_text()
+    units = unit_texts()
+    web = units["apap-portal-web.service"]
+    units["apap-portal-web.service"] = web.replace("Type=notify", "Type=notfy")
 
-    result = verify(
-        [("apap-portal-web.service", web.replace("Type=notify", "Type=notfy"))], tmp_path
-    )
+    result = verify(units, tmp_path)
 
     assert "notfy" in result.stderr
 
