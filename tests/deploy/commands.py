@@ -64,6 +64,17 @@ def check_command(command: str | list[str]) -> str:
     raise AssertionError(f"deploy/ runs something unknown: {command!r}")
 
 
+def procfile() -> dict[str, str]:
+    """The Procfile's processes: name: command."""
+    entries = {}
+    for line in (DEPLOY / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, command = line.partition(":")
+            assert name not in entries, f"{name} twice in the Procfile"
+            entries[name] = command.strip()
+    return entries
+
+
 def release_commands() -> list[list[str]]:
     """The manage.py commands deploy/release runs, in order."""
     lines = (DEPLOY / "release").read_text().splitlines()

@@ -5,17 +5,13 @@ import subprocess
 import pytest
 from django.core.management import CommandError
 
-from tests.deploy.commands import DEPLOY, check_command, check_manage_py, release_commands
-
-
-def procfile() -> dict[str, str]:
-    entries = {}
-    for line in (DEPLOY / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, command = line.partition(":")
-            assert name not in entries, f"{name} twice in the Procfile"
-            entries[name] = command.strip()
-    return entries
+from tests.deploy.commands import (
+    DEPLOY,
+    check_command,
+    check_manage_py,
+    procfile,
+    release_commands,
+)
 
 
 def test_the_procfile_runs_the_web_server_the_worker_and_the_scheduler():
