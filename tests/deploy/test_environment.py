@@ -68,3 +68,11 @@ def test_uploads_are_where_nginx_reads_them_and_sent_by_nginx():
 
     assert directives(protected, "alias") == [f"{media_root}/"]
     assert backend == "django_sendfile.backends.nginx"
+
+
+def test_nginx_answers_to_every_allowed_host():
+    """The load balancer's probe by the internal name reaches the portal, not another site."""
+    names = {name for value in directives(site_text(), "server_name") for name in value.split()}
+
+    for host in production_environment()["DJANGO_ALLOWED_HOSTS"].split(","):
+        assert host in names
