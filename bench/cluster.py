@@ -531,12 +531,20 @@ def stop_process(process: subprocess.Popen) -> None:
     stop(process)
 
 
-def wait_until_idle(instances: list[Instance]) -> None:
-    from bench.run import wait_until_idle as idle
+def wait_until_idle(instances: list[Instance], seconds: float = 120) -> None:
+    """Until the instances' workers have finished what wrk left queued: their CPU time
+    still twice in a row. (bench/run.py also asks PostgreSQL for running queries; here
+    that would add the benchmark's own transactions to the primary's count.)"""
+    from bench.run import cpu_ticks_of_children
 
-    for instance in instances:
-        if instance.process.poll() is None:
-            idle(instance.process)
+    running = [instance for instance in instances if instance.process.poll() is None]
+    deadline = time.monotonic() + seconds
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
+        before = sum(cpu_ticks_of_children(instance.process.pid) for instance in running)
+        time.sleep(0.25)
+        after = sum(cpu_ticks_of_children(instance.process.pid) for instance in running)
+        quiet = quiet + 1 if after - before <= 1 else 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -583,6 +591,33 @@ def measure_pages(pages, targets, args) -> list[dict]:
                 flush=True,
             )
     return rows
+
+
+def transactions(database_url: str) -> int:
+    """Transactions the server of `database_url` has counted in its database so far."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname=parts.path.lstrip("/"),
+        connect_timeout=5,
+        autocommit=True,
+    ) as connection:
+        # The statistics of other backends reach the shared counters within a second.
+        connection.execute("SELECT pg_stat_clear_snapshot()")
+        row = connection.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+        return int(row[0])
+
+
+def count_transactions(urls: dict[str, str]) -> dict[str, int]:
+    return {name: transactions(url) for name, url in urls.items()}
 
 
 def sign_in(browser: Browser, base: str, username: str, password: str) -> None:
@@ -782,6 +817,21 @@ def chosen_pages():
     return [(by_name[name], by_name[name].url()) for name in PAGE_NAMES]
 
 
+def reads_on(counted: dict[str, int], no_replica_reason: str | None) -> str:
+    """Where the pages' reads went, by what each server counted during the wrk runs."""
+    if "standby" not in counted:
+        return f"the primary ({no_replica_reason})"
+    where = (
+        "the hot standby (DATABASE_REPLICA_URLS)"
+        if counted["standby"] > counted["primary"]
+        else "the primary: DATABASE_REPLICA_URLS was set but not used by this checkout"
+    )
+    return (
+        f"{where}; transactions during the runs: standby {counted['standby']:,}, "
+        f"primary {counted['primary']:,}"
+    )
+
+
 def refuse(database_url: str) -> None:
     from bench.run import database_name
 
@@ -885,7 +935,7 @@ def main(argv: list[str] | None = None) -> int:
         replica_url = None
         if replication is not None:
             print("== A primary and a hot standby in a temporary folder", flush=True)
-            pair = stack.enter_context(replication.streaming_pair())
+            pair = stack.enter_context(replication.streaming_pair(database="apap_cluster"))
             database_url, replica_url = pair.primary_url, pair.replica_url
         else:
             print(f"== No replica ({no_replica_reason}): reads on the primary", flush=True)
@@ -946,7 +996,14 @@ def main(argv: list[str] | None = None) -> int:
             (f"instance A alone ({args.workers} workers)", instances[0].base, instances),
             (f"HAProxy → A + B ({2 * args.workers} workers)", balancer, instances),
         ]
+        databases = {"primary": database_url, **({"standby": replica_url} if replica_url else {})}
+        counted_before = count_transactions(databases)
         rows = measure_pages(pages, targets, args)
+        time.sleep(1.5)  # the servers' statistics are flushed at most every second
+        counted = {
+            name: total - counted_before[name]
+            for name, total in count_transactions(databases).items()
+        }
         shares = {
             name.split("/", 1)[1]: int(row["stot"] or 0)
             for name, row in haproxy_stats(stats_socket).items()
@@ -969,9 +1026,8 @@ def main(argv: list[str] | None = None) -> int:
             "connections": args.connections,
             "duration": args.duration,
             "warmup_duration": args.warmup_duration,
-            "reads_on": "the hot standby (DATABASE_REPLICA_URLS)"
-            if replica_url
-            else f"the primary ({no_replica_reason})",
+            "reads_on": reads_on(counted, no_replica_reason),
+            "transactions_during_load": counted,
             "redis": args.redis_url,
             "rows_per_table": args.rows,
         }
