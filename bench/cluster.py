@@ -18,7 +18,9 @@
 4. wrk (with bench/wrk_summary.lua for the 95th percentile): requests per second and p95
    of the best-practice list, a best practice and a search, against one instance directly
    and through the balancer to both; as the public sends them (the page cache) and each
-   rendered (a session cookie keeps the page cache out of the way, as bench/run.py does).
+   rendered: an anonymous visitor whose request the page cache does not answer (the first
+   after an edit), which reads from the standby; a session cookie would keep the page
+   cache away too, but a session reads from the primary (apap_portal.replicas).
 5. An edit through one instance seen through the other at once: a staff member signs in
    and changes a best practice's title in the admin's change form (a real POST, with the
    CSRF token and the session cookie) on instance A; the next anonymous request of its
@@ -66,6 +68,9 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 STAFF_USERNAME = "bench-cluster-staff"
 # The pages of the table, by their name in bench/pages.py.
 PAGE_NAMES = ("best-practices", "best-practice-detail", "search-common")
+# A request that skips the whole-page cache and stays anonymous: a `messages` cookie
+# (apap_portal.caching.pages.PERSONAL_COOKIES) that holds no message, and no session.
+RENDERED_ANONYMOUS = "Cookie: messages=bench-cluster"
 # When the kill happens within the wrk run of the kill test (a share of its duration).
 KILL_AT = 0.4
 
@@ -554,14 +559,12 @@ def wait_until_idle(instances: list[Instance], seconds: float = 120) -> None:
 def measure_pages(pages, targets, args) -> list[dict]:
     """wrk on each page against each target (name, base URL): as the public sends it, and
     rendered."""
-    from bench.run import RENDERING_COOKIE
-
     instances = targets[0][2]
     rows = []
     for page, url in pages:
         for target, base, _instances in targets:
             row = {"page": url, "name": page.name, "target": target}
-            for mode, headers in (("public", ()), ("rendered", (RENDERING_COOKIE,))):
+            for mode, headers in (("public", ()), ("rendered", (RENDERED_ANONYMOUS,))):
                 if args.warmup_duration:
                     wrk(
                         f"{base}{url}",
@@ -701,8 +704,6 @@ def edit_and_read(instances: list[Instance], staff_password: str) -> list[dict]:
 def kill_mid_run(pages, base: str, folder: Path, victim: Instance, args) -> dict:
     """wrk through the balancer on the list page, rendered (so that requests are being
     served at the moment of the kill), and `victim` killed partway through."""
-    from bench.run import RENDERING_COOKIE
-
     url = pages[0][1]
     stats_socket = str(folder / "haproxy.sock")
     log = folder / "haproxy.log"
@@ -712,7 +713,7 @@ def kill_mid_run(pages, base: str, folder: Path, victim: Instance, args) -> dict
     timer.start()
     try:
         load = wrk(
-            f"{base}{url}", args.kill_duration, args.threads, args.connections, RENDERING_COOKIE
+            f"{base}{url}", args.kill_duration, args.threads, args.connections, RENDERED_ANONYMOUS
         )
     finally:
         timer.cancel()
