@@ -26,14 +26,18 @@
    CSRF token and the session cookie) on instance A; the next anonymous request of its
    page on instance B, whose page cache held the old title, shows the new one. Then the
    other way round, which also puts the title back.
-6. One instance killed (SIGKILL to its master and workers) in the middle of a wrk run
+6. One queue: a subscription posted on each instance enqueues its confirmation email
+   (django-tasks-db, in the primary); one `manage.py db_worker`, started for this, must
+   send both (to memory: there is no mail server here).
+7. One instance killed (SIGKILL to its master and workers) in the middle of a wrk run
    through the balancer: every GET must still be answered 2xx (HAProxy's retries and
-   redispatch); HAProxy's own count of the requests it retried says that some were.
-7. Prints the tables; writes bench/results/cluster.json (not committed). Exit status 1
-   when the edit was not seen at once or the kill lost a request.
+   redispatch); HAProxy's own count of the requests it retried says that some were, and
+   its log names any request that did not end normally.
+8. Prints the tables; writes bench/results/cluster.json (not committed). Exit status 1
+   when the edit was not seen at once, an email was not sent, or a request failed.
 
-Everything started is stopped at the end, the staff account deleted, the Redis database
-emptied. Runs nothing outside loopback.
+Everything started is stopped at the end, the staff account and the emails deleted, the
+Redis database emptied. Runs nothing outside loopback.
 """
 
 from __future__ import annotations
@@ -701,6 +705,86 @@ def edit_and_read(instances: list[Instance], staff_password: str) -> list[dict]:
     return results
 
 
+QUEUE_DOMAIN = "cluster.bench.invalid"  # the subscribers of step 6 (.invalid: never real)
+
+
+def start_worker(environment: dict[str, str]) -> subprocess.Popen:
+    """The cluster's task worker: django-tasks-db's, reading the queue in the primary. Its
+    emails go to memory (no mail server here): that it sends them is what is shown."""
+    command = [
+        sys.executable, "manage.py", "db_worker",
+        "--no-startup-delay", "--no-reload", "--interval", "0.2", "--verbosity", "0",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env={**environment, "EMAIL_URL": "memorymail://"},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def subscribe_through(instance: Instance, address: str) -> None:
+    """The public's subscription form, posted on `instance`: its confirmation email is
+    stored in the outbox and a task to send it enqueued."""
+    visitor = Browser()
+    page = visitor.get(instance.base, "/subscribe/")
+    answer = visitor.post(
+        instance.base,
+        "/subscribe/",
+        [
+            ("csrfmiddlewaretoken", csrf_token(page.text)),
+            ("email", address),
+            ("kinds", "stories"),
+            ("frequency", "weekly"),
+        ],
+    )
+    if answer.status != 302:
+        sys.exit(f"bench: subscribing on instance {instance.name} answered {answer.status}.")
+
+
+def one_queue(instances: list[Instance], environment: dict[str, str], seconds: float = 60) -> dict:
+    """Each instance enqueues an email (a subscription's confirmation); one worker sends
+    both: the queue is the primary's, whichever server enqueued."""
+    from apap_portal.outbox.models import Email
+
+    addresses = {
+        instance.name: f"reader-{instance.name.lower()}-{secrets.token_hex(3)}@{QUEUE_DOMAIN}"
+        for instance in instances
+    }
+    worker = start_worker(environment)
+    try:
+        started = time.perf_counter()
+        for instance in instances:
+            subscribe_through(instance, addresses[instance.name])
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            statuses = dict(
+                Email.objects.filter(to__in=addresses.values()).values_list("to", "status")
+            )
+            if all(statuses.get(address) == Email.Status.SENT for address in addresses.values()):
+                break
+            if worker.poll() is not None:
+                break
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_process(worker)
+    return {
+        "enqueued_on": [instance.name for instance in instances],
+        "sent": {
+            name: statuses.get(address) == Email.Status.SENT for name, address in addresses.items()
+        },
+        "seconds": round(elapsed, 1),
+    }
+
+
+def delete_queued_emails() -> None:
+    from apap_portal.outbox.models import Email
+
+    Email.objects.filter(to__endswith=f"@{QUEUE_DOMAIN}").delete()
+
+
 def kill_mid_run(pages, base: str, folder: Path, victim: Instance, args) -> dict:
     """wrk through the balancer on the list page, rendered (so that requests are being
     served at the moment of the kill), and `victim` killed partway through."""
@@ -749,7 +833,9 @@ def kill_mid_run(pages, base: str, folder: Path, victim: Instance, args) -> dict
 # Report
 
 
-def markdown(rows: list[dict], edits: list[dict], kill: dict | None, setup: dict) -> str:
+def markdown(
+    rows: list[dict], edits: list[dict], queue: dict | None, kill: dict | None, setup: dict
+) -> str:
     lines = [
         "| page | served by | public req/s | public p95 ms | rendered req/s | rendered p95 ms "
         "| failed |",
@@ -776,6 +862,14 @@ def markdown(rows: list[dict], edits: list[dict], kill: dict | None, setup: dict
             f"- Edit on instance {edit['edited_on']}, read on instance {edit['read_on']} "
             f"(`{edit['page']}`): {verdict}, {edit['ms_after_save']:.0f} ms after the save."
         )
+    if queue:
+        sent = [name for name, done in queue["sent"].items() if done]
+        lines.append(
+            f"- One queue: a subscription posted on each of "
+            f"{' and '.join(queue['enqueued_on'])} enqueued its confirmation email; the "
+            f"one worker sent {len(sent)} of {len(queue['sent'])} "
+            f"(those of {', '.join(sent) or 'none'}) within {queue['seconds']:g} s."
+        )
     if kill:
         errors = ", ".join(f"{key} {value}" for key, value in kill["errors"].items())
         lines.append(
@@ -789,7 +883,7 @@ def markdown(rows: list[dict], edits: list[dict], kill: dict | None, setup: dict
     return "\n".join(lines)
 
 
-def misses(edits: list[dict], kill: dict | None, rows: list[dict]) -> list[str]:
+def misses(edits: list[dict], queue: dict | None, kill: dict | None, rows: list[dict]) -> list[str]:
     found = [
         f"the edit on {edit['edited_on']} was not seen on {edit['read_on']} at once"
         for edit in edits
@@ -801,6 +895,12 @@ def misses(edits: list[dict], kill: dict | None, rows: list[dict]) -> list[str]:
         for row in rows
         if row["public"]["failed"] + row["rendered"]["failed"]
     ]
+    if queue is not None:
+        found += [
+            f"the email enqueued on {name} was not sent by the worker"
+            for name, done in queue["sent"].items()
+            if not done
+        ]
     if kill is not None and kill["failed"]:
         found.append(f"the kill lost {kill['failed']} requests")
     return found
@@ -1015,6 +1115,12 @@ def main(argv: list[str] | None = None) -> int:
         edits = edit_and_read(instances, password)
 
         print(
+            "== One task queue: each instance enqueues an email, one worker sends both", flush=True
+        )
+        stack.callback(delete_queued_emails)
+        queue = one_queue(instances, served)
+
+        print(
             f"== Instance A killed {args.kill_duration * KILL_AT:g} s into "
             f"{args.kill_duration:g} s of GETs",
             flush=True,
@@ -1038,6 +1144,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": rows,
             "requests_per_server": shares,
             "edits": edits,
+            "queue": queue,
             "kill": kill,
             "setup": setup,
             "machine": {**machine(), "load_average": os.getloadavg()},
@@ -1047,12 +1154,12 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print()
-    print(markdown(rows, edits, kill, setup))
+    print(markdown(rows, edits, queue, kill, setup))
     print(
         f"\nRequests each server took through the balancer: {shares}. "
         f"Wrote {args.output} in {report['seconds']} s."
     )
-    found = misses(edits, kill, rows)
+    found = misses(edits, queue, kill, rows)
     for miss in found:
         print(f"bench: {miss}")
     return 1 if found else 0
