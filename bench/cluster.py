@@ -473,7 +473,9 @@ class Instance:
         self.process.wait(timeout=10)
 
 
-def start_instance(name: str, environment: dict[str, str], workers: int) -> Instance:
+def start_instance(
+    name: str, environment: dict[str, str], workers: int, max_requests: int | None = None
+) -> Instance:
     from bench.run import wait_until_up
 
     port = free_port()
@@ -483,6 +485,8 @@ def start_instance(name: str, environment: dict[str, str], workers: int) -> Inst
         "bench.run:wsgi_application()",
         "--log-level", "warning", "--chdir", str(BASE_DIR),
     ]  # fmt: skip
+    if max_requests is not None:
+        command += ["--max-requests", str(max_requests)]
     environment = {
         **environment,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -996,6 +1000,11 @@ def parse_arguments(argv):
         "--redis-url", default=DEFAULT_REDIS_URL, help="the shared cache (emptied!)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers an instance")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        help="gunicorn's --max-requests (default: gunicorn.conf.py's; 0: never restart a worker)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--duration", type=float, default=10, help="wrk seconds a measurement")
@@ -1077,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== Two gunicorn instances, {args.workers} workers each", flush=True)
         instances = []
         for name in ("A", "B"):
-            instance = start_instance(name, served, args.workers)
+            instance = start_instance(name, served, args.workers, args.max_requests)
             stack.callback(stop_process, instance.process)
             instances.append(instance)
         servers = [Server(f"app{instance.name}", instance.port) for instance in instances]
