@@ -181,3 +181,35 @@ def test_the_csrf_token_is_found_in_any_form():
     assert cluster.csrf_token(FORM) == "token-1"
     with pytest.raises(ValueError, match="no CSRF token"):
         cluster.csrf_token("<form><input name='q'></form>")
+
+
+def test_reads_are_said_to_be_on_the_standby_only_when_it_served_them():
+    assert cluster.reads_on({"primary": 300, "standby": 12_000}, None).startswith("the hot standby")
+    # DATABASE_REPLICA_URLS set, but a checkout without the router reads the primary.
+    assert "not used" in cluster.reads_on({"primary": 5_000, "standby": 3}, None)
+    assert cluster.reads_on({"primary": 5_000}, "--no-replica") == "the primary (--no-replica)"
+
+
+def row(failed: int) -> dict:
+    return {
+        "page": "/knowledge/best-practices/",
+        "target": "HAProxy",
+        "public": {"failed": failed},
+        "rendered": {"failed": 0},
+    }
+
+
+def test_every_lost_request_stale_page_and_unsent_email_is_a_miss():
+    seen = {"edited_on": "A", "read_on": "B", "seen_on_first_request": True}
+    stale = {"edited_on": "B", "read_on": "A", "seen_on_first_request": False}
+    queue = {"sent": {"A": True, "B": False}}
+    kill = {"failed": 2}
+
+    assert cluster.misses([seen], {"sent": {"A": True, "B": True}}, {"failed": 0}, [row(0)]) == []
+    found = cluster.misses([seen, stale], queue, kill, [row(1)])
+    assert found == [
+        "the edit on B was not seen on A at once",
+        "/knowledge/best-practices/ via HAProxy: 1 failed requests",
+        "the email enqueued on B was not sent by the worker",
+        "the kill lost 2 requests",
+    ]
