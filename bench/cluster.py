@@ -564,13 +564,12 @@ def wait_until_idle(instances: list[Instance], seconds: float = 120) -> None:
 # The measurements
 
 
-def measure_pages(pages, targets, args) -> list[dict]:
-    """wrk on each page against each target (name, base URL): as the public sends it, and
-    rendered."""
-    instances = targets[0][2]
+def measure_pages(pages, targets, instances: list[Instance], args) -> list[dict]:
+    """wrk on each page against each target (a label, a base URL): as the public sends
+    it, and rendered; the instances left idle between runs."""
     rows = []
     for page, url in pages:
-        for target, base, _instances in targets:
+        for target, base in targets:
             row = {"page": url, "name": page.name, "target": target}
             for mode, headers in (("public", ()), ("rendered", (RENDERED_ANONYMOUS,))):
                 if args.warmup_duration:
@@ -1103,12 +1102,12 @@ def main(argv: list[str] | None = None) -> int:
             f"== wrk: one instance, then the balancer to two ({args.duration:g} s each)", flush=True
         )
         targets = [
-            (f"instance A alone ({args.workers} workers)", instances[0].base, instances),
-            (f"HAProxy → A + B ({2 * args.workers} workers)", balancer, instances),
+            (f"instance A alone ({args.workers} workers)", instances[0].base),
+            (f"HAProxy → A + B ({2 * args.workers} workers)", balancer),
         ]
         databases = {"primary": database_url, **({"standby": replica_url} if replica_url else {})}
         counted_before = count_transactions(databases)
-        rows = measure_pages(pages, targets, args)
+        rows = measure_pages(pages, targets, instances, args)
         time.sleep(1.5)  # the servers' statistics are flushed at most every second
         counted = {
             name: total - counted_before[name]
