@@ -12,10 +12,14 @@ class PortalConfig(AppConfig):
         from apap_portal import media  # noqa: F401 - registers the checks of uploaded files
         from apap_portal.caching.tables import watch_connection
         from apap_portal.editing import widgets
+        from apap_portal.replicas.router import watch_replica
         from apap_portal.translations import checks  # noqa: F401 - registers the catalogues' check
 
         # Every write moves the generation of its table (apap_portal.caching.tables).
         connection_created.connect(watch_connection, dispatch_uid="apap_portal.caching")
+        # A replica failing in a read sends the request to the primary (apap_portal.replicas).
+        connection_created.connect(watch_replica, dispatch_uid="apap_portal.replicas")
         for connection in connections.all(initialized_only=True):
             watch_connection(connection)
+            watch_replica(connection)
         widgets.install()

@@ -94,6 +94,9 @@ MIDDLEWARE = [
     # Before everything that reads the database: an outage is one line in the log each.
     "apap_portal.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whether this request's reads may go to a replica (DATABASE_REPLICA_URLS); around the
+    # page cache, whose renderings may read from one.
+    "apap_portal.replicas.middleware.ReplicaMiddleware",
     # Before sessions and everything that renders: a page served from it costs nothing more.
     "apap_portal.caching.pages.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,6 +155,31 @@ if DATABASES["default"]["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…).")
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Read replicas (hot standbys of the primary), comma-separated: the public's and the API's
+# reads go to them, all else to the primary (apap_portal.replicas). Each is `replica_<n>`,
+# with the primary's engine and options; the tests read the primary in their place.
+for number, replica_url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    replica = env.db_url_config(replica_url)
+    replica.update(
+        ENGINE=DATABASES["default"]["ENGINE"],
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        # The router asks each replica its replay position first: that is the health check.
+        CONN_HEALTH_CHECKS=False,
+        # Read-only: no transaction per request, so a request opens no connection to a
+        # replica it does not read from.
+        ATOMIC_REQUESTS=False,
+        TEST={"MIRROR": "default"},
+    )
+    options = replica.setdefault("OPTIONS", {})
+    options.setdefault("options", DATABASES["default"]["OPTIONS"]["options"])
+    # A replica that does not answer is skipped after this, not waited for.
+    options.setdefault("connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2))
+    DATABASES[f"replica_{number}"] = replica
+DATABASE_ROUTERS = ["apap_portal.replicas.router.ReplicaRouter"]
+# Read-your-writes: a visitor who wrote reads from the primary this long afterwards.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=20)
+# A replica that did not answer is left alone this long (per process).
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

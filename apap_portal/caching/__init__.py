@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
+from apap_portal.caching import positions
 from apap_portal.caching.tables import (
     everything_changed,
     generations,
@@ -112,6 +113,8 @@ class Computation:
         self._reading.__exit__(*exc_info)
 
     def store(self, name: str, value: Any, timeout: Timeout) -> None:
+        if not positions.replica_includes(self.tables):
+            return  # computed on a replica behind these generations (caching.positions)
         tables = {table: self.before[table] for table in self.tables}
         seconds = timeout() if callable(timeout) else timeout
         cache.set(name, Entry(value, tables), seconds)

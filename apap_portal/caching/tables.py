@@ -10,6 +10,9 @@ with no list of models to keep by hand. Only writes made outside this process's
 connections go unseen — a database restored with pg_restore — and those call
 `everything_changed()`.
 
+With read replicas, a commit also records how far the primary's WAL had gone, for the
+values computed on a replica (`positions`).
+
 A write moves the generation at once, so that this transaction's next reads (a test, a
 form that saves and then redirects) see it, and again when the transaction commits, so
 that a value computed meanwhile by another request, from the data before the commit, is
@@ -35,6 +38,8 @@ from functools import cache as memoized
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models, transaction
+
+from apap_portal.caching import positions
 
 PREFIX = "table-generation:"
 
@@ -110,7 +115,11 @@ def watch_statement(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     tables_changed(*written)
     connection = context["connection"]
-    transaction.on_commit(lambda: tables_changed(*written), using=connection.alias)
+    if positions.replicas_configured():
+        # Replicas replay the commit later: its position first (caching.positions).
+        positions.after_commit(connection, written, tables_changed)
+    else:
+        transaction.on_commit(lambda: tables_changed(*written), using=connection.alias)
     return result
 
 

@@ -103,6 +103,14 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
+def test_make_bench_asks_for_the_load_generator_and_the_load_balancer(bare_path):
+    result = run_script("bench", bare_path, HAPROXY_PATH="/nonexistent/haproxy")
+
+    assert result.returncode == 1
+    assert "make bench" in result.stderr
+    assert "wrk haproxy" in result.stderr
+
+
 def test_make_run_asks_for_what_the_pdf_profiles_need(bare_path):
     """WeasyPrint's libraries (Pango, HarfBuzz) and a font with Vietnamese diacritics."""
     result = run_script("run", bare_path)
