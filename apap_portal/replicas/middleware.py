@@ -8,12 +8,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
 
-from apap_portal.replicas.router import (
-    Routing,
-    current_routing,
-    reading_from_replicas,
-    replica_aliases,
-)
+from apap_portal.replicas import router
+from apap_portal.replicas.router import Routing, current_routing, reading_from_replicas
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +38,7 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replica_aliases():
+        if not router.replica_aliases():
             return self.get_response(request)
         if not self.may_read_from_replica(request):
             response = self.get_response(request)

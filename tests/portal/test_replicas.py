@@ -50,7 +50,6 @@ def test_without_replica_urls_there_is_the_primary_alone():
     assert list(databases) == ["default"]
 
 
-@pytest.mark.skipif(bool(router.replica_aliases()), reason="DATABASE_REPLICA_URLS is set")
 def test_without_replicas_the_router_leaves_every_choice_to_django():
     chooser = ReplicaRouter()
     assert chooser.db_for_read(Story) is None
@@ -64,7 +63,6 @@ def test_only_the_primary_is_migrated():
     assert chooser.allow_migrate("replica_1", "knowledge", model_name="story") is False
 
 
-@pytest.mark.skipif(bool(router.replica_aliases()), reason="DATABASE_REPLICA_URLS is set")
 def test_without_replicas_a_post_sets_no_cookie():
     middleware = ReplicaMiddleware(lambda request: HttpResponse())
     response = middleware(RequestFactory().post("/subscribe/"))
