@@ -19,6 +19,7 @@ from django.test import RequestFactory
 
 from apap_portal.caching import positions
 from apap_portal.replicas import cluster, router
+from apap_portal.replicas.checks import replica_problems
 from apap_portal.replicas.middleware import PIN_COOKIE, ReplicaMiddleware, pin
 from apap_portal.replicas.router import ReplicaRouter
 from knowledge.models import Story
@@ -148,3 +149,24 @@ def test_the_cluster_harness_needs_a_postgres_user_when_run_as_root(monkeypatch,
 
     monkeypatch.setattr(cluster.pwd, "getpwnam", no_such_user)
     assert "initdb refuses root" in cluster.unavailable_reason()
+
+
+PRIMARY = {"HOST": "db-primary", "PORT": 5432, "NAME": "apap"}
+
+
+def test_a_pin_shorter_than_a_second_is_refused():
+    databases = {"default": PRIMARY, "replica_0": {**PRIMARY, "HOST": "db-replica"}}
+    [problem] = replica_problems(databases, pin_seconds=0)
+    assert problem.id == "replicas.E001"
+    assert replica_problems(databases, pin_seconds=20) == []
+
+
+def test_a_replica_that_is_the_primary_itself_is_reported():
+    databases = {"default": PRIMARY, "replica_0": {**PRIMARY, "PORT": "5432"}}
+    [problem] = replica_problems(databases, pin_seconds=20)
+    assert problem.id == "replicas.W001"
+    assert "replica_0" in problem.msg
+
+
+def test_without_replicas_nothing_is_checked():
+    assert replica_problems({"default": PRIMARY}, pin_seconds=0) == []
