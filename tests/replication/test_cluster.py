@@ -44,3 +44,17 @@ def test_a_standby_streams_pauses_and_everything_is_torn_down(available):
 
     assert not folder.exists()
     assert all(refuses_connections(port) for port in ports)
+
+
+def test_a_port_taken_meanwhile_is_given_up_for_another(available, monkeypatch):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        # The first "free" port is taken by the time the primary binds it.
+        offered = iter([taken])
+        find_free = cluster.free_port
+        monkeypatch.setattr(cluster, "free_port", lambda: next(offered, None) or find_free())
+        with cluster.streaming_pair(database="harness") as pair:
+            assert taken not in (pair.primary.port, pair.replica.port)
+            assert pair.sql(pair.replica, "SELECT pg_is_in_recovery()") == "t"
