@@ -9,7 +9,7 @@ PORT ?= 8000
 export PORT
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test test-browser test-redis test-redis-cached test-replication lint audit audit-if-reachable check-db messages makemessages lock bench bench-digests clean backup restore
+.PHONY: help install run test test-browser test-redis test-redis-cached test-replication lint audit audit-if-reachable check-db messages makemessages lock bench bench-digests bench-cluster clean backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -155,6 +155,15 @@ bench: install ## Measure the key pages at 100x today's size (fills the scale da
 DIGESTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apap_portal_digests
 bench-digests: install ## Queue and send 10,000 digests to a local SMTP sink, pages meanwhile
 	DATABASE_URL=$(DIGESTS_DATABASE_URL) $(BIN)/python -m bench.digests $(BENCH_DIGESTS_OPTIONS)
+
+# Two app servers behind HAProxy, sharing one Redis and one task queue (issue 20, point 3):
+# its data in a primary and hot standby of its own when this machine can run them (in a
+# temporary folder), else in the database below. Empties the Redis database it is given.
+CLUSTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apap_portal_cluster
+CLUSTER_REDIS_URL ?= redis://127.0.0.1:6379/12
+bench-cluster: install ## Two gunicorns behind HAProxy on one Redis: req/s, p95, an edit seen on both, one killed
+	@scripts/install-system-packages bench
+	DATABASE_URL=$(CLUSTER_DATABASE_URL) $(BIN)/python -m bench.cluster --redis-url $(CLUSTER_REDIS_URL) $(BENCH_CLUSTER_OPTIONS)
 
 backup: install ## Back up the database and the media files into backups/
 	$(MANAGE) backup

@@ -374,6 +374,11 @@ PERIODIC_TASKS = {
     "prune the outbox": {"task": "apap_portal.outbox.tasks.prune", "every_seconds": 24 * 3600},
     # Subscribers' daily and weekly digests (subscriptions/digests.py).
     "send the due digests": {"task": "subscriptions.tasks.send_digests", "every_seconds": 300},
+    # Addresses never confirmed, once their confirmation link has expired (privacy page).
+    "forget unconfirmed subscribers": {
+        "task": "subscriptions.tasks.forget_unconfirmed",
+        "every_seconds": 24 * 3600,
+    },
     # Once per call and deadline, however often it runs (calls.models.CallReminder).
     "remind members of calls' deadlines": {
         "task": "calls.tasks.send_deadline_reminders",

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from apap_portal.editing.admin import MarkdownPreviewMixin, export_as_csv, truncated_column
+from apap_portal.editing.admin import (
+    MarkdownPreviewMixin,
+    ReviewQueueFilter,
+    export_as_csv,
+    truncated_column,
+)
 from apap_portal.editing.locking import VersionCheckedAdmin
 from apap_portal.translations.admin import (
     PartTranslationInline,
@@ -70,26 +75,6 @@ class BuildingBlockInline(MarkdownPreviewMixin, admin.StackedInline):
     extra = 0
     fields = ["order", "title", "description", "enabling_factors", "lessons_learned"]
     markdown_fields = ("description", "enabling_factors", "lessons_learned")
-
-
-class ReviewQueueFilter(admin.SimpleListFilter):
-    """The secretariat's to-do list: what waits for a review, oldest submission first."""
-
-    title = _("review queue")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("waiting", _("Waiting for review")),
-            ("sent-back", _("Sent back to the submitter")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.filter(status=BestPractice.Status.SUBMITTED)
-        if self.value() == "sent-back":
-            return queryset.filter(status=BestPractice.Status.CHANGES_REQUESTED)
-        return queryset
 
 
 @admin.register(BestPractice)

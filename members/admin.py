@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from apap_portal.editing.admin import export_as_csv
+from apap_portal.editing.admin import ReviewQueueFilter, export_as_csv
 from apap_portal.editing.locking import VersionCheckedAdmin, VersionCheckedForm
 from apap_portal.translations.admin import TranslatedOriginalAdmin, TranslationAdmin
 from members.forms import TransboundaryAreaAdminForm
@@ -561,30 +561,12 @@ class ProposedFocalPointInline(admin.TabularInline):
     raw_id_fields = ["focal_point"]
 
 
-class ProfileChangeWaitingFilter(admin.SimpleListFilter):
-    title = _("review queue")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("waiting", _("Waiting for review")),
-            ("sent-back", _("Sent back to the submitter")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.filter(status=ProfileChange.Status.SUBMITTED)
-        if self.value() == "sent-back":
-            return queryset.filter(status=ProfileChange.Status.CHANGES_REQUESTED)
-        return queryset
-
-
 @admin.register(ProfileChange)
 class ProfileChangeAdmin(VersionCheckedAdmin, VersionAdmin):
     """Members' proposed changes to their organization's page, reviewed like best practices."""
 
     list_display = ["organization", "status", "submitted_by", "submitted_at", "published_at"]
-    list_filter = [ProfileChangeWaitingFilter, "status", "organization__country__subregion"]
+    list_filter = [ReviewQueueFilter, "status", "organization__country__subregion"]
     list_select_related = ["organization", "submitted_by"]
     search_fields = ["organization__name", "organization__acronym", "focal_points__name"]
     autocomplete_fields = ["organization"]

@@ -57,6 +57,29 @@ def truncated_column(path: str, description):
     return column
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The secretariat's to-do list: what waits for a review, and what went back to its
+    submitter. For any reviewed model whose `Status` has SUBMITTED and CHANGES_REQUESTED
+    (best practices, members' profile changes)."""
+
+    title = _("review queue")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Waiting for review")),
+            ("sent-back", _("Sent back to the submitter")),
+        ]
+
+    def queryset(self, request, queryset):
+        Status = queryset.model.Status
+        if self.value() == "waiting":
+            return queryset.filter(status=Status.SUBMITTED)
+        if self.value() == "sent-back":
+            return queryset.filter(status=Status.CHANGES_REQUESTED)
+        return queryset
+
+
 class MarkdownPreviewMixin:
     """Gives the Markdown fields named in `markdown_fields` a Preview button.
 

@@ -40,7 +40,9 @@ def bare_path(tmp_path):
 
 
 def test_the_script_names_what_is_missing_in_one_line_where_it_cannot_install(bare_path):
-    result = run_script("test", bare_path, CHROMIUM_PATH="/nonexistent/chromium")
+    result = run_script(
+        "test", bare_path, CHROMIUM_PATH="/nonexistent/chromium", NGINX_PATH="/nonexistent/nginx"
+    )
 
     assert result.returncode == 1
     assert result.stdout == ""
@@ -48,6 +50,8 @@ def test_the_script_names_what_is_missing_in_one_line_where_it_cannot_install(ba
     assert len(lines) == 1
     assert "make test" in lines[0]
     for package in ("gettext", "postgresql-client", "gdal-bin", "chromium", "default-jre-headless"):
+        assert package in lines[0]
+    for package in ("nginx", "docker-compose"):  # tests/deploy
         assert package in lines[0]
 
 
@@ -75,7 +79,7 @@ def test_make_run_does_not_ask_for_the_browser_tests_packages(bare_path):
 
 
 def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
-    for command in ("id", "msgfmt", "pg_dump", "java"):
+    for command in ("id", "msgfmt", "pg_dump", "java", "docker-compose", "nginx"):
         (tmp_path / command).symlink_to("/bin/true")
     chromium = tmp_path / "chromium"
     chromium.symlink_to("/bin/true")
@@ -93,7 +97,9 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     extension.mkdir(parents=True)
     (extension / "postgis.control").touch()
 
-    result = run_script("test", tmp_path, CHROMIUM_PATH=str(chromium))
+    result = run_script(
+        "test", tmp_path, CHROMIUM_PATH=str(chromium), NGINX_PATH=str(tmp_path / "nginx")
+    )
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -104,6 +110,14 @@ def test_make_test_asks_for_a_local_server_for_the_replication_tests(bare_path):
     assert "postgresql postgresql-postgis" in result.stderr
 
     assert "postgresql postgresql-postgis" not in run_script("run", bare_path).stderr
+
+
+def test_make_bench_asks_for_the_load_generator_and_the_load_balancer(bare_path):
+    result = run_script("bench", bare_path, HAPROXY_PATH="/nonexistent/haproxy")
+
+    assert result.returncode == 1
+    assert "make bench" in result.stderr
+    assert "wrk haproxy" in result.stderr
 
 
 def test_make_run_asks_for_what_the_pdf_profiles_need(bare_path):

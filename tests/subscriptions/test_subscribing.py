@@ -215,3 +215,46 @@ def test_subscribing_in_vietnamese_confirms_and_reads_in_vietnamese(client, mail
 
 def test_my_apap_links_to_my_subscriptions(member_client):
     assert reverse("subscriptions:mine") in member_client.get("/my/").text
+
+
+def test_addresses_never_confirmed_are_deleted_once_their_link_expired(
+    client, mailoutbox, member, run_worker
+):
+    """The privacy page's promise, run as the scheduler runs it: through the worker."""
+    from subscriptions.tasks import forget_unconfirmed
+
+    _subscribe(client, email="late@example.org")
+    _subscribe(client, email="fresh@example.org")
+    _subscribe(client, email="confirmed@example.org")
+    client.post(link_in(mailoutbox[2].body, "/subscribe/confirm/"))
+    Subscriber.objects.create(email=member.email, user=member)  # signed in: no link
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    Subscriber.objects.exclude(email="fresh@example.org").update(created_at=eight_days_ago)
+
+    result = forget_unconfirmed.enqueue()
+    run_worker()
+
+    result.refresh()
+    assert result.return_value == 1
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        "fresh@example.org",
+        "confirmed@example.org",
+        member.email,
+    }
+
+
+def test_a_link_asked_for_again_still_confirms_after_the_old_record_was_deleted(client, mailoutbox):
+    """Asking again keeps the first record's date; if it is deleted before the new link
+    is used, confirming stores the address again."""
+    from subscriptions.tasks import forget_unconfirmed
+
+    _subscribe(client)
+    Subscriber.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    _subscribe(client)  # a week later, asked again: a new link
+    forget_unconfirmed.call()
+    assert not Subscriber.objects.exists()
+
+    client.post(link_in(mailoutbox[-1].body, "/subscribe/confirm/"))
+
+    assert Subscriber.objects.get().is_confirmed
+    assert Subscriber.objects.get().subscriptions.get().kind == "stories"
