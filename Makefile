@@ -9,7 +9,7 @@ PORT ?= 8000
 export PORT
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test test-browser test-redis test-redis-cached lint audit audit-if-reachable check-db messages makemessages lock bench bench-digests bench-cluster clean backup restore
+.PHONY: help install run test test-browser test-redis test-redis-cached test-replication lint audit audit-if-reachable check-db messages makemessages lock bench bench-digests bench-cluster clean backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,7 @@ test-steps: system-packages-test lint check-db messages
 	$(MANAGE) check
 	@$(MAKE) --no-print-directory test-main
 	@$(MAKE) --no-print-directory test-redis-cached
+	@$(MAKE) --no-print-directory test-replication
 	@$(MAKE) --no-print-directory test-browser
 	@$(MAKE) --no-print-directory audit-if-reachable
 
@@ -98,7 +99,7 @@ test-steps: system-packages-test lint check-db messages
 # whole files (module-scoped fixtures such as the demo data are then loaded once).
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test-main: install check-db messages ## The suite without the browser tests, on TEST_WORKERS processes
-	$(BIN)/pytest --create-db -m "not browser" -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest --create-db -m "not browser and not replication" -n $(TEST_WORKERS) --dist loadfile
 
 # The cache backend comes from the environment (REDIS_URL): the suite above runs with each
 # process's memory; the tests of what is cached run again with Redis, in a database of
@@ -113,7 +114,14 @@ test-redis-cached: install check-db messages
 
 test-redis: install check-db messages ## The whole suite with the Redis cache (REDIS_URL) instead of memory
 	@$(REDIS_ANSWERS) || { echo "Redis does not answer at $(TEST_REDIS_URL): start it, or set TEST_REDIS_URL."; exit 1; }
-	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser" -n $(TEST_WORKERS) --dist loadfile
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -m "not browser and not replication" -n $(TEST_WORKERS) --dist loadfile
+
+# Read replicas on real streaming replication (apap_portal/replicas): the tests start their
+# own primary and hot standby (initdb, pg_basebackup) in a temporary folder on free ports of
+# 127.0.0.1, never the server above, and migrate it once. Where initdb is missing (or root
+# has no `postgres` user to run it) they are skipped, and -rs prints the one-line reason.
+test-replication: install messages ## Read replicas, on a primary and hot standby the tests start (needs initdb)
+	$(BIN)/pytest -m replication -n0 -rs tests/replication
 
 # A browser test that fails is run once more (pytest-rerunfailures), so that a slow moment
 # on a busy machine is told apart from a broken page, which fails twice. A test that needed

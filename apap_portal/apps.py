@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         from apap_portal import media  # noqa: F401 - registers the checks of uploaded files
         from apap_portal.caching.tables import watch_connection
         from apap_portal.editing import widgets
+        from apap_portal.replicas import checks as replica_checks  # noqa: F401 - registers them
         from apap_portal.replicas.router import watch_replica
         from apap_portal.translations import checks  # noqa: F401 - registers the catalogues' check
 

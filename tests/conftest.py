@@ -19,10 +19,22 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone, translation
 
+from apap_portal.replicas import router
 from members.permissions import EDITORS, MANAGERS
 from tests import worker
 from tests.factories import MemberOrganizationFactory, UserFactory, country
 from tests.worker import SentMail
+
+
+@pytest.fixture(autouse=True)
+def _reads_stay_on_the_test_database(request, monkeypatch):
+    """With DATABASE_REPLICA_URLS set, the suite still reads the test database alone.
+
+    A replica is then a test mirror of `default` (settings.py) that each test would have to
+    name; its reads are routed nowhere else. tests/replication routes them to a real one.
+    """
+    if "replication" not in request.keywords:
+        monkeypatch.setattr(router, "replica_aliases", list)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,9 @@ The same entries serve whole pages for anonymous visitors (`caching.pages`) and
 fragments of templates (`{% cached_fragment %}`, `apap_portal.templatetags.caching`);
 docs/performance.md lists every use and what refreshes it.
 
+With read replicas, a value computed on a standby that has not yet replayed a write its
+generations count is served but not kept (`apap_portal.caching.positions`).
+
 The cache must be shared by every server process (Redis, `REDIS_URL`) when there are
 several: with each process's own memory, an edit refreshes the values of the process
 that saved it at once, the others' within `timeout`.

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from apap_portal.replicas.router import current_routing, replica_aliases
+from apap_portal.replicas import router
 
 PREFIX = "table-position:"
 CURRENT_POSITION = "SELECT pg_current_wal_lsn() - '0/0'"
@@ -96,7 +96,7 @@ def after_commit(connection, tables: Iterable[str], move_generations) -> None:
 
 
 def replicas_configured() -> bool:
-    return bool(replica_aliases())
+    return bool(router.replica_aliases())
 
 
 def replica_includes(tables: Iterable[str]) -> bool:
@@ -105,7 +105,7 @@ def replica_includes(tables: Iterable[str]) -> bool:
     True outside a request that reads from a replica, and when the server it reads from
     is no standby (its replay position is NULL).
     """
-    routing = current_routing()
+    routing = router.current_routing()
     if routing is None or routing.replica is None or routing.replica_position is None:
         return True
     tables = list(tables)

@@ -291,6 +291,11 @@ def _configure(pair: Pair, cluster: Cluster) -> None:
         conf.write(settings)
 
 
+# A port found free may be taken by another process before the server binds it.
+PORT_TAKEN = "already in use"
+ATTEMPTS = 3
+
+
 def start_pair(base_dir: Path | str | None = None, database: str = "apap") -> Pair:
     """Create and start a primary with database `database` and its streaming hot standby.
 
@@ -299,13 +304,24 @@ def start_pair(base_dir: Path | str | None = None, database: str = "apap") -> Pa
     reason = unavailable_reason()
     if reason:
         raise ClusterError(reason)
+    attempt = 1
+    while True:
+        try:
+            return _start_pair(base_dir, database)
+        except ClusterError as error:
+            if PORT_TAKEN not in str(error) or attempt >= ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _start_pair(base_dir: Path | str | None, database: str) -> Pair:
     bindir = find_bindir()
     run_as = _run_as() or []
     base = Path(tempfile.mkdtemp(prefix="apap-replication-", dir=base_dir))
     if run_as:
         owner = pwd.getpwnam(SERVER_USER)
         os.chown(base, owner.pw_uid, owner.pw_gid)
-    # The parent folders must let the clusters' owner reach its own folder.
+    # The clusters' owner alone may enter it; `base_dir`, if given, must let that user through.
     base.chmod(0o700)
     pair = Pair(
         base_dir=base,

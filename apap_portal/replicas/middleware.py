@@ -6,13 +6,10 @@ import logging
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpResponse
 
-from apap_portal.replicas.router import (
-    Routing,
-    current_routing,
-    reading_from_replicas,
-    replica_aliases,
-)
+from apap_portal.replicas import router
+from apap_portal.replicas.router import Routing, current_routing, reading_from_replicas
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +38,7 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replica_aliases():
+        if not router.replica_aliases():
             return self.get_response(request)
         if not self.may_read_from_replica(request):
             response = self.get_response(request)
@@ -65,6 +62,17 @@ class ReplicaMiddleware:
         if wrote and response.status_code < 400:
             pin(response)
         return response
+
+    def process_exception(self, request, exception):
+        """A replica's failure is answered again in __call__, not as the 503 page.
+
+        Before apap_portal.errors.DatabaseUnavailableMiddleware's (middleware later in the
+        list handle exceptions first), which would log the primary as unavailable.
+        """
+        routing = current_routing()
+        if routing is not None and routing.replica_failed:
+            return HttpResponse(status=503)
+        return None
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         """The view's own transaction (ATOMIC_REQUESTS) begins after this: count it."""

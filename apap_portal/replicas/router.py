@@ -59,29 +59,28 @@ def is_down(alias: str) -> bool:
     if until is None:
         return False
     if time.monotonic() >= until:
-        del _down_until[alias]
+        _down_until.pop(alias, None)
         return False
     return True
 
 
-def replay_position(alias: str) -> int | None:
-    """Ask a replica how far it has replayed (this is also its health check), or raise.
+def _ask_position(connection) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(REPLAY_POSITION)
+        (position,) = cursor.fetchone()
+    return None if position is None else int(position)
 
-    A connection kept from an earlier request may have died with its server's restart:
-    it is dropped and opened again once before the replica counts as down.
-    """
+
+def replay_position(alias: str) -> int | None:
+    """Ask a replica how far it has replayed (this is also its health check), or raise."""
     connection = connections[alias]
-    for attempt in range(2):
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(REPLAY_POSITION)
-                (position,) = cursor.fetchone()
-            return None if position is None else int(position)
-        except (OperationalError, InterfaceError):
-            connection.close()
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _ask_position(connection)
+    except (OperationalError, InterfaceError):
+        # A connection kept from an earlier request may have died with its server's
+        # restart: once more, on a new one, before the replica counts as down.
+        connection.close()
+        return _ask_position(connection)
 
 
 @dataclass
@@ -111,6 +110,7 @@ class Routing:
                 try:
                     self.replica_position = replay_position(alias)
                 except (OperationalError, InterfaceError) as error:
+                    connections[alias].close()
                     mark_down(alias, error)
                     continue
                 self.replica = alias

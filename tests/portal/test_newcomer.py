@@ -91,7 +91,8 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     )
     server = tmp_path / "postgresql" / "15" / "bin"
     server.mkdir(parents=True)
-    (server / "postgres").symlink_to("/bin/true")
+    for program in ("postgres", "initdb", "pg_basebackup"):
+        (server / program).symlink_to("/bin/true")
     extension = tmp_path / "postgresql-share" / "15" / "extension"
     extension.mkdir(parents=True)
     (extension / "postgis.control").touch()
@@ -101,6 +102,14 @@ def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     )
 
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_make_test_asks_for_a_local_server_for_the_replication_tests(bare_path):
+    """They start a primary and a standby of their own (initdb, pg_basebackup)."""
+    result = run_script("test", bare_path)
+    assert "postgresql postgresql-postgis" in result.stderr
+
+    assert "postgresql postgresql-postgis" not in run_script("run", bare_path).stderr
 
 
 def test_make_bench_asks_for_the_load_generator_and_the_load_balancer(bare_path):

@@ -27,8 +27,6 @@ from django.db import connections
 
 from apap_portal.replicas import cluster, router
 
-pytestmark = pytest.mark.replication
-
 
 @pytest.fixture(scope="session")
 def pair():
