@@ -64,6 +64,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from apap_portal.replicas.cluster import free_port
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "cluster.json"
 WRK_SCRIPT = BASE_DIR / "bench" / "wrk_summary.lua"
@@ -447,12 +449,6 @@ def csrf_token(html: str) -> str:
 
 # ---------------------------------------------------------------------------------------
 # Processes
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -34,7 +34,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from apap_portal.replicas.cluster import free_port
 from bench import downloads, wdpa_import
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -463,12 +463,6 @@ def small_query_counts(small_url: str, static_root: str, names: list[str] | None
 
 # ---------------------------------------------------------------------------------------
 # Under gunicorn
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -25,16 +25,24 @@ def manage_environment(database: str, **environment: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": database_url(database), **environment}
 
 
-def manage(*arguments: str, database: str, **environment: str) -> subprocess.CompletedProcess:
-    """Run manage.py to its end; its output captured."""
+def run_manage(
+    arguments: tuple[str, ...], environment: dict[str, str], timeout: float | None = None
+) -> subprocess.CompletedProcess:
+    """Run manage.py to its end with exactly `environment`; its output captured."""
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=settings.BASE_DIR,
-        env=manage_environment(database, **environment),
+        env=environment,
         capture_output=True,
         text=True,
+        timeout=timeout,
         check=False,
     )
+
+
+def manage(*arguments: str, database: str, **environment: str) -> subprocess.CompletedProcess:
+    """Run manage.py to its end on a test database; its output captured."""
+    return run_manage(arguments, manage_environment(database, **environment))
 
 
 def start_manage(*arguments: str, database: str, **environment: str) -> subprocess.Popen:

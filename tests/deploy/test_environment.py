@@ -5,10 +5,10 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 
 from tests.deploy.commands import DEPLOY, ROOT
 from tests.deploy.nginx import block, directives, site_text
+from tests.processes import run_manage
 
 
 def production_environment() -> dict[str, str]:
@@ -33,15 +33,7 @@ def manage(*arguments: str) -> subprocess.CompletedProcess:
     environment["DATABASE_URL"] = os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/apap_portal"
     )
-    return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_manage(arguments, environment, timeout=120)
 
 
 def test_every_production_variable_is_documented_in_env_example():

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from apap_portal import media, uploads
+from apap_portal.replicas.cluster import free_port
 from tests.deploy.nginx import HOST, nginx_binary, site_text, wrapped
 
 MB = 1024 * 1024
@@ -67,12 +68,6 @@ class Portal(BaseHTTPRequestHandler):
         self.seen.append({"path": self.path, **dict(self.headers)})
         received = len(self.rfile.read(int(self.headers["Content-Length"])))
         self.answer(200, str(received).encode(), "text/plain")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def replaced(text: str, old: str, new: str) -> str:

@@ -2,12 +2,11 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_manage
+
 STRONG_KEY = "x7Gq2-Lk9vP0sZrT4mWc8bYhN1dJfA6eUuQiRoE3tS5yKaXlCwVnBgMjHpDzF_0"
 
 
@@ -18,15 +17,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         if not key.startswith("DJANGO_") or key == "DJANGO_SETTINGS_MODULE"
     }
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_manage(args, environment, timeout=120)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
