@@ -4,6 +4,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_GET
 
 from activities.models import Activity, WorkArea
 from apap_portal.caching import cached
+from apap_portal.replicas.middleware import PIN_COOKIE
+from apap_portal.replicas.router import replica_aliases
 from apap_portal.translations.languages import default_language, other_site_languages
 from calls.models import Call
 from knowledge.models import BestPractice, HomeHero, Story
@@ -97,6 +100,10 @@ def privacy(request):
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "map_tile_host": urlsplit(settings.MAP_TILE_URL).hostname,
         "outbox_keep_days": settings.OUTBOX_KEEP_DAYS,
+        "messages_cookie": CookieStorage.cookie_name,
+        # Only where read replicas are configured is a visitor who wrote pinned to the primary.
+        "replica_pin_cookie": PIN_COOKIE if replica_aliases() else None,
+        "replica_pin_seconds": settings.DATABASE_REPLICA_PIN_SECONDS,
     }
     return render(request, "privacy.html", context)
 

@@ -106,6 +106,21 @@ def test_the_privacy_statement_names_the_cookies_and_settings_it_describes(clien
     assert "after 5 failures for one username from one address" in text
 
 
+def test_the_privacy_statement_names_every_cookie_the_portal_sets(client, settings, monkeypatch):
+    from apap_portal import views
+
+    text = client.get("/privacy/").text
+    assert "<code>messages</code>" in text  # a form's confirmation, shown on the next page
+    assert "<code>apap_primary</code>" not in text  # set only where replicas are configured
+    assert "Only csrftoken can be read by a script" in text
+
+    settings.DATABASE_REPLICA_PIN_SECONDS = 15
+    monkeypatch.setattr(views, "replica_aliases", lambda: ["replica_0"])
+    text = client.get("/privacy/").text
+    assert "<code>apap_primary</code>" in text
+    assert "Set for 15 seconds after you send a form" in text
+
+
 def test_the_privacy_statement_says_what_requests_emails_and_subscriptions_keep(client, settings):
     settings.OUTBOX_KEEP_DAYS = 14
     text = client.get("/privacy/").text
