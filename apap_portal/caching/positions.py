@@ -6,7 +6,7 @@ replica in between would otherwise be kept under the new generation while showin
 data before the write, and be served as current until the next write (or `timeout`).
 
 So with replicas configured, each commit first records, per table it wrote, the
-primary's WAL position after the commit (`record_commit`, one query a transaction), and
+primary's WAL position after the commit (`after_commit`, one query a transaction), and
 only then moves the tables' generations. The router reads the replica's replay position
 before the request's first read from it (`Routing.replica_position`). A value computed
 in such a request is kept only if the replica had replayed, before the computation read
