@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from apap_portal.replicas import router
 from members.permissions import EDITORS, MANAGERS
@@ -81,13 +81,14 @@ def _no_page_cache(settings):
 
 
 @pytest.fixture
-def still_clock(monkeypatch):
+def still_clock():
     """The clock stands still: what the stories' SQL names (the minute it is, for the
     stories already out) keys a cached value the same on every request of a test, so a
     minute turning between two requests cannot make the second one compute it again."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return now
+    from bench.run import clock_held
+
+    with clock_held() as now:
+        yield now
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
