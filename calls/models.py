@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, WorkArea
 from apap_portal.editing.locking import VersionedModel
+from apap_portal.fulltext.search import search_indexes, search_vector_field
 from apap_portal.translations.models import (
     Translatable,
     Translation,
@@ -135,7 +136,11 @@ class CallQuerySet(TranslatableQuerySet, ListedQuerySet):
     # Pages read calls in the reader's language where a translation is published.
     def for_event(self) -> CallQuerySet:
         """A call as a deadline (the calendar, home, /my/): one query, without the body."""
-        return self.select_related("work_area").defer("body").translated(related=("work_area",))
+        return (
+            self.select_related("work_area")
+            .defer("body", "search_vector")
+            .translated(related=("work_area",))
+        )
 
     def for_list(self) -> CallQuerySet:
         """A queryset optimized for the list's cards: the calls, then the countries they
@@ -149,6 +154,7 @@ class CallQuerySet(TranslatableQuerySet, ListedQuerySet):
         documents (three queries)."""
         return (
             self.select_related("work_area", "activity")
+            .defer("search_vector")
             .prefetch_related(
                 Prefetch("countries", queryset=Country.objects.order_by("name")),
                 "documents",
@@ -157,7 +163,7 @@ class CallQuerySet(TranslatableQuerySet, ListedQuerySet):
         )
 
 
-@reversion.register(follow=["documents"], exclude=["translation_source"])
+@reversion.register(follow=["documents"], exclude=["search_vector", "translation_source"])
 class Call(Translatable, VersionedModel):
     class Kind(models.TextChoices):
         NOMINATION = "nomination", _("Nomination")
@@ -230,6 +236,10 @@ class Call(Translatable, VersionedModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     translated_fields = ("title", "summary", "body")
     translation_source = translation_source_field(*translated_fields)
+    # The site-wide search finds calls (search.views.KINDS) like the other public records.
+    search_vector = search_vector_field(("title", "A"), ("summary", "B"), ("body", "C"))
+    # Where a search result's snippet comes from, in this order (apap_portal.fulltext.snippets).
+    search_snippet_fields = ("summary", "body")
 
     objects = CallQuerySet.as_manager()
 
@@ -237,7 +247,10 @@ class Call(Translatable, VersionedModel):
         ordering = ["-deadline", "title"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-        indexes = [models.Index(fields=["status", "deadline"], name="call_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="call_status_deadline"),
+            *search_indexes("call"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(deadline__gt=F("opens_at")),
@@ -440,13 +453,17 @@ class CallReminder(models.Model):
         return f"{self.call} — {self.sent_at:%Y-%m-%d %H:%M}"
 
 
-@reversion.register()
+@reversion.register(exclude=["search_vector"])
 class CallTranslation(Translation):
     original = translation_of(Call)
     title = Call.translated_copy("title")
     summary = Call.translated_copy("summary")
     body = Call.translated_copy("body")
+    search_vector = search_vector_field(
+        ("title", "A"), ("summary", "B"), ("body", "C"), language_field="language"
+    )
 
     class Meta(Translation.Meta):
         verbose_name = _("call translation")
         verbose_name_plural = _("call translations")
+        indexes = search_indexes("calltranslation")

@@ -1,7 +1,7 @@
 """The site-wide search: /search/?q= over everything the visitor may see.
 
-Best practices, resources, stories, activities, protected areas and organizations are
-searched at once and mixed in one list ranked by relevance (each kind's newest
+Best practices, resources, stories, activities, calls to members, protected areas and
+organizations are searched at once and mixed in one list ranked by relevance (each kind's newest
 `MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`). Each kind's rows
 come from its model's `listed_for(user)`, the one place visibility is decided. The kinds
 meet in UNION ALL queries, so whatever the number of matches a page costs two queries:
@@ -49,6 +49,7 @@ from apap_portal.fulltext.search import (
 )
 from apap_portal.fulltext.snippets import snippet_html
 from apap_portal.pagination import Pages
+from calls.models import Call
 from knowledge.models import BestPractice, Resource, Story
 from members.models import Organization, ProtectedArea
 
@@ -102,6 +103,13 @@ KINDS = (
         _("Activities"),
         "activities:activity_detail",
         Activity.objects.listed_for,
+    ),
+    SearchableKind(
+        "call",
+        _("Call"),
+        _("Calls"),
+        "calls:call_detail",
+        Call.objects.listed_for,
     ),
     SearchableKind(
         "protectedarea",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    CallFactory,
     OrganizationFactory,
     ProtectedAreaFactory,
     ResourceFactory,
@@ -53,6 +54,10 @@ def one_of_each_kind():
             title="Mangrove monitoring training",
             summary="Rangers learnt to monitor mangroves from drones.",
         ),
+        "Call": CallFactory(
+            title="Nominations for the mangrove restoration award",
+            summary="Members nominate a site where mangroves grew back.",
+        ),
         "Protected area": ProtectedAreaFactory(
             name="Xuan Thuy Mangrove National Park",
             description="Mangroves and mudflats of the Red River delta.",
@@ -73,7 +78,7 @@ def test_finds_every_kind_with_its_label_link_and_highlighted_snippet(client, on
         assert "<mark>" in result.snippet, result.title
     assert html.count('<p class="eyebrow">Best practice</p>') == 1
     assert html.count('<p class="eyebrow">Protected area</p>') == 1
-    assert "5 results for “mangroves”" in html
+    assert "6 results for “mangroves”" in html
 
 
 def test_the_links_lead_to_the_detail_pages(client, one_of_each_kind):
@@ -210,6 +215,7 @@ def test_drafts_are_never_search_results(client, member_client, editor_client, m
         title="Scheduled kelp story",
         published_at=datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC),
     )
+    CallFactory(title="Draft kelp call", status="draft")
 
     for visitor in (client, member_client, editor_client):
         assert titles(search(visitor, "kelp")) == []
@@ -317,6 +323,7 @@ def test_results_can_be_narrowed_to_one_kind_with_counts_per_kind(client, one_of
         "resource": 1,
         "story": 1,
         "activity": 2,
+        "call": 1,
         "protectedarea": 1,
         "organization": 0,
     }
@@ -329,7 +336,7 @@ def test_results_can_be_narrowed_to_one_kind_with_counts_per_kind(client, one_of
     ]
     assert "2 results for “mangroves” among Activities" in activities.text
     # The other kinds are still counted, to switch to them.
-    assert activities.context["total"] == 6
+    assert activities.context["total"] == 7
     assert 'href="?q=mangroves&amp;kind=activity" aria-current="page"' in activities.text
 
 
@@ -405,6 +412,7 @@ def _create_rows_of_every_kind(count: int) -> None:
     StoryFactory.create_batch(count, title=title("story"), lead="Kelp forests recover.")
     ActivityFactory.create_batch(count, title=title("training"), summary="On kelp forests.")
     ProtectedAreaFactory.create_batch(count, name=title("reserve"), description="Kelp forests.")
+    CallFactory.create_batch(count, title=title("call"), summary="Nominate a kelp forest.")
 
 
 @pytest.mark.parametrize("rows_per_kind", [5, 100])
@@ -495,6 +503,24 @@ def test_a_search_with_fewer_matches_than_the_cap_says_nothing_of_it(client):
     assert "is found in more than" not in client.get("/search/", {"q": "kelp"}).text
     response = client.get("/knowledge/best-practices/", {"q": "kelp"})
     assert response.context["search"].capped is False
+
+
+def test_a_call_is_found_once_published_and_leaves_when_drafted_again(client):
+    """Calls are public once published (calls.models.CallQuerySet.visible_to): the cached
+    ranking follows the calls' table like every other kind's."""
+    call = CallFactory(title="Expressions of interest: dugong surveys", status="draft")
+    assert titles(search(client, "dugong")) == []
+
+    call.status = "published"
+    call.save()
+    response = search(client, "dugong")
+    assert titles(response) == [call.title]
+    assert '<p class="eyebrow">Call</p>' in response.text
+    assert f'<a href="/calls/{call.slug}/">' in response.text
+
+    call.status = "draft"
+    call.save()
+    assert titles(search(client, "dugong")) == []
 
 
 def test_a_cached_search_sees_a_new_or_changed_item_at_once(client):

@@ -11,6 +11,7 @@ import pytest
 from tests.factories import (
     ActivityFactory,
     BestPracticeFactory,
+    CallFactory,
     ProtectedAreaFactory,
     ResourceFactory,
     StoryFactory,
@@ -102,6 +103,7 @@ def test_a_translation_into_another_language_is_not_searched(client):
         (ResourceFactory, "title", "resource"),
         (StoryFactory, "title", "story"),
         (ActivityFactory, "title", "activity"),
+        (CallFactory, "title", "call"),
         (ProtectedAreaFactory, "name", "protectedarea"),
     ],
 )
