@@ -4,13 +4,22 @@ Every list and record comes from its model's own querysets (`listed_for(user)`,
 `for_list()`, `for_detail()`): the API adds no rule of who sees what. The reader is the
 member whose token the request carries (api.authentication), or anonymous. Even a member
 reads only what is out (`listed_for`): no drafts, not even their organization's.
+
+An answer to a reader without a token is the same for every such reader: it is kept as a
+cached value (`apap_portal.caching.cached`, by its address, host and language) until a
+table it read changes, and at most `PAGE_CACHE_SECONDS`, like the whole pages of
+anonymous visitors (`apap_portal.caching.pages`). Unlike those, it is served by the view,
+after the rate limit has counted the request. A member's token is never served a kept
+answer (members-only records, "last used").
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -20,6 +29,8 @@ from rest_framework import viewsets
 
 from activities.filters import ActivityFilter
 from activities.models import Activity, WorkArea
+from apap_portal.caching import cached
+from apap_portal.seo import site_url
 from apap_portal.translations.languages import site_languages
 from api import serializers
 from api.errors import InvalidParameter
@@ -91,6 +102,33 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         patch_cache_control(response, private=True)
         response.headers["Content-Language"] = translation.get_language()
         return response
+
+    def list(self, request, *args, **kwargs):
+        return self.shared(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.shared(super().retrieve, request, *args, **kwargs)
+
+    def shared(self, answer, request, *args, **kwargs):
+        """`answer`'s response, kept for every reader without a token (the module's
+        docstring). An error (404, a bad parameter) is raised, never kept."""
+        seconds = settings.PAGE_CACHE_SECONDS
+        site = site_url(request)
+        if seconds <= 0 or request.auth is not None or not site:
+            return answer(request, *args, **kwargs)
+
+        def render() -> tuple[bytes, str]:
+            response = answer(request, *args, **kwargs)
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+            return response.rendered_content, response["Content-Type"]
+
+        # The address with its query (filters, cursor, ?lang=), the host the links are
+        # built on, and the language Accept-Language chose when ?lang= is not given.
+        key = ("api", f"{site}{request.get_full_path()}", self.language)
+        content, content_type = cached(key, render, timeout=seconds)
+        return HttpResponse(content, content_type=content_type)
 
     def filter_queryset(self, queryset):
         # The list's filters; a record is found by its key alone.
