@@ -173,6 +173,19 @@ def test_the_api_pages_answer_json_held_to_the_list_and_detail_targets(client):
     assert geometry["geometry"]["type"] in {"Point", "Polygon", "MultiPolygon"}
 
 
+def test_the_api_pages_are_counted_rendered_with_the_kept_answers_on(settings):
+    """The benchmark judges rendering: the answers the API keeps for readers without a
+    token (api.views) are on in a deployment, and would hide the page's own queries."""
+    settings.PAGE_CACHE_SECONDS = 60
+    generate(30)
+    url = API_PAGES["api-stories"].url()
+    count, _slowest = warm_query_count(rendering_client(), url)
+    assert count > 2  # more than the savepoint and its release: the stories were read
+    client = rendering_client()
+    client.get(url)
+    assert count_queries(client, url)[0] == 2  # outside the count, the kept answer
+
+
 def test_queries_of_the_api_pages_do_not_grow_with_the_data(settings):
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "address": "1000/minute"}
     client = rendering_client()
