@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,6 +252,26 @@ def in_numbers_page() -> PageType:
     if url is None:
         pytest.skip("/in-numbers/ is not in the portal's URLs yet (the partnership in figures)")
     return PageType("in numbers", url)
+
+
+def wait_until(locator, predicate: str, timeout: float = 10) -> None:
+    """Wait until `predicate` (a JavaScript function of the element) is true of `locator`.
+
+    Not `page.wait_for_function`: it polls by `eval` inside the page, which the portal's
+    content security policy refuses ("'unsafe-eval' is not an allowed source of
+    script"), so it fails whenever the condition is not already true at its first look.
+    `locator.evaluate` runs through the DevTools protocol, which the policy does not
+    govern.
+    """
+    deadline = time.monotonic() + timeout
+    while not locator.evaluate(predicate):
+        assert time.monotonic() < deadline, f"still not true after {timeout} s: {predicate}"
+        time.sleep(0.05)
+
+
+def image_loaded(image) -> None:
+    """Wait until an <img> has loaded its picture (whichever size the browser chose)."""
+    wait_until(image, "image => image.complete && image.naturalWidth > 0")
 
 
 def wait_for_the_map(page) -> int | None:

@@ -18,7 +18,7 @@ import icalendar
 from django.core import mail
 from PIL import Image
 
-from tests.e2e.helpers import BROWSER_TEST, load_demo_site, wait_for_the_map
+from tests.e2e.helpers import BROWSER_TEST, image_loaded, load_demo_site, wait_for_the_map
 from tests.worker import run_worker
 
 pytestmark = BROWSER_TEST
@@ -213,9 +213,7 @@ def test_a_member_shares_a_practice_the_secretariat_reviews_and_publishes_it_and
     # The photograph shows in a size made for the page, not the 2,400 px original.
     cover = visitor.get_by_role("img", name="Fishers plant mangrove seedlings")
     cover.scroll_into_view_if_needed()
-    visitor.wait_for_function(
-        "image => image.complete && image.naturalWidth > 0", arg=cover.element_handle()
-    )
+    image_loaded(cover)
     shown = cover.evaluate(
         "image => ({source: image.currentSrc, natural: image.naturalWidth,"
         " drawn: image.clientWidth})"

@@ -18,6 +18,7 @@ from tests.e2e.helpers import (
     axe_violations,
     describe_violations,
     html_errors,
+    image_loaded,
     load_demo_site,
 )
 
@@ -78,9 +79,7 @@ def test_the_browser_loads_webp_sizes_and_the_pages_stay_accessible(
         page.goto(url)
         first = page.locator("picture img").first
         first.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0", arg=first.element_handle()
-        )
+        image_loaded(first)
         source = first.evaluate("img => img.currentSrc")
         assert source.endswith(".webp"), (name, source)
         assert "/media/" in source

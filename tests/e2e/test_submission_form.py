@@ -9,6 +9,7 @@ HTML errors, as sent and as the scripts leave it.
 import re
 
 from django.test import Client
+from playwright.sync_api import expect
 
 from knowledge.models import BestPractice
 from members.models import Country
@@ -52,9 +53,8 @@ def test_a_member_shares_a_practice_through_the_guided_form(open_page, member, a
         "Review and submit",
     ]  # fmt: skip
     steps.get_by_role("link", name="Building blocks").click()
-    minh.wait_for_function(
-        "document.querySelector('[data-form-progress] a[href=\"#blocks\"]')"
-        ".getAttribute('aria-current') === 'step'"
+    expect(minh.locator('[data-form-progress] a[href="#blocks"]')).to_have_attribute(
+        "aria-current", "step"
     )
 
     practice = minh.get_by_role("region", name="The practice")
