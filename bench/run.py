@@ -229,7 +229,7 @@ def rendered():
 def warm_query_count(client, url: str) -> tuple[int, dict]:
     """The queries of a page rendered once what it caches is warm, and the slowest of them."""
     with clock_held(), rendered():
-        for _ in range(2):  # the page cache, then what a rendered page reuses
+        for _ in range(2):  # what the page computes is cached by the first
             check_response(url, client.get(url))
         return count_queries(client, url)
 

@@ -1,14 +1,14 @@
 """The site-wide search: /search/?q= over everything the visitor may see.
 
 Best practices, resources, stories, activities, calls to members, protected areas and
-organizations are searched at once and mixed in one list ranked by relevance (each kind's newest
-`MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`). Each kind's rows
-come from its model's `listed_for(user)`, the one place visibility is decided. The kinds
-meet in UNION ALL queries, so whatever the number of matches a page costs two queries:
-the ranking of every kind, then the page's rows, each cached until the content changes
-(a visitor who reads a search, and the next one asking the same, pay neither). When
-the full-text search finds nothing in any kind, the misspelling-tolerant trigram search
-on titles runs instead.
+organizations are searched at once and mixed in one list ranked by relevance (each
+kind's newest `MAX_RANKED` matches, when more match: `apap_portal.fulltext.search`).
+Each kind's rows come from its model's `listed_for(user)`, the one place visibility is
+decided. The kinds meet in UNION ALL queries, so whatever the number of matches a page
+costs two queries: the ranking of every kind, then the page's rows, each cached until
+the content changes (a visitor who reads a search, and the next one asking the same,
+pay neither). When the full-text search finds nothing in any kind, the
+misspelling-tolerant trigram search on titles runs instead.
 
 Each record's published translation into the reader's language is searched with it, in
 the same ranking query, and a record is shown in that translation where there is one

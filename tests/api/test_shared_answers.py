@@ -6,6 +6,7 @@ rate limit still counts every request. A member's token is never served a kept a
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import bearer
@@ -29,8 +30,6 @@ def titles(response) -> list[str]:
 
 
 def queries_of(api, url: str, **headers) -> tuple[object, list[str]]:
-    from django.db import connection
-
     with CaptureQueriesContext(connection) as captured:
         response = api.get(url, **headers)
     return response, [query["sql"] for query in captured]
